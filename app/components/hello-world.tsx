@@ -1,0 +1,85 @@
+"use client";
+/**
+ * The original Whisk hello-world, made modern: say something, everyone connected hears it.
+ * Messages are rendered as text (React escapes them), never as HTML.
+ */
+import { type FormEvent, useState } from "react";
+import { resetSession } from "../actions";
+import { useWhisk, useWhiskRoute } from "../lib/whisk";
+import { ConnectionStatus } from "./connection-status";
+
+interface Line {
+  id: string;
+  text: string;
+}
+
+const MAX_LINES = 200;
+
+export function HelloWorld() {
+  const { status, user, emit, reconnect } = useWhisk();
+  const [lines, setLines] = useState<Line[]>([]);
+  const [draft, setDraft] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useWhiskRoute("world.said", (said) => {
+    setLines((current) => [...current.slice(-(MAX_LINES - 1)), { id: said.id, text: said.text }]);
+  });
+
+  async function say(event: FormEvent) {
+    event.preventDefault();
+    const message = draft.trim();
+    if (!message) return;
+    const result = await emit("world.say", { message });
+    if (result.status === "ok") {
+      setDraft("");
+      setProblem(null);
+    } else {
+      setProblem(result.status === "timeout" ? "No answer from the server; try again." : result.error.message);
+    }
+  }
+
+  async function reset() {
+    await resetSession();
+    setLines([]);
+    reconnect();
+  }
+
+  return (
+    <section className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <ConnectionStatus />
+        {user && <p className="text-sm">You are User {user.name}.</p>}
+      </div>
+      <form onSubmit={say} className="flex gap-2">
+        <input
+          aria-label="Message"
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          placeholder="Say something"
+          maxLength={500}
+          className="flex-1 rounded border border-zinc-300 px-3 py-2 dark:border-zinc-700 dark:bg-zinc-900"
+        />
+        <button type="submit" disabled={status !== "connected"} className="rounded bg-blue-600 px-4 py-2 text-white disabled:opacity-50">
+          Send
+        </button>
+      </form>
+      {problem && (
+        <p role="alert" className="text-sm text-red-600">
+          {problem}
+        </p>
+      )}
+      <div
+        role="log"
+        aria-label="Messages"
+        className="flex min-h-40 flex-col gap-1 rounded border border-zinc-200 p-3 dark:border-zinc-800"
+      >
+        {lines.map((line) => (
+          <p key={line.id}>{line.text}</p>
+        ))}
+      </div>
+      <button type="button" onClick={reset} className="self-start text-sm underline">
+        Reset (become a new user)
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import { defineConfig } from "@playwright/test";
+
+// Debian's Chromium by default; CHROMIUM_PATH points elsewhere, or "" uses Playwright's own browsers.
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (chromiumPath && !existsSync(chromiumPath)) {
+  throw new Error(
+    `The end-to-end tests need Chromium at ${chromiumPath}: run \`apt-get install -y chromium\`, or set CHROMIUM_PATH to a Chromium binary ("" for Playwright's own).`,
+  );
+}
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  forbidOnly: true,
+  retries: 0,
+  workers: 1,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: chromiumPath || undefined,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  webServer: {
+    // The production build (`npm run build` runs first in `npm test`), as users deploy it.
+    command: "node --import tsx server/main.ts",
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      SESSION_SECRET: "e2e-only-secret-e2e-only-secret-e2e-only",
+      WHISK_NODE_ID: "e2e-node",
+      WHISK_ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: "warn",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});

@@ -1,0 +1,5 @@
+import { createBuilders } from "../whisk/server";
+import type { AppContext } from "./context";
+
+/** The route, observer and worker builders of this app, bound to its context type once. */
+export const { route, observe, work } = createBuilders<AppContext>();

@@ -1,0 +1,80 @@
+/**
+ * The process's settings, read from the environment once at start and checked with zod.
+ * A bad value stops the process with a sentence that says what to set.
+ */
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to listen on; unset means all. */
+  HOST: z.string().optional(),
+  /** iron-session's password; 32+ characters. Optional in development only. */
+  SESSION_SECRET: z.string().optional(),
+  WHISK_NODE_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,64}$/, "letters, digits, - and _ only")
+    .default("node-1"),
+  /** Comma-separated origins whose pages may connect, e.g. "https://chat.example.com". */
+  WHISK_ALLOWED_ORIGINS: z.string().optional(),
+  WHISK_TOKEN_TTL_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  WHISK_SESSION_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(7 * 24 * 3600 * 1000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface Settings {
+  dev: boolean;
+  port: number;
+  host: string | undefined;
+  sessionSecret: string;
+  /** True when no SESSION_SECRET was set and a throwaway one was made (development only). */
+  sessionSecretGenerated: boolean;
+  nodeId: string;
+  allowedOrigins: string[];
+  tokenTtlMs: number;
+  sessionTtlMs: number;
+  logLevel: string;
+}
+
+export class SettingsError extends Error {}
+
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new SettingsError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const values = parsed.data;
+  const dev = values.NODE_ENV !== "production";
+  const secret = values.SESSION_SECRET;
+  if (secret !== undefined && secret.length < 32) {
+    throw new SettingsError(
+      "SESSION_SECRET is shorter than 32 characters. Set it to a long random string, e.g. `openssl rand -base64 32`.",
+    );
+  }
+  if (secret === undefined && !dev) {
+    throw new SettingsError("SESSION_SECRET is not set. In production set it to a long random string, e.g. `openssl rand -base64 32`.");
+  }
+  const allowedOrigins = values.WHISK_ALLOWED_ORIGINS
+    ? values.WHISK_ALLOWED_ORIGINS.split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean)
+    : [`http://localhost:${values.PORT}`, `http://127.0.0.1:${values.PORT}`];
+  return {
+    dev,
+    port: values.PORT,
+    host: values.HOST,
+    sessionSecret: secret ?? randomBytes(32).toString("base64url"),
+    sessionSecretGenerated: secret === undefined,
+    nodeId: values.WHISK_NODE_ID,
+    allowedOrigins,
+    tokenTtlMs: values.WHISK_TOKEN_TTL_MS,
+    sessionTtlMs: values.WHISK_SESSION_TTL_MS,
+    logLevel: values.LOG_LEVEL,
+  };
+}

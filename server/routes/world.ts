@@ -1,0 +1,20 @@
+/**
+ * Routes of the "world" group: client -> server events `world.<key>`. The original hello-world:
+ * anyone says something, everyone hears it. Identity comes from `ctx.user`, never the payload.
+ */
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { defineRoutes } from "../../whisk/server";
+import { route } from "../builders";
+import { worldObservers } from "../observers/world";
+
+export const MAX_MESSAGE_LENGTH = 500;
+
+export const worldRoutes = defineRoutes("world", {
+  say: route.input(z.object({ message: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) })).handle(async ({ message }, ctx) => {
+    const id: string = randomUUID();
+    const said = { id, text: `User ${ctx.user.name} said "${message}"`, userId: ctx.user.id, at: ctx.app.now() };
+    await ctx.bus.everyone().publish(worldObservers.topics.said, said);
+    return { id: said.id, text: said.text };
+  }),
+});

@@ -1,0 +1,11 @@
+/**
+ * The bus: typed topics and queues, immutable targets, and transports that only carry.
+ *
+ * @example
+ * const bus = new Bus(new MemoryTransport(), "node-1");
+ * await bus.to(toUser("u1")).publish(world.topics.said, { text: "hi" });
+ */
+export { Bus, BusTarget } from "./bus";
+export { MemoryTransport } from "./memory-transport";
+export { type Queue, queue, type Topic, topic } from "./topic";
+export type { BusTransport, Unsubscribe } from "./transport";

@@ -1,0 +1,58 @@
+import type { Envelope } from "../core/envelope";
+import type { BusTransport, Unsubscribe } from "./transport";
+
+type Consumer = (envelope: Envelope) => Promise<void>;
+
+/**
+ * The bus inside one process. Deliveries are asynchronous (a microtask later), as over a network,
+ * so code that works here does not depend on synchronous delivery. Queued envelopes wait while
+ * a queue has no consumer, and consumers of one queue take turns.
+ */
+export class MemoryTransport implements BusTransport {
+  private readonly listeners = new Set<(envelope: Envelope) => void>();
+  private readonly consumers = new Map<string, Consumer[]>();
+  private readonly waiting = new Map<string, Envelope[]>();
+  private turn = 0;
+
+  constructor(private readonly onHandlerError: (error: unknown, envelope: Envelope) => void = () => {}) {}
+
+  async publish(envelope: Envelope): Promise<void> {
+    for (const listener of [...this.listeners]) queueMicrotask(() => listener(structuredClone(envelope)));
+  }
+
+  subscribe(listener: (envelope: Envelope) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async enqueue(queue: string, envelope: Envelope): Promise<void> {
+    const consumers = this.consumers.get(queue);
+    if (!consumers?.length) {
+      this.waiting.set(queue, [...(this.waiting.get(queue) ?? []), envelope]);
+      return;
+    }
+    const consumer = consumers[this.turn++ % consumers.length] as Consumer;
+    queueMicrotask(() => {
+      consumer(structuredClone(envelope)).catch((error) => this.onHandlerError(error, envelope));
+    });
+  }
+
+  consume(queue: string, handler: Consumer): Unsubscribe {
+    this.consumers.set(queue, [...(this.consumers.get(queue) ?? []), handler]);
+    const backlog = this.waiting.get(queue) ?? [];
+    this.waiting.delete(queue);
+    for (const envelope of backlog) void this.enqueue(queue, envelope);
+    return () => {
+      this.consumers.set(
+        queue,
+        (this.consumers.get(queue) ?? []).filter((c) => c !== handler),
+      );
+    };
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    this.consumers.clear();
+    this.waiting.clear();
+  }
+}

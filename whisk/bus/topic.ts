@@ -1,0 +1,35 @@
+import type { z } from "zod";
+
+/**
+ * A named, typed message kind on the bus. Observers declare topics; routes, workers and scripts
+ * publish to them, and the payload is checked against the same schema everywhere.
+ */
+export interface Topic<Name extends string = string, Schema extends z.ZodType = z.ZodType> {
+  readonly kind: "topic";
+  readonly name: Name;
+  readonly schema: Schema;
+}
+
+/** A named, typed work queue. Workers declare queues; anyone may send to them. */
+export interface Queue<Name extends string = string, Schema extends z.ZodType = z.ZodType> {
+  readonly kind: "queue";
+  readonly name: Name;
+  readonly schema: Schema;
+}
+
+export function topic<const Name extends string, Schema extends z.ZodType>(name: Name, schema: Schema): Topic<Name, Schema> {
+  return { kind: "topic", name, schema };
+}
+
+export function queue<const Name extends string, Schema extends z.ZodType>(name: Name, schema: Schema): Queue<Name, Schema> {
+  return { kind: "queue", name, schema };
+}
+
+/** Validates a payload for a topic or queue; a mismatch is a programming error, so it says which. */
+export function checkPayload<S extends z.ZodType>(target: Topic<string, S> | Queue<string, S>, payload: unknown): z.output<S> {
+  const parsed = target.schema.safeParse(payload);
+  if (!parsed.success) {
+    throw new Error(`Payload for ${target.kind} "${target.name}" does not match its schema: ${parsed.error.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,12 @@
+/**
+ * The browser (or Node) client: a connection with fresh-token reconnects and typed emits.
+ * React apps use `whisk/react`, which wraps this.
+ *
+ * @example
+ * const connection = new WhiskConnection<ClientRoutes<WhiskApp>, ServerEvents<WhiskApp>>({ getToken });
+ * connection.open();
+ */
+export type { EmitResult } from "../core/result";
+export { delayFor, RETRY_DELAYS_MS } from "./backoff";
+export { type ConnectionState, type ConnectionStatus, INITIAL_STATE, transition } from "./connection-state";
+export { type ConnectionOptions, type EventMap, type RouteMap, WhiskConnection } from "./whisk-connection";

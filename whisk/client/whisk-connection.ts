@@ -1,0 +1,193 @@
+import { io, type Socket } from "socket.io-client";
+import { ERROR_CODES, type WhiskErrorPayload } from "../core/errors";
+import { ERROR_EVENT, type TokenGrant, WELCOME_EVENT, type Welcome, WHISK_PATH } from "../core/protocol";
+import type { Ack, EmitResult } from "../core/result";
+import { delayFor } from "./backoff";
+import { type ConnectionEvent, type ConnectionState, INITIAL_STATE, transition } from "./connection-state";
+
+export type RouteMap = Record<string, { input: unknown; output: unknown }>;
+export type EventMap = Record<string, unknown>;
+
+export interface ConnectionOptions {
+  /** Returns a fresh one-time ws_token; called before every (re)connect. Usually a server action. */
+  getToken: () => Promise<TokenGrant>;
+  /** The gateway's origin; defaults to the page's own. */
+  url?: string;
+  path?: string;
+  /** How long `emit` waits for an ack before resolving `{ status: "timeout" }`. */
+  ackTimeoutMs?: number;
+  /** Handshake retries Whisk drives itself (token refused) before giving up with `error`. */
+  maxAuthRetries?: number;
+  /** Passed to socket.io-client, e.g. `extraHeaders` in Node. */
+  socketOptions?: Record<string, unknown>;
+}
+
+type Listener = (payload: unknown) => void;
+
+/** Codes a fresh token can fix; anything else stops the connection with an error state. */
+const RETRYABLE = new Set(["TOKEN_MISSING", "TOKEN_INVALID", "UNAUTHORIZED", "INTERNAL"]);
+
+/**
+ * One client connection to a Whisk gateway: a fresh token for every (re)connect, a state machine
+ * the UI can show, typed emits that resolve to a result (never reject), and listeners that
+ * survive reconnects. Creating it does nothing; `open()` connects.
+ *
+ * @example
+ * const connection = new WhiskConnection<ClientRoutes<WhiskApp>, ServerEvents<WhiskApp>>({ getToken });
+ * connection.open();
+ * const result = await connection.emit("world.say", { message: "hi" });
+ * if (result.status === "ok") console.log(result.data);
+ */
+export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
+  private state: ConnectionState = INITIAL_STATE;
+  private socket: Socket | null = null;
+  private readonly stateListeners = new Set<() => void>();
+  private readonly eventListeners = new Map<string, Set<Listener>>();
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private authFailures = 0;
+
+  constructor(private readonly options: ConnectionOptions) {}
+
+  getState = (): ConnectionState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  };
+
+  open(): void {
+    if (this.socket) return;
+    this.dispatch({ type: "open" });
+    const socket = io(this.options.url ?? "", {
+      ...this.options.socketOptions,
+      path: this.options.path ?? WHISK_PATH,
+      withCredentials: true,
+      // Called by socket.io before every connect and reconnect: never reuse a token.
+      auth: (done) => {
+        this.options.getToken().then(
+          (grant) => done({ token: grant.token }),
+          () => done({}),
+        );
+      },
+    });
+    this.socket = socket;
+    socket.on(WELCOME_EVENT, (welcome: Welcome) => {
+      this.authFailures = 0;
+      this.dispatch({ type: "welcome", welcome });
+    });
+    socket.on("disconnect", (reason) => {
+      if (reason === "io client disconnect") return;
+      this.dispatch(reason === "io server disconnect" ? { type: "kicked" } : { type: "retrying" });
+    });
+    socket.on("connect_error", (error) => this.onConnectError(socket, error));
+    socket.on(ERROR_EVENT, (body: { error: WhiskErrorPayload }) => this.notify(ERROR_EVENT, body));
+    for (const event of this.eventListeners.keys()) this.attach(event);
+  }
+
+  /** Closes the connection; `open()` may be called again later. */
+  close(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+    this.authFailures = 0;
+    if (this.state.status !== "disconnected" || this.state.reason !== "idle") this.dispatch({ type: "close" });
+  }
+
+  /** A new connection with a new token, e.g. after the session changed. Listeners are kept. */
+  reconnect(): void {
+    this.close();
+    this.open();
+  }
+
+  /** Sends a route event and resolves to its ack, a typed error, or `{ status: "timeout" }`. */
+  emit<E extends keyof Routes & string>(
+    event: E,
+    payload: Routes[E]["input"],
+    options: { timeoutMs?: number } = {},
+  ): Promise<EmitResult<Routes[E]["output"]>> {
+    const socket = this.socket;
+    if (!socket) {
+      return Promise.resolve({ status: "error", error: { code: "INTERNAL", message: "Not connected: call open() first." } });
+    }
+    return new Promise((resolve) => {
+      socket.timeout(options.timeoutMs ?? this.options.ackTimeoutMs ?? 10_000).emit(event, payload, (error: unknown, ack: unknown) => {
+        resolve(error ? { status: "timeout" } : (ack as Ack<Routes[E]["output"]>));
+      });
+    });
+  }
+
+  /** Listens to a server event (an observer's output). Returns the function that stops it. */
+  on<E extends keyof Events & string>(event: E, listener: (payload: Events[E]) => void): () => void {
+    let listeners = this.eventListeners.get(event);
+    if (!listeners) {
+      listeners = new Set();
+      this.eventListeners.set(event, listeners);
+      this.attach(event);
+    }
+    listeners.add(listener as Listener);
+    return () => {
+      listeners.delete(listener as Listener);
+      if (listeners.size === 0) {
+        this.eventListeners.delete(event);
+        this.socket?.off(event);
+      }
+    };
+  }
+
+  /** Listens to errors of events sent without an ack. */
+  onError(listener: (body: { event: string; error: WhiskErrorPayload }) => void): () => void {
+    return this.on(ERROR_EVENT as keyof Events & string, listener as (payload: Events[keyof Events & string]) => void);
+  }
+
+  private attach(event: string) {
+    if (event === ERROR_EVENT) return;
+    this.socket?.on(event, (payload: unknown) => this.notify(event, payload));
+  }
+
+  private notify(event: string, payload: unknown) {
+    for (const listener of this.eventListeners.get(event) ?? []) listener(payload);
+  }
+
+  private dispatch(event: ConnectionEvent) {
+    const next = transition(this.state, event);
+    if (next === this.state) return;
+    this.state = next;
+    for (const listener of this.stateListeners) listener();
+  }
+
+  private onConnectError(socket: Socket, error: Error & { data?: unknown; description?: unknown }) {
+    const refusal = readRefusal(error);
+    if (refusal && !RETRYABLE.has(refusal.code)) {
+      this.fail(socket, refusal);
+      return;
+    }
+    if (refusal) {
+      // A middleware refusal: socket.io does not retry these by itself.
+      this.authFailures += 1;
+      if (this.authFailures > (this.options.maxAuthRetries ?? 6)) return this.fail(socket, refusal);
+      this.dispatch({ type: "retrying", error: refusal });
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (this.socket === socket) socket.connect();
+      }, delayFor(this.authFailures));
+      return;
+    }
+    // A transport failure (server down, network): socket.io retries with its own back-off.
+    this.dispatch({ type: "retrying" });
+  }
+
+  private fail(socket: Socket, error: WhiskErrorPayload) {
+    socket.disconnect();
+    this.dispatch({ type: "failed", error });
+  }
+}
+
+/** A refusal with a Whisk code: from the middleware (`data`), or the origin check (HTTP 403). */
+function readRefusal(error: Error & { data?: unknown; description?: unknown }): WhiskErrorPayload | null {
+  const data = error.data as Partial<WhiskErrorPayload> | undefined;
+  if (data && typeof data.code === "string" && typeof data.message === "string") return data as WhiskErrorPayload;
+  if (error.description === 403) return { code: "ORIGIN_NOT_ALLOWED", message: ERROR_CODES.ORIGIN_NOT_ALLOWED };
+  return null;
+}

@@ -1,0 +1,19 @@
+import { randomUUID } from "node:crypto";
+import type { Address } from "./address";
+
+/** One message on the bus, as every transport carries it. */
+export interface Envelope {
+  id: string;
+  topic: string;
+  payload: unknown;
+  /** Empty means everyone. */
+  to: Address[];
+  /** Socket ids that must not receive it (e.g. the sender). */
+  except: string[];
+  from: { nodeId: string };
+  sentAt: number;
+}
+
+export function createEnvelope(fields: Omit<Envelope, "id" | "sentAt">): Envelope {
+  return { ...fields, id: randomUUID(), sentAt: Date.now() };
+}

@@ -1,0 +1,8 @@
+/**
+ * Whisk's shared vocabulary: errors, results, addresses, the envelope and reserved names.
+ * Imported by the server and the client alike, so it stays free of I/O.
+ */
+export * from "./address";
+export * from "./errors";
+export * from "./protocol";
+export * from "./result";

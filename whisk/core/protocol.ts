@@ -1,0 +1,29 @@
+/**
+ * Names on the wire that belong to Whisk itself. App events are always `group.event`;
+ * the `whisk.` group is reserved.
+ */
+export const WHISK_PATH = "/whisk";
+
+/** Server -> client, once the token is accepted: who you are and which node holds you. */
+export const WELCOME_EVENT = "whisk.welcome";
+/** Server -> client, when an event without an ack callback fails. */
+export const ERROR_EVENT = "whisk.error";
+/** Bus topic: gateways disconnect the addressed sockets (logout, reset). */
+export const DISCONNECT_TOPIC = "whisk.disconnect";
+
+export interface Welcome {
+  nodeId: string;
+  socketId: string;
+  user: { id: string; name: string };
+}
+
+/** The body a token route or action returns to the client. */
+export interface TokenGrant {
+  token: string;
+  expiresAt: number;
+  /** The gateway to connect to; absent means the page's own origin. */
+  url?: string;
+}
+
+/** An event name is `group.event`: two lower-camel words joined by one dot. */
+export const EVENT_NAME = /^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/;

@@ -1,0 +1,12 @@
+/**
+ * Next.js helpers: the iron-session cookie, the shared session record, and one-time ws_tokens,
+ * for server components, server actions and route handlers.
+ *
+ * @example
+ * "use server";
+ * import { issueWsToken } from "@/whisk/next";
+ * export const getWsToken = async () => issueWsToken({ newUser: () => ({ userId: crypto.randomUUID(), userName: "Guest" }) });
+ */
+export { issueWsToken, isTrustedRequestOrigin } from "./issue-ws-token";
+export { currentSession, endSession, ensureSession } from "./session-cookie";
+export { type WhiskRuntime, whiskRuntime } from "./whisk-runtime";

@@ -1,0 +1,34 @@
+import type { TokenGrant } from "../core/protocol";
+import type { NewSession } from "../session/session-store";
+import { ensureSession } from "./session-cookie";
+import { whiskRuntime } from "./whisk-runtime";
+
+/**
+ * Mints a one-time ws_token for the current visitor (creating their session on the first visit).
+ * Call it from a server action that you hand to `WhiskProvider`; the client calls it again on
+ * every (re)connect, so a token is never reused and never put in a URL.
+ *
+ * @example
+ * "use server";
+ * export async function getWsToken() {
+ *   return issueWsToken({ newUser: () => ({ userId: crypto.randomUUID(), userName: "Guest" }) });
+ * }
+ */
+export async function issueWsToken(options: { newUser: () => NewSession | Promise<NewSession> }): Promise<TokenGrant> {
+  const runtime = whiskRuntime();
+  const session = await ensureSession(options.newUser);
+  const issued = await runtime.issueToken({ sessionId: session.id, userId: session.userId });
+  const grant: TokenGrant = { token: issued.token, expiresAt: issued.expiresAt };
+  if (runtime.config.gatewayUrl) grant.url = runtime.config.gatewayUrl;
+  return grant;
+}
+
+/**
+ * For a route handler that issues tokens to non-React clients (scripts, mobile apps, tests):
+ * refuses a request whose Origin is foreign, as Next.js does for server actions.
+ */
+export function isTrustedRequestOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (origin === null) return true;
+  return whiskRuntime().config.allowedOrigins.includes(origin);
+}

@@ -1,0 +1,26 @@
+import type { ClientRoutes, ServerEvents } from "../server/app-types";
+import type { WhiskAppDefinition } from "../server/whisk-app";
+import { useWhisk, type WhiskHandle } from "./use-whisk";
+import { useWhiskRoute } from "./use-whisk-route";
+import { WhiskProvider } from "./whisk-provider";
+
+/**
+ * The provider and hooks, typed for one app from `typeof app` alone. Call it once, in a client
+ * module of your app (see `app/lib/whisk.ts`), and import the hooks from there: no generics at
+ * call sites, no global type registry.
+ *
+ * @example
+ * "use client";
+ * import type { WhiskApp } from "@/server/app";
+ * export const { WhiskProvider, useWhisk, useWhiskRoute } = createWhiskReact<WhiskApp>();
+ * // in a component:
+ * useWhiskRoute("world.said", (said) => console.log(said.text));
+ */
+export function createWhiskReact<App extends WhiskAppDefinition>() {
+  type Events = ServerEvents<App>;
+  return {
+    WhiskProvider,
+    useWhisk: useWhisk as () => WhiskHandle<ClientRoutes<App>>,
+    useWhiskRoute: useWhiskRoute as <E extends keyof Events & string>(event: E, handler: (payload: Events[E]) => void) => void,
+  };
+}

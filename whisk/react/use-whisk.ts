@@ -1,0 +1,39 @@
+import { useSyncExternalStore } from "react";
+import type { ConnectionState, ConnectionStatus } from "../client/connection-state";
+import type { RouteMap } from "../client/whisk-connection";
+import type { WhiskErrorPayload } from "../core/errors";
+import type { Welcome } from "../core/protocol";
+import type { EmitResult } from "../core/result";
+import { useConnection } from "./whisk-provider";
+
+export interface WhiskHandle<Routes extends RouteMap> {
+  state: ConnectionState;
+  status: ConnectionStatus;
+  /** The gateway holding this connection, once connected. */
+  nodeId: string | null;
+  user: Welcome["user"] | null;
+  /** The latest refusal or failure, if any. */
+  error: WhiskErrorPayload | null;
+  emit<E extends keyof Routes & string>(
+    event: E,
+    payload: Routes[E]["input"],
+    options?: { timeoutMs?: number },
+  ): Promise<EmitResult<Routes[E]["output"]>>;
+  /** Drops the connection and opens a new one with a new token (e.g. after sign-in). */
+  reconnect(): void;
+}
+
+/** The connection's state and a typed `emit`; get the typed version from `createWhiskReact`. */
+export function useWhisk(): WhiskHandle<RouteMap> {
+  const connection = useConnection("useWhisk");
+  const state = useSyncExternalStore(connection.subscribe, connection.getState, connection.getState);
+  return {
+    state,
+    status: state.status,
+    nodeId: state.status === "connected" ? state.nodeId : null,
+    user: state.status === "connected" ? state.user : null,
+    error: state.status === "error" ? state.error : "lastError" in state ? (state.lastError ?? null) : null,
+    emit: (event, payload, options) => connection.emit(event, payload, options),
+    reconnect: () => connection.reconnect(),
+  };
+}

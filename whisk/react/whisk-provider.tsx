@@ -1,0 +1,47 @@
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
+import type { EventMap, RouteMap } from "../client/whisk-connection";
+import { WhiskConnection } from "../client/whisk-connection";
+import type { TokenGrant } from "../core/protocol";
+
+export interface WhiskProviderProps {
+  /** Returns a fresh ws_token: pass the server action that calls `issueWsToken`. */
+  getToken: () => Promise<TokenGrant>;
+  /** While false, nothing connects; flipping it connects or closes without remounting. */
+  enabled?: boolean;
+  /** The gateway's origin, if not the page's own. */
+  url?: string;
+  children: ReactNode;
+}
+
+const ConnectionContext = createContext<WhiskConnection<RouteMap, EventMap> | null>(null);
+
+/**
+ * Holds one shared connection for everything below it. Nothing connects during server rendering
+ * (effects do not run there), and React Strict Mode's double mount opens one socket, not two.
+ */
+export function WhiskProvider({ getToken, enabled = true, url, children }: WhiskProviderProps) {
+  const getTokenRef = useRef(getToken);
+  useEffect(() => {
+    getTokenRef.current = getToken;
+  });
+  // Made once per provider and free of side effects, so Strict Mode's extra render opens nothing.
+  const [connection] = useState(() => new WhiskConnection<RouteMap, EventMap>({ getToken: () => getTokenRef.current(), url }));
+
+  useEffect(() => {
+    if (!enabled) return;
+    // Opened a tick later: Strict Mode's mount-unmount-mount cancels the first before it opens.
+    const timer = setTimeout(() => connection.open(), 0);
+    return () => {
+      clearTimeout(timer);
+      connection.close();
+    };
+  }, [connection, enabled]);
+
+  return <ConnectionContext.Provider value={connection}>{children}</ConnectionContext.Provider>;
+}
+
+export function useConnection(hook: string): WhiskConnection<RouteMap, EventMap> {
+  const connection = useContext(ConnectionContext);
+  if (!connection) throw new Error(`${hook}() must be called inside <WhiskProvider>; wrap your page in it.`);
+  return connection;
+}

@@ -1,0 +1,35 @@
+import type { Socket } from "socket.io";
+import type { SessionStore } from "../session/session-store";
+import type { TokenStore } from "../session/token-store";
+import { connectError } from "./connect-error";
+
+/** What a socket carries once its token is accepted. */
+export interface SocketIdentity {
+  sessionId: string;
+  user: { id: string; name: string };
+}
+
+/**
+ * socket.io middleware: the ws_token from `auth` (never the URL) is consumed once; the session
+ * it is bound to must still exist and belong to the same user.
+ */
+export function authMiddleware(tokens: TokenStore, sessions: SessionStore) {
+  return async (socket: Socket, next: (error?: Error) => void) => {
+    const token: unknown = socket.handshake.auth?.token;
+    if (token === undefined || token === null || token === "") return next(connectError("TOKEN_MISSING"));
+    if (typeof token !== "string") return next(connectError("TOKEN_INVALID"));
+    try {
+      const binding = await tokens.consume(token);
+      if (!binding) return next(connectError("TOKEN_INVALID"));
+      const session = await sessions.get(binding.sessionId);
+      if (!session || session.userId !== binding.userId) return next(connectError("UNAUTHORIZED"));
+      const identity: SocketIdentity = { sessionId: session.id, user: { id: session.userId, name: session.userName } };
+      socket.data.identity = identity;
+      next();
+    } catch (error) {
+      const refusal = connectError("INTERNAL");
+      refusal.cause = error;
+      next(refusal);
+    }
+  };
+}

@@ -1,0 +1,42 @@
+import type { z } from "zod";
+import type { ObserverContext, ObserverDefinition, RouteContext, RouteDefinition, WorkerContext, WorkerDefinition } from "./definitions";
+
+/**
+ * The builders for one app, bound to its context type once (as tRPC's `initTRPC.context<C>()`),
+ * so no handler needs a type annotation.
+ *
+ * @example
+ * export const { route, observe, work } = createBuilders<AppContext>();
+ * const say = route.input(z.object({ message: z.string() })).handle(({ message }, ctx) => ({ length: message.length }));
+ */
+export function createBuilders<AppContext>() {
+  return {
+    route: {
+      input<S extends z.ZodType>(schema: S) {
+        return {
+          handle<Output>(
+            handler: (input: z.output<S>, ctx: RouteContext<AppContext>) => Output | Promise<Output>,
+          ): RouteDefinition<S, Output, AppContext> {
+            return { kind: "route", schema, handler };
+          },
+        };
+      },
+    },
+    observe<S extends z.ZodType>(schema: S) {
+      return {
+        handle<Output>(
+          handler: (payload: z.output<S>, ctx: ObserverContext<AppContext>) => Output | undefined | Promise<Output | undefined>,
+        ): ObserverDefinition<S, Output, AppContext> {
+          return { kind: "observer", schema, handler };
+        },
+      };
+    },
+    work<S extends z.ZodType>(schema: S) {
+      return {
+        handle(handler: (payload: z.output<S>, ctx: WorkerContext<AppContext>) => void | Promise<void>): WorkerDefinition<S, AppContext> {
+          return { kind: "worker", schema, handler };
+        },
+      };
+    },
+  };
+}

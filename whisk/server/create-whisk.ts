@@ -1,0 +1,120 @@
+import { randomBytes } from "node:crypto";
+import type { Server as HttpServer } from "node:http";
+import { Bus } from "../bus/bus";
+import { MemoryTransport } from "../bus/memory-transport";
+import type { BusTransport, Unsubscribe } from "../bus/transport";
+import { toSession, toUser } from "../core/address";
+import { DISCONNECT_TOPIC } from "../core/protocol";
+import { MemorySessionStore } from "../session/memory-session-store";
+import { MemoryTokenStore } from "../session/memory-token-store";
+import type { SessionStore } from "../session/session-store";
+import type { IssuedToken, TokenStore } from "../session/token-store";
+import type { HandlerContext } from "./definitions";
+import { createGateway, type Gateway } from "./gateway";
+import type { WhiskHooks } from "./hooks";
+import { createLogger, type Logger } from "./logger";
+import type { WhiskAppDefinition } from "./whisk-app";
+import { startWorkers } from "./worker-runner";
+
+export interface WhiskOptions<AppContext> {
+  app: WhiskAppDefinition;
+  /** The app's own models and services, handed to every route, observer, worker and hook. */
+  context: AppContext;
+  nodeId: string;
+  hooks?: WhiskHooks<AppContext>;
+  logger?: Logger;
+  /** Defaults to memory (embedded mode); the Redis ones share state across processes. */
+  transport?: BusTransport;
+  tokens?: TokenStore;
+  sessions?: SessionStore;
+  tokenTtlMs?: number;
+  sessionTtlMs?: number;
+}
+
+export interface Whisk<AppContext> {
+  readonly nodeId: string;
+  readonly bus: Bus;
+  readonly tokens: TokenStore;
+  readonly sessions: SessionStore;
+  readonly log: Logger;
+  readonly handlerContext: HandlerContext<AppContext>;
+  /** Attaches a gateway to an HTTP server this process owns. */
+  attachGateway(httpServer: HttpServer, options: { allowedOrigins: readonly string[]; maxPayloadBytes?: number }): Gateway;
+  /** Starts consuming the app's worker queues in this process. */
+  startWorkers(): Unsubscribe;
+  /** Mints a one-time ws_token for an existing session. */
+  issueToken(session: { sessionId: string; userId: string }): Promise<IssuedToken>;
+  /** Disconnects every socket of a session on every gateway, and ends the session. */
+  endSession(sessionId: string): Promise<void>;
+  /** Disconnects every socket of a user on every gateway. */
+  disconnectUser(userId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One Whisk instance: no singletons, so tests can run several nodes in one process.
+ *
+ * @example
+ * const whisk = createWhisk({ app, context: { rooms }, nodeId: "ws-1" });
+ * whisk.attachGateway(httpServer, { allowedOrigins: ["http://localhost:3000"] });
+ * whisk.startWorkers();
+ */
+export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whisk<AppContext> {
+  const log = options.logger ?? createLogger({ nodeId: options.nodeId });
+  const transport =
+    options.transport ?? new MemoryTransport((error, envelope) => log.error({ err: error, topic: envelope.topic }, "job failed"));
+  const bus = new Bus(transport, options.nodeId);
+  const tokens = options.tokens ?? new MemoryTokenStore();
+  const sessions = options.sessions ?? new MemorySessionStore();
+  const tokenTtlMs = options.tokenTtlMs ?? 10_000;
+  const handlerContext: HandlerContext<AppContext> = { app: options.context, bus, node: { id: options.nodeId }, log };
+  const gateways: Gateway[] = [];
+  const stops: Unsubscribe[] = [];
+
+  return {
+    nodeId: options.nodeId,
+    bus,
+    tokens,
+    sessions,
+    log,
+    handlerContext,
+    attachGateway(httpServer, gatewayOptions) {
+      const gateway = createGateway({
+        httpServer,
+        app: options.app,
+        handlerContext,
+        tokens,
+        sessions,
+        hooks: options.hooks ?? {},
+        ...gatewayOptions,
+      });
+      gateways.push(gateway);
+      return gateway;
+    },
+    startWorkers() {
+      const stop = startWorkers(bus, options.app.workers, handlerContext);
+      stops.push(stop);
+      return stop;
+    },
+    issueToken(session) {
+      return tokens.issue(session, tokenTtlMs);
+    },
+    async endSession(sessionId) {
+      await sessions.delete(sessionId);
+      await bus.publishControl(DISCONNECT_TOPIC, {}, [toSession(sessionId)]);
+    },
+    async disconnectUser(userId) {
+      await bus.publishControl(DISCONNECT_TOPIC, {}, [toUser(userId)]);
+    },
+    async close() {
+      for (const stop of stops) stop();
+      await Promise.all(gateways.map((gateway) => gateway.close()));
+      await Promise.all([transport.close(), tokens.close(), sessions.close()]);
+    },
+  };
+}
+
+/** A node id for processes that were not given one: readable, and unique enough for one host. */
+export function defaultNodeId(role: string): string {
+  return `${role}-${randomBytes(2).toString("hex")}`;
+}

@@ -1,0 +1,57 @@
+import type { z } from "zod";
+import type { Bus } from "../bus/bus";
+import type { Logger } from "./logger";
+
+/** What every handler gets: the app's own context (models, services), the bus, the node, a logger. */
+export interface HandlerContext<AppContext> {
+  app: AppContext;
+  bus: Bus;
+  node: { id: string };
+  log: Logger;
+}
+
+/** The session behind a socket. `data` is read fresh with `read()`; writes merge atomically. */
+export interface SessionHandle {
+  id: string;
+  read(): Promise<Record<string, unknown>>;
+  update(patch: Record<string, unknown>): Promise<void>;
+}
+
+export interface RouteContext<AppContext> extends HandlerContext<AppContext> {
+  /** Who sent the event: always from the session, never from the payload. */
+  user: { id: string; name: string };
+  session: SessionHandle;
+  socket: { id: string; join(room: string): Promise<void>; leave(room: string): Promise<void> };
+}
+
+export interface ObserverContext<AppContext> extends HandlerContext<AppContext> {
+  from: { nodeId: string };
+}
+
+export type WorkerContext<AppContext> = HandlerContext<AppContext>;
+
+export interface RouteDefinition<S extends z.ZodType, Output, AppContext> {
+  readonly kind: "route";
+  readonly schema: S;
+  readonly handler: (input: z.output<S>, ctx: RouteContext<AppContext>) => Output | Promise<Output>;
+}
+
+/** An observer turns a bus message into what its clients receive; `undefined` emits nothing. */
+export interface ObserverDefinition<S extends z.ZodType, Output, AppContext> {
+  readonly kind: "observer";
+  readonly schema: S;
+  readonly handler: (payload: z.output<S>, ctx: ObserverContext<AppContext>) => Output | undefined | Promise<Output | undefined>;
+}
+
+export interface WorkerDefinition<S extends z.ZodType, AppContext> {
+  readonly kind: "worker";
+  readonly schema: S;
+  readonly handler: (payload: z.output<S>, ctx: WorkerContext<AppContext>) => void | Promise<void>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the widest route, for collections of routes of any app
+export type AnyRoute = RouteDefinition<z.ZodType, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: as above
+export type AnyObserver = ObserverDefinition<z.ZodType, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: as above
+export type AnyWorker = WorkerDefinition<z.ZodType, any>;

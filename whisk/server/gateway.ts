@@ -1,0 +1,161 @@
+import type { Server as HttpServer } from "node:http";
+import { Server, type Socket } from "socket.io";
+import { appRoom, sessionRoom, userRoom } from "../core/address";
+import { toErrorPayload, toWhiskError, type WhiskError } from "../core/errors";
+import { ERROR_EVENT, WELCOME_EVENT, type Welcome, WHISK_PATH } from "../core/protocol";
+import { failed, ok } from "../core/result";
+import type { SessionStore } from "../session/session-store";
+import type { TokenStore } from "../session/token-store";
+import { authMiddleware, type SocketIdentity } from "./auth-middleware";
+import { connectError } from "./connect-error";
+import type { HandlerContext, RouteContext } from "./definitions";
+import type { ConnectionInfo, WhiskHooks } from "./hooks";
+import { createObserverTable, deliverEnvelope } from "./observer-delivery";
+import { isOriginAllowed } from "./origin-allow-list";
+import { createRouteTable, runRoute } from "./route-table";
+import type { WhiskAppDefinition } from "./whisk-app";
+
+export interface GatewayOptions<AppContext> {
+  httpServer: HttpServer;
+  app: WhiskAppDefinition;
+  handlerContext: HandlerContext<AppContext>;
+  tokens: TokenStore;
+  sessions: SessionStore;
+  hooks: WhiskHooks<AppContext>;
+  /** Exact origins (scheme://host:port) whose pages may connect. */
+  allowedOrigins: readonly string[];
+  /** Largest accepted frame, in bytes; a larger one closes that connection only. Default 64 KiB. */
+  maxPayloadBytes?: number;
+  path?: string;
+}
+
+export interface Gateway {
+  readonly io: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * The socket.io gateway of one node: origin check, token middleware, room joins, route dispatch,
+ * and delivery of bus messages to the sockets it holds.
+ */
+export function createGateway<AppContext>(options: GatewayOptions<AppContext>): Gateway {
+  const { handlerContext: base, hooks } = options;
+  const log = base.log.child({ component: "gateway" });
+  const routes = createRouteTable(options.app.routes);
+  const observers = createObserverTable(options.app.observers);
+
+  const reportAuthFailure = (error: WhiskError, origin: string | undefined, address: string) => {
+    log.info({ code: error.code, origin, address }, "handshake refused");
+    runHook(() => hooks.onAuthFailure?.({ error, origin, address }, base));
+  };
+
+  const runHook = (hook: () => void | Promise<void> | undefined) => {
+    Promise.resolve()
+      .then(hook)
+      .catch((error) => log.error({ err: error }, "a lifecycle hook threw"));
+  };
+
+  const io = new Server(options.httpServer, {
+    path: options.path ?? WHISK_PATH,
+    serveClient: false,
+    maxHttpBufferSize: options.maxPayloadBytes ?? 64 * 1024,
+    // Next.js shares this HTTP server and handles its own upgrades (hot reload): leave them alone.
+    destroyUpgrade: false,
+    cors: { origin: [...options.allowedOrigins], credentials: true },
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      const allowed = isOriginAllowed(origin, options.allowedOrigins);
+      if (!allowed) reportAuthFailure(connectError("ORIGIN_NOT_ALLOWED").whisk, origin, req.socket.remoteAddress ?? "");
+      callback(allowed ? null : "ORIGIN_NOT_ALLOWED", allowed);
+    },
+  });
+
+  io.use(async (socket, next) => {
+    await authMiddleware(options.tokens, options.sessions)(socket, (error) => {
+      const whisk = (error as { whisk?: WhiskError } | undefined)?.whisk;
+      if (whisk) reportAuthFailure(whisk, socket.handshake.headers.origin, socket.handshake.address);
+      if (whisk?.code === "INTERNAL") log.error({ err: error?.cause }, "token check failed");
+      next(error);
+    });
+  });
+
+  io.on("connection", async (socket: Socket) => {
+    const identity = socket.data.identity as SocketIdentity;
+    const connection: ConnectionInfo = { socketId: socket.id, sessionId: identity.sessionId, user: identity.user };
+    const ctx = routeContext(socket, identity, base, options.sessions);
+
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      const ack = typeof args.at(-1) === "function" ? (args.pop() as (reply: unknown) => void) : undefined;
+      const name = typeof event === "string" ? event : String(event);
+      handleEvent(name, args[0], ctx, ack, socket);
+    });
+    socket.on("disconnect", (reason) => runHook(() => hooks.onDisconnect?.(connection, reason, base)));
+
+    await socket.join([userRoom(identity.user.id), sessionRoom(identity.sessionId), `node:${base.node.id}`]);
+    const welcome: Welcome = { nodeId: base.node.id, socketId: socket.id, user: identity.user };
+    socket.emit(WELCOME_EVENT, welcome);
+    runHook(() => hooks.onConnect?.(connection, base));
+  });
+
+  const handleEvent = (
+    event: string,
+    payload: unknown,
+    ctx: RouteContext<AppContext>,
+    ack: ((reply: unknown) => void) | undefined,
+    socket: Socket,
+  ) => {
+    runRoute(routes, event, payload, ctx).then(
+      (data) => ack?.(ok(data ?? null)),
+      (thrown: unknown) => {
+        const error = toWhiskError(thrown);
+        if (error.code === "INTERNAL") log.error({ err: error.cause, event: event.slice(0, 100) }, "route handler threw");
+        const body = toErrorPayload(error);
+        if (ack) ack(failed(body));
+        else socket.emit(ERROR_EVENT, { event: event.slice(0, 100), error: body });
+      },
+    );
+  };
+
+  const stopDelivery = base.bus.onPublished((envelope) => {
+    deliverEnvelope(io, observers, envelope, base).catch((error) =>
+      log.error({ err: error, topic: envelope.topic }, "observer threw; message not delivered"),
+    );
+  });
+
+  return {
+    io,
+    async close() {
+      stopDelivery();
+      io.disconnectSockets(true);
+      // Not io.close(): that would also close the HTTP server, which belongs to the caller.
+      io.engine.close();
+    },
+  };
+}
+
+function routeContext<AppContext>(
+  socket: Socket,
+  identity: SocketIdentity,
+  base: HandlerContext<AppContext>,
+  sessions: SessionStore,
+): RouteContext<AppContext> {
+  return {
+    ...base,
+    log: base.log.child({ socket: socket.id }),
+    user: identity.user,
+    session: {
+      id: identity.sessionId,
+      async read() {
+        return (await sessions.get(identity.sessionId))?.data ?? {};
+      },
+      async update(patch) {
+        await sessions.update(identity.sessionId, patch);
+      },
+    },
+    socket: {
+      id: socket.id,
+      join: async (room) => socket.join(appRoom(room)),
+      leave: async (room) => socket.leave(appRoom(room)),
+    },
+  };
+}

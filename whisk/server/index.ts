@@ -1,0 +1,26 @@
+/**
+ * Whisk's server side: define routes, observers and workers, list them in one app, and run
+ * gateways and workers for it.
+ *
+ * @example
+ * const { route, observe } = createBuilders<AppContext>();
+ * export const world = defineRoutes("world", {
+ *   say: route.input(z.object({ message: z.string().min(1) })).handle(async ({ message }, ctx) => {
+ *     await ctx.bus.everyone().publish(worldObservers.topics.said, { text: `${ctx.user.name}: ${message}` });
+ *     return { sent: true };
+ *   }),
+ * });
+ */
+export { everyone, toNode, toRoom, toSession, toSocket, toUser } from "../core/address";
+export { ERROR_CODES, type ErrorCode, WhiskError } from "../core/errors";
+export type { ClientRoutes, ServerEvents } from "./app-types";
+export { createBuilders } from "./builders";
+export { createWhisk, defaultNodeId, type Whisk, type WhiskOptions } from "./create-whisk";
+export type { HandlerContext, ObserverContext, RouteContext, WorkerContext } from "./definitions";
+export type { Gateway } from "./gateway";
+export { defineObservers, defineRoutes, defineWorkers } from "./groups";
+export type { AuthFailure, ConnectionInfo, WhiskHooks } from "./hooks";
+export { createLogger, type Logger } from "./logger";
+export { provideWhiskRuntime, type WhiskRuntime } from "../next/whisk-runtime";
+export { isOriginAllowed } from "./origin-allow-list";
+export { defineWhiskApp, type WhiskAppDefinition } from "./whisk-app";

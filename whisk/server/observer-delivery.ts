@@ -1,0 +1,46 @@
+import type { Server } from "socket.io";
+import { localRoomsFor } from "../core/address";
+import type { Envelope } from "../core/envelope";
+import { DISCONNECT_TOPIC } from "../core/protocol";
+import type { AnyObserver, HandlerContext } from "./definitions";
+import type { AnyObserverGroup } from "./groups";
+
+export function createObserverTable(groups: readonly AnyObserverGroup[]): ReadonlyMap<string, AnyObserver> {
+  const table = new Map<string, AnyObserver>();
+  for (const group of groups) {
+    for (const [key, observer] of Object.entries(group.observers)) table.set(`${group.name}.${key}`, observer);
+  }
+  return table;
+}
+
+/**
+ * One gateway's side of a bus message: run the topic's observer and emit its result to the local
+ * sockets the envelope addresses. Sockets held by other gateways are theirs to serve.
+ */
+export async function deliverEnvelope<AppContext>(
+  io: Server,
+  observers: ReadonlyMap<string, AnyObserver>,
+  envelope: Envelope,
+  ctx: HandlerContext<AppContext>,
+): Promise<void> {
+  const rooms = localRoomsFor(envelope.to, ctx.node.id);
+  if (rooms !== "all" && rooms.length === 0) return;
+  const target = (rooms === "all" ? io.local : io.local.to(rooms)).except(envelope.except);
+
+  if (envelope.topic === DISCONNECT_TOPIC) {
+    target.disconnectSockets(true);
+    return;
+  }
+  const observer = observers.get(envelope.topic);
+  if (!observer) {
+    ctx.log.debug({ topic: envelope.topic }, "no observer for topic; message ignored");
+    return;
+  }
+  const parsed = observer.schema.safeParse(envelope.payload);
+  if (!parsed.success) {
+    ctx.log.warn({ topic: envelope.topic, envelopeId: envelope.id }, "bus message does not match its observer's schema; dropped");
+    return;
+  }
+  const output = await observer.handler(parsed.data, { ...ctx, from: envelope.from });
+  if (output !== undefined) target.emit(envelope.topic, output);
+}

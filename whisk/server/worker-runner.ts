@@ -1,0 +1,36 @@
+import type { Bus } from "../bus/bus";
+import type { Unsubscribe } from "../bus/transport";
+import type { HandlerContext } from "./definitions";
+import type { AnyWorkerGroup } from "./groups";
+
+/**
+ * Consumes every queue of the app's worker groups on this process. Each job runs once on one
+ * worker; a job whose payload does not match the schema is logged and dropped, never retried.
+ */
+export function startWorkers<AppContext>(bus: Bus, groups: readonly AnyWorkerGroup[], ctx: HandlerContext<AppContext>): Unsubscribe {
+  const log = ctx.log.child({ component: "worker" });
+  const stops: Unsubscribe[] = [];
+  for (const group of groups) {
+    for (const [key, worker] of Object.entries(group.workers)) {
+      const queueName = `${group.name}.${key}`;
+      stops.push(
+        bus.onQueue(queueName, async (envelope) => {
+          const parsed = worker.schema.safeParse(envelope.payload);
+          if (!parsed.success) {
+            log.warn({ queue: queueName, envelopeId: envelope.id }, "job does not match its worker's schema; dropped");
+            return;
+          }
+          try {
+            await worker.handler(parsed.data, ctx);
+          } catch (error) {
+            log.error({ err: error, queue: queueName, envelopeId: envelope.id }, "worker threw");
+            throw error;
+          }
+        }),
+      );
+    }
+  }
+  return () => {
+    for (const stop of stops) stop();
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * Sessions and one-time ws_tokens: the interfaces, and their memory implementations for the
+ * embedded mode. The Redis implementations satisfy the same interfaces.
+ *
+ * @example
+ * const tokens = new MemoryTokenStore();
+ * const { token } = await tokens.issue({ sessionId, userId }, 10_000);
+ * await tokens.consume(token); // the binding, once; null ever after
+ */
+export { MemorySessionStore } from "./memory-session-store";
+export { MemoryTokenStore } from "./memory-token-store";
+export type { NewSession, SessionRecord, SessionStore } from "./session-store";
+export type { IssuedToken, TokenBinding, TokenStore } from "./token-store";
+export { createWsToken, isWellFormedWsToken } from "./ws-token";
