@@ -1,0 +1,78 @@
+import { io, type Socket } from "socket.io-client";
+import type { Welcome } from "../../whisk/core/protocol";
+
+export interface Grant {
+  token: string;
+  /** The session cookie, to ask for another token for the same user. */
+  cookie: string;
+}
+
+/** Asks the real token route for a ws_token, as a signed-in page's server action would. */
+export async function requestToken(baseUrl: string, cookie?: string): Promise<Grant> {
+  const response = await fetch(`${baseUrl}/api/ws-token`, {
+    method: "POST",
+    headers: { origin: baseUrl, ...(cookie ? { cookie } : {}) },
+  });
+  if (!response.ok) throw new Error(`token route answered ${response.status}`);
+  const body = (await response.json()) as { token: string };
+  const setCookie = response.headers.get("set-cookie");
+  return { token: body.token, cookie: cookie ?? setCookie?.split(";")[0] ?? "" };
+}
+
+export interface ConnectOptions {
+  token?: unknown;
+  origin?: string | null;
+  transports?: ("polling" | "websocket")[];
+}
+
+export type Connected = { socket: Socket; welcome: Welcome };
+
+/** Opens a real socket.io-client connection; resolves on the welcome, rejects with connect_error. */
+export function connect(baseUrl: string, options: ConnectOptions = {}): Promise<Connected> {
+  const origin = options.origin === undefined ? baseUrl : options.origin;
+  const socket = io(baseUrl, {
+    path: "/whisk",
+    auth: options.token === undefined ? {} : { token: options.token },
+    extraHeaders: origin === null ? {} : { origin },
+    transports: options.transports ?? ["polling", "websocket"],
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("whisk.welcome", (welcome: Welcome) => resolve({ socket, welcome }));
+    socket.once("connect_error", (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** The `connect_error` a refused connection gets. */
+export async function refusal(
+  baseUrl: string,
+  options: ConnectOptions,
+): Promise<Error & { data?: { code: string }; description?: unknown }> {
+  try {
+    const { socket } = await connect(baseUrl, options);
+    socket.close();
+  } catch (error) {
+    return error as Error & { data?: { code: string } };
+  }
+  throw new Error("The connection was accepted, but a refusal was expected.");
+}
+
+/** The next `event` on `socket`, or a failure after `ms`. */
+export function nextEvent<T>(socket: Socket, event: string, ms = 5_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
+    socket.once(event, (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+}
+
+/** Emits with an ack and resolves to the ack. */
+export function request<T = unknown>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
+  return socket.timeout(5_000).emitWithAck(event, ...args) as Promise<T>;
+}

@@ -1,0 +1,91 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ServerProcess, startServerProcess } from "../../whisk/testing";
+import { connect, refusal, requestToken } from "./clients";
+
+const TOKEN_TTL_MS = 1_000;
+let server: ServerProcess;
+
+beforeAll(async () => {
+  server = await startServerProcess({ env: { WHISK_NODE_ID: "it-handshake", WHISK_TOKEN_TTL_MS: String(TOKEN_TTL_MS) } });
+});
+afterAll(async () => {
+  expect(await server.stop()).toBe(0);
+});
+
+describe("the handshake of the real server process", () => {
+  it("accepts a fresh token and welcomes the socket with its node and user", async () => {
+    const { token } = await requestToken(server.url);
+    const { socket, welcome } = await connect(server.url, { token });
+    expect(welcome.nodeId).toBe("it-handshake");
+    expect(welcome.socketId).toBe(socket.id);
+    expect(welcome.user.name).toMatch(/^\d{4}$/);
+    socket.close();
+  });
+
+  it("refuses a handshake without a token with TOKEN_MISSING", async () => {
+    expect((await refusal(server.url, {})).data?.code).toBe("TOKEN_MISSING");
+  });
+
+  it("refuses a token of the wrong type or shape with TOKEN_INVALID", async () => {
+    expect((await refusal(server.url, { token: { $gt: "" } })).data?.code).toBe("TOKEN_INVALID");
+    expect((await refusal(server.url, { token: "x".repeat(43) })).data?.code).toBe("TOKEN_INVALID");
+  });
+
+  it("refuses a replayed token with TOKEN_INVALID: a token works once", async () => {
+    const { token } = await requestToken(server.url);
+    const first = await connect(server.url, { token });
+    expect((await refusal(server.url, { token })).data?.code).toBe("TOKEN_INVALID");
+    expect(first.socket.connected).toBe(true);
+    first.socket.close();
+  });
+
+  it("refuses an expired token with TOKEN_INVALID", async () => {
+    const { token } = await requestToken(server.url);
+    await sleep(TOKEN_TTL_MS + 200);
+    expect((await refusal(server.url, { token })).data?.code).toBe("TOKEN_INVALID");
+  });
+
+  it("refuses a foreign Origin over polling with HTTP 403, without spending the token", async () => {
+    const { token } = await requestToken(server.url);
+    const refused = await refusal(server.url, { token, origin: "http://evil.example" });
+    expect(refused.description).toBe(403);
+    const { socket } = await connect(server.url, { token });
+    expect(socket.connected).toBe(true);
+    socket.close();
+  });
+
+  it("refuses foreign, look-alike and null origins over websocket too", async () => {
+    const allowed = await connect(server.url, { token: (await requestToken(server.url)).token, transports: ["websocket"] });
+    expect(allowed.welcome.nodeId).toBe("it-handshake");
+    allowed.socket.close();
+    for (const origin of ["http://evil.example", `${server.url}.evil.example`, "null", server.url.replace("http:", "https:")]) {
+      const { token } = await requestToken(server.url);
+      const refused = await refusal(server.url, { token, origin, transports: ["websocket"] });
+      expect(refused.message, origin).toBe("websocket error");
+    }
+  });
+
+  it("gives two tokens of one session the same user on two sockets", async () => {
+    const first = await requestToken(server.url);
+    const second = await requestToken(server.url, first.cookie);
+    const a = await connect(server.url, { token: first.token });
+    const b = await connect(server.url, { token: second.token });
+    expect(b.welcome.user).toEqual(a.welcome.user);
+    a.socket.close();
+    b.socket.close();
+  });
+
+  it("refuses the token route to a foreign origin", async () => {
+    const response = await fetch(`${server.url}/api/ws-token`, { method: "POST", headers: { origin: "http://evil.example" } });
+    expect(response.status).toBe(403);
+  });
+
+  it("never writes a token into its logs", async () => {
+    const { token } = await requestToken(server.url);
+    await refusal(server.url, { token, origin: "http://evil.example" });
+    const { socket } = await connect(server.url, { token });
+    socket.close();
+    expect(server.output()).not.toContain(token);
+  });
+});

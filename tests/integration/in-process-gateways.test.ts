@@ -1,0 +1,175 @@
+/**
+ * Gateways built with `createWhisk` inside the test process, over real HTTP servers and real
+ * socket.io clients: for what the demo app cannot show (a throwing handler, hooks) and for
+ * several nodes sharing one memory bus.
+ */
+import { createServer, type Server } from "node:http";
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { MemoryTransport } from "../../whisk/bus";
+import type { Ack } from "../../whisk/core/result";
+import {
+  type AuthFailure,
+  type ConnectionInfo,
+  createBuilders,
+  createWhisk,
+  defineObservers,
+  defineRoutes,
+  defineWhiskApp,
+  toNode,
+  toRoom,
+  toUser,
+  type Whisk,
+} from "../../whisk/server";
+import { MemorySessionStore, MemoryTokenStore } from "../../whisk/session";
+import { freePort } from "../../whisk/testing";
+import { type Connected, connect, nextEvent, refusal, request } from "./clients";
+
+interface TestContext {
+  greeting: string;
+}
+const { route, observe } = createBuilders<TestContext>();
+const news = defineObservers("news", {
+  flash: observe(z.object({ text: z.string() })).handle((flash, ctx) => ({ text: `${ctx.app.greeting} ${flash.text}`, node: ctx.node.id })),
+});
+const lab = defineRoutes("lab", {
+  boom: route.input(z.object({})).handle(() => {
+    throw new Error("secret internal detail");
+  }),
+  greet: route.input(z.object({})).handle((_input, ctx) => ({ greeting: ctx.app.greeting, user: ctx.user.id })),
+  join: route.input(z.object({ room: z.string() })).handle(async ({ room }, ctx) => {
+    await ctx.socket.join(room);
+    return { joined: room };
+  }),
+});
+const testApp = defineWhiskApp({ routes: [lab], observers: [news], workers: [] });
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Nodes sharing one bus, token store and session store, as Redis would make them share. */
+async function startCluster(nodeIds: string[]) {
+  const transport = new MemoryTransport();
+  const tokens = new MemoryTokenStore();
+  const sessions = new MemorySessionStore();
+  const logLines: string[] = [];
+  const events = { connects: [] as ConnectionInfo[], disconnects: [] as string[], failures: [] as AuthFailure[] };
+  const nodes: { whisk: Whisk<TestContext>; url: string; server: Server }[] = [];
+  for (const nodeId of nodeIds) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const logger = pino({ level: "info" }, { write: (line: string) => logLines.push(line) });
+    const whisk = createWhisk<TestContext>({
+      app: testApp,
+      context: { greeting: "hello from the app context" },
+      nodeId,
+      logger,
+      transport,
+      tokens,
+      sessions,
+      hooks: {
+        onConnect: (connection) => void events.connects.push(connection),
+        onDisconnect: (_connection, reason) => void events.disconnects.push(reason),
+        onAuthFailure: (failure) => void events.failures.push(failure),
+      },
+    });
+    const server = createServer();
+    whisk.attachGateway(server, { allowedOrigins: [url] });
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    nodes.push({ whisk, url, server });
+    cleanups.push(async () => {
+      await whisk.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+  }
+  const signIn = async (node: (typeof nodes)[number], userId: string): Promise<Connected> => {
+    const session = await sessions.create({ userId, userName: userId }, 60_000);
+    const { token } = await node.whisk.issueToken({ sessionId: session.id, userId });
+    const connected = await connect(node.url, { token });
+    cleanups.push(async () => connected.socket.close());
+    return connected;
+  };
+  return { nodes, signIn, sessions, tokens, events, logLines };
+}
+
+describe("a gateway made with createWhisk", () => {
+  it("answers a throwing handler with INTERNAL and no internal text, logs the cause, and keeps the socket", async () => {
+    const { nodes, signIn, logLines } = await startCluster(["solo"]);
+    const client = await signIn(nodes[0]!, "u1");
+    const ack = await request<Ack<unknown>>(client.socket, "lab.boom", {});
+    expect(ack).toEqual({ status: "error", error: { code: "INTERNAL", message: "Something went wrong on the server." } });
+    expect(JSON.stringify(ack)).not.toContain("secret internal detail");
+    expect(logLines.some((line) => line.includes("route handler threw") && line.includes("secret internal detail"))).toBe(true);
+    expect(client.socket.connected).toBe(true);
+    expect(await request(client.socket, "lab.greet", {})).toEqual({
+      status: "ok",
+      data: { greeting: "hello from the app context", user: "u1" },
+    });
+  });
+
+  it("runs onConnect after the token is accepted, onDisconnect with the reason, onAuthFailure on refusals", async () => {
+    const { nodes, signIn, events } = await startCluster(["solo"]);
+    const client = await signIn(nodes[0]!, "u1");
+    expect(events.connects).toEqual([{ socketId: client.socket.id, sessionId: expect.any(String), user: { id: "u1", name: "u1" } }]);
+    client.socket.close();
+    await expect.poll(() => events.disconnects).toEqual(["client namespace disconnect"]);
+    await refusal(nodes[0]!.url, {});
+    await refusal(nodes[0]!.url, { token: "nope", origin: "http://evil.example" });
+    await expect.poll(() => events.failures.map((failure) => failure.error.code)).toEqual(["TOKEN_MISSING", "ORIGIN_NOT_ALLOWED"]);
+  });
+
+  it("ending a session disconnects its sockets on every node, and nobody else's", async () => {
+    const { nodes, signIn, sessions, tokens } = await startCluster(["ws-1", "ws-2"]);
+    const sessionA = await sessions.create({ userId: "a", userName: "a" }, 60_000);
+    const tabs = await Promise.all(
+      nodes.map(async (node) => connect(node.url, { token: (await tokens.issue({ sessionId: sessionA.id, userId: "a" }, 5_000)).token })),
+    );
+    const other = await signIn(nodes[1]!, "b");
+    const dropped = tabs.map((tab) => nextEvent<string>(tab.socket, "disconnect"));
+    await nodes[0]!.whisk.endSession(sessionA.id);
+    expect(await Promise.all(dropped)).toEqual(["io server disconnect", "io server disconnect"]);
+    expect(other.socket.connected).toBe(true);
+    const { token } = await tokens.issue({ sessionId: sessionA.id, userId: "a" }, 5_000);
+    expect((await refusal(nodes[0]!.url, { token })).data?.code).toBe("UNAUTHORIZED");
+  });
+
+  it("delivers a bus message to a user on every node, to a room, and to one node only", async () => {
+    const { nodes, signIn } = await startCluster(["ws-1", "ws-2"]);
+    const [n1, n2] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
+    const aliceOn1 = await signIn(n1, "alice");
+    const aliceOn2 = await signIn(n2, "alice");
+    const bobOn2 = await signIn(n2, "bob");
+    const seen: string[] = [];
+    for (const [name, client] of [
+      ["alice@1", aliceOn1],
+      ["alice@2", aliceOn2],
+      ["bob@2", bobOn2],
+    ] as const) {
+      client.socket.on("news.flash", (flash: { text: string }) => seen.push(`${name}:${flash.text}`));
+    }
+
+    await n1.whisk.bus.to(toUser("alice")).publish(news.topics.flash, { text: "for alice" });
+    await expect
+      .poll(() => seen.sort())
+      .toEqual(["alice@1:hello from the app context for alice", "alice@2:hello from the app context for alice"]);
+
+    seen.length = 0;
+    await request(bobOn2.socket, "lab.join", { room: "beach" });
+    await request(aliceOn1.socket, "lab.join", { room: "beach" });
+    await n2.whisk.bus
+      .to(toRoom("beach"))
+      .except(aliceOn1.socket.id ?? "")
+      .publish(news.topics.flash, { text: "beach" });
+    await expect.poll(() => seen).toEqual(["bob@2:hello from the app context beach"]);
+
+    seen.length = 0;
+    const flashOn2 = nextEvent<{ node: string }>(aliceOn2.socket, "news.flash");
+    await n1.whisk.bus.to(toNode("ws-2")).publish(news.topics.flash, { text: "node" });
+    expect((await flashOn2).node).toBe("ws-2");
+    await expect.poll(() => seen.sort()).toEqual(["alice@2:hello from the app context node", "bob@2:hello from the app context node"]);
+  });
+});

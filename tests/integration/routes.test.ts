@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { Ack } from "../../whisk/core/result";
+import { type ServerProcess, startServerProcess } from "../../whisk/testing";
+import { type Connected, connect, nextEvent, request, requestToken } from "./clients";
+
+let server: ServerProcess;
+let alice: Connected;
+let bob: Connected;
+
+async function newClient(): Promise<Connected> {
+  return connect(server.url, { token: (await requestToken(server.url)).token });
+}
+
+/** Bob can still talk to everyone: the server and his socket are fine. */
+async function expectStillServing() {
+  const heard = nextEvent<{ text: string }>(alice.socket, "world.said");
+  const ack = await request<Ack<{ text: string }>>(bob.socket, "world.say", { message: "still here" });
+  expect(ack.status).toBe("ok");
+  expect((await heard).text).toBe(`User ${bob.welcome.user.name} said "still here"`);
+}
+
+beforeAll(async () => {
+  server = await startServerProcess({ env: { WHISK_NODE_ID: "it-routes" } });
+  alice = await newClient();
+  bob = await newClient();
+});
+afterAll(async () => {
+  alice.socket.close();
+  bob.socket.close();
+  expect(await server.stop()).toBe(0);
+});
+
+describe("routes on the real server process", () => {
+  it("delivers world.say to every connected user, the sender included, exactly once each", async () => {
+    const received: string[] = [];
+    const onSaid = (said: { text: string }) => received.push(said.text);
+    alice.socket.on("world.said", onSaid);
+    const bobHeard = nextEvent<{ text: string; userId: string }>(bob.socket, "world.said");
+    const ack = await request<Ack<{ id: string; text: string }>>(alice.socket, "world.say", { message: "Hello, Bob" });
+    const expected = `User ${alice.welcome.user.name} said "Hello, Bob"`;
+    expect(ack).toEqual({ status: "ok", data: { id: expect.any(String), text: expected } });
+    const said = await bobHeard;
+    expect(said.text).toBe(expected);
+    expect(said.userId).toBe(alice.welcome.user.id);
+    await expectStillServing();
+    alice.socket.off("world.said", onSaid);
+    expect(received.filter((text) => text === expected)).toHaveLength(1);
+  });
+
+  it("takes identity from the session, not from the payload", async () => {
+    const heard = nextEvent<{ userId: string }>(bob.socket, "world.said");
+    const ack = await request<Ack<unknown>>(alice.socket, "world.say", { message: "hi", userId: bob.welcome.user.id });
+    expect(ack.status).toBe("ok");
+    expect((await heard).userId).toBe(alice.welcome.user.id);
+  });
+
+  it.each([
+    ["a number", { message: 42 }],
+    ["no payload", undefined],
+    ["a string", "hello"],
+    ["an empty message", { message: "   " }],
+    ["a message over 500 characters", { message: "x".repeat(501) }],
+    ["a deeply nested object", JSON.parse(`${"[".repeat(500)}${"]".repeat(500)}`)],
+  ])("answers %s with BAD_PAYLOAD and its issues, and keeps serving", async (_name, payload) => {
+    const ack = await request<Ack<unknown>>(alice.socket, "world.say", payload);
+    expect(ack.status).toBe("error");
+    if (ack.status !== "error") return;
+    expect(ack.error.code).toBe("BAD_PAYLOAD");
+    expect(ack.error.issues?.length).toBeGreaterThan(0);
+    expect(alice.socket.connected).toBe(true);
+    await expectStillServing();
+  });
+
+  it("answers an unknown event with UNKNOWN_EVENT, reserved names included", async () => {
+    for (const event of ["world.shout", "whisk.welcome", "nodots", "a.b.c"]) {
+      const ack = await request<Ack<unknown>>(alice.socket, event, {});
+      expect(ack).toMatchObject({ status: "error", error: { code: "UNKNOWN_EVENT" } });
+    }
+    expect(alice.socket.connected).toBe(true);
+    await expectStillServing();
+  });
+
+  it("reports a failed event sent without an ack as a whisk.error event", async () => {
+    const error = nextEvent<{ event: string; error: { code: string } }>(alice.socket, "whisk.error");
+    alice.socket.emit("world.shout", {});
+    expect(await error).toEqual({ event: "world.shout", error: { code: "UNKNOWN_EVENT", message: expect.any(String) } });
+  });
+
+  it("closes only the connection that sends a frame over 64 KiB", async () => {
+    const carol = await newClient();
+    const dropped = nextEvent<string>(carol.socket, "disconnect");
+    carol.socket.emit("world.say", { message: "x".repeat(70 * 1024) });
+    expect(await dropped).toMatch(/transport (close|error)/);
+    expect(alice.socket.connected).toBe(true);
+    await expectStillServing();
+  });
+
+  it("survives garbage on a raw websocket and keeps serving others", async () => {
+    const { token } = await requestToken(server.url);
+    const raw = new WebSocket(`${server.url.replace("http", "ws")}/whisk/?EIO=4&transport=websocket`, { headers: { origin: server.url } });
+    await new Promise((resolve, reject) => {
+      raw.once("open", resolve);
+      raw.once("error", reject);
+    });
+    raw.send(`40${JSON.stringify({ token })}`);
+    for (const junk of ["42[", "42{}", '42["world.say"', "4x", "9", "", "42[1,2,3]", '421["world.say",{"message":1}]', "\u0000\u0001"]) {
+      raw.send(junk);
+    }
+    raw.close();
+    await expectStillServing();
+  });
+});
