@@ -76,3 +76,10 @@ export function nextEvent<T>(socket: Socket, event: string, ms = 5_000): Promise
 export function request<T = unknown>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
   return socket.timeout(5_000).emitWithAck(event, ...args) as Promise<T>;
 }
+
+/** `list[index]`, or a failure that says it is missing. */
+export function at<T>(list: readonly T[], index: number): T {
+  const item = list[index];
+  if (item === undefined) throw new Error(`nothing at index ${index}`);
+  return item;
+}

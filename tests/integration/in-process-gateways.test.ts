@@ -24,7 +24,7 @@ import {
 } from "../../whisk/server";
 import { MemorySessionStore, MemoryTokenStore } from "../../whisk/session";
 import { freePort } from "../../whisk/testing";
-import { type Connected, connect, nextEvent, refusal, request } from "./clients";
+import { at, type Connected, connect, nextEvent, refusal, request } from "./clients";
 
 interface TestContext {
   greeting: string;
@@ -99,7 +99,7 @@ async function startCluster(nodeIds: string[]) {
 describe("a gateway made with createWhisk", () => {
   it("answers a throwing handler with INTERNAL and no internal text, logs the cause, and keeps the socket", async () => {
     const { nodes, signIn, logLines } = await startCluster(["solo"]);
-    const client = await signIn(nodes[0]!, "u1");
+    const client = await signIn(at(nodes, 0), "u1");
     const ack = await request<Ack<unknown>>(client.socket, "lab.boom", {});
     expect(ack).toEqual({ status: "error", error: { code: "INTERNAL", message: "Something went wrong on the server." } });
     expect(JSON.stringify(ack)).not.toContain("secret internal detail");
@@ -113,12 +113,12 @@ describe("a gateway made with createWhisk", () => {
 
   it("runs onConnect after the token is accepted, onDisconnect with the reason, onAuthFailure on refusals", async () => {
     const { nodes, signIn, events } = await startCluster(["solo"]);
-    const client = await signIn(nodes[0]!, "u1");
+    const client = await signIn(at(nodes, 0), "u1");
     expect(events.connects).toEqual([{ socketId: client.socket.id, sessionId: expect.any(String), user: { id: "u1", name: "u1" } }]);
     client.socket.close();
     await expect.poll(() => events.disconnects).toEqual(["client namespace disconnect"]);
-    await refusal(nodes[0]!.url, {});
-    await refusal(nodes[0]!.url, { token: "nope", origin: "http://evil.example" });
+    await refusal(at(nodes, 0).url, {});
+    await refusal(at(nodes, 0).url, { token: "nope", origin: "http://evil.example" });
     await expect.poll(() => events.failures.map((failure) => failure.error.code)).toEqual(["TOKEN_MISSING", "ORIGIN_NOT_ALLOWED"]);
   });
 
@@ -128,18 +128,18 @@ describe("a gateway made with createWhisk", () => {
     const tabs = await Promise.all(
       nodes.map(async (node) => connect(node.url, { token: (await tokens.issue({ sessionId: sessionA.id, userId: "a" }, 5_000)).token })),
     );
-    const other = await signIn(nodes[1]!, "b");
+    const other = await signIn(at(nodes, 1), "b");
     const dropped = tabs.map((tab) => nextEvent<string>(tab.socket, "disconnect"));
-    await nodes[0]!.whisk.endSession(sessionA.id);
+    await at(nodes, 0).whisk.endSession(sessionA.id);
     expect(await Promise.all(dropped)).toEqual(["io server disconnect", "io server disconnect"]);
     expect(other.socket.connected).toBe(true);
     const { token } = await tokens.issue({ sessionId: sessionA.id, userId: "a" }, 5_000);
-    expect((await refusal(nodes[0]!.url, { token })).data?.code).toBe("UNAUTHORIZED");
+    expect((await refusal(at(nodes, 0).url, { token })).data?.code).toBe("UNAUTHORIZED");
   });
 
   it("delivers a bus message to a user on every node, to a room, and to one node only", async () => {
     const { nodes, signIn } = await startCluster(["ws-1", "ws-2"]);
-    const [n1, n2] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
+    const [n1, n2] = [at(nodes, 0), at(nodes, 1)];
     const aliceOn1 = await signIn(n1, "alice");
     const aliceOn2 = await signIn(n2, "alice");
     const bobOn2 = await signIn(n2, "bob");

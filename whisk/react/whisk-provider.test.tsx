@@ -15,6 +15,14 @@ function Status() {
   return <p>{nodeId ? `${status} to ${nodeId}` : status}</p>;
 }
 
+let mounts = 0;
+function CountMounts() {
+  useEffect(() => {
+    mounts++;
+  }, []);
+  return null;
+}
+
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -78,13 +86,7 @@ describe("WhiskProvider", () => {
     const container = document.createElement("div");
     const root = createRoot(container);
     cleanups.push(() => root.unmount());
-    let mounts = 0;
-    function CountMounts() {
-      useEffect(() => {
-        mounts++;
-      }, []);
-      return null;
-    }
+    mounts = 0;
     const render = (enabled: boolean) =>
       root.render(
         <WhiskProvider getToken={gateway.getToken} url={gateway.url} enabled={enabled}>
