@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { readSettings, SettingsError } from "./env";
+
+const secret = "a".repeat(32);
+
+describe("readSettings", () => {
+  it("runs in development with no settings at all, on port 3000, with a throwaway secret", () => {
+    const settings = readSettings({});
+    expect(settings).toMatchObject({ dev: true, port: 3000, nodeId: "node-1", sessionSecretGenerated: true });
+    expect(settings.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(settings.allowedOrigins).toEqual(["http://localhost:3000", "http://127.0.0.1:3000"]);
+  });
+
+  it("refuses to start in production without SESSION_SECRET, saying what to set", () => {
+    expect(() => readSettings({ NODE_ENV: "production" })).toThrow(SettingsError);
+    expect(() => readSettings({ NODE_ENV: "production" })).toThrow(/SESSION_SECRET is not set.*openssl rand/);
+  });
+
+  it("refuses a SESSION_SECRET under 32 characters, in development too", () => {
+    expect(() => readSettings({ SESSION_SECRET: "short" })).toThrow(/shorter than 32 characters/);
+    expect(() => readSettings({ NODE_ENV: "production", SESSION_SECRET: "a".repeat(31) })).toThrow(/shorter than 32/);
+  });
+
+  it("refuses a bad port or node id, naming the variable", () => {
+    expect(() => readSettings({ PORT: "http" })).toThrow(/PORT/);
+    expect(() => readSettings({ WHISK_NODE_ID: "ws 1; rm -rf" })).toThrow(/WHISK_NODE_ID/);
+  });
+
+  it("reads a comma-separated origin allow-list and the token TTL", () => {
+    const settings = readSettings({
+      NODE_ENV: "production",
+      SESSION_SECRET: secret,
+      WHISK_ALLOWED_ORIGINS: "https://a.example, https://b.example",
+      WHISK_TOKEN_TTL_MS: "5000",
+    });
+    expect(settings.allowedOrigins).toEqual(["https://a.example", "https://b.example"]);
+    expect(settings.tokenTtlMs).toBe(5000);
+    expect(settings.sessionSecretGenerated).toBe(false);
+  });
+});
