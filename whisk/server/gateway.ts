@@ -126,8 +126,9 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     io,
     async close() {
       stopDelivery();
-      io.disconnectSockets(true);
-      // Not io.close(): that would also close the HTTP server, which belongs to the caller.
+      // Closing the transports (not a socket.io "disconnect") tells clients to reconnect, as on
+      // any outage; a server-sent disconnect would read as a logout. Not io.close(): that would
+      // also close the HTTP server, which belongs to the caller.
       io.engine.close();
     },
   };

@@ -13,6 +13,7 @@
  */
 export { everyone, toNode, toRoom, toSession, toSocket, toUser } from "../core/address";
 export { ERROR_CODES, type ErrorCode, WhiskError } from "../core/errors";
+export { provideWhiskRuntime, type WhiskRuntime } from "../next/whisk-runtime";
 export type { ClientRoutes, ServerEvents } from "./app-types";
 export { createBuilders } from "./builders";
 export { createWhisk, defaultNodeId, type Whisk, type WhiskOptions } from "./create-whisk";
@@ -21,6 +22,5 @@ export type { Gateway } from "./gateway";
 export { defineObservers, defineRoutes, defineWorkers } from "./groups";
 export type { AuthFailure, ConnectionInfo, WhiskHooks } from "./hooks";
 export { createLogger, type Logger } from "./logger";
-export { provideWhiskRuntime, type WhiskRuntime } from "../next/whisk-runtime";
 export { isOriginAllowed } from "./origin-allow-list";
 export { defineWhiskApp, type WhiskAppDefinition } from "./whisk-app";

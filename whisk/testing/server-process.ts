@@ -20,6 +20,8 @@ export interface ServerProcessOptions {
   env?: Record<string, string>;
   /** Production (needs `npm run build` first) unless "development". */
   mode?: "production" | "development";
+  /** A fixed port, e.g. to restart a server where its clients expect it; default a free one. */
+  port?: number;
   readyTimeoutMs?: number;
 }
 
@@ -38,7 +40,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   if (mode === "production" && !existsSync(join(cwd, ".next", "BUILD_ID"))) {
     throw new Error("No production build found: run `npm run build` first (npm test does this for you).");
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd,
