@@ -1,4 +1,5 @@
 import type { TokenGrant } from "../core/protocol";
+import { isOriginAllowed } from "../server/origin-allow-list";
 import type { NewSession } from "../session/session-store";
 import { ensureSession } from "./session-cookie";
 import { whiskRuntime } from "./whisk-runtime";
@@ -28,7 +29,5 @@ export async function issueWsToken(options: { newUser: () => NewSession | Promis
  * refuses a request whose Origin is foreign, as Next.js does for server actions.
  */
 export function isTrustedRequestOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (origin === null) return true;
-  return whiskRuntime().config.allowedOrigins.includes(origin);
+  return isOriginAllowed(request.headers.get("origin") ?? undefined, whiskRuntime().config.allowedOrigins);
 }

@@ -45,7 +45,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   const observers = createObserverTable(options.app.observers);
 
   const reportAuthFailure = (error: WhiskError, origin: string | undefined, address: string) => {
-    log.info({ code: error.code, origin, address }, "handshake refused");
+    log.debug({ code: error.code, origin, address }, "handshake refused");
     runHook(() => hooks.onAuthFailure?.({ error, origin, address }, base));
   };
 
