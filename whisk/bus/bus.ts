@@ -27,7 +27,7 @@ export class BusTarget {
     return new BusTarget(this.bus, this.addresses, [...this.excluded, ...socketIds]);
   }
 
-  publish<S extends z.ZodType>(target: Topic<string, S>, payload: z.input<S>): Promise<void> {
+  async publish<S extends z.ZodType>(target: Topic<string, S>, payload: z.input<S>): Promise<void> {
     return this.bus.publishEnvelope(target.name, checkPayload(target, payload), this.addresses, this.excluded);
   }
 }

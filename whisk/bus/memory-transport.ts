@@ -12,7 +12,7 @@ export class MemoryTransport implements BusTransport {
   private readonly listeners = new Set<(envelope: Envelope) => void>();
   private readonly consumers = new Map<string, Consumer[]>();
   private readonly waiting = new Map<string, Envelope[]>();
-  private turn = 0;
+  private readonly turns = new Map<string, number>();
 
   constructor(private readonly onHandlerError: (error: unknown, envelope: Envelope) => void = () => {}) {}
 
@@ -31,7 +31,9 @@ export class MemoryTransport implements BusTransport {
       this.waiting.set(queue, [...(this.waiting.get(queue) ?? []), envelope]);
       return;
     }
-    const consumer = consumers[this.turn++ % consumers.length] as Consumer;
+    const turn = this.turns.get(queue) ?? 0;
+    this.turns.set(queue, turn + 1);
+    const consumer = consumers[turn % consumers.length] as Consumer;
     queueMicrotask(() => {
       consumer(structuredClone(envelope)).catch((error) => this.onHandlerError(error, envelope));
     });

@@ -35,14 +35,24 @@ describe("transition", () => {
   const cases: { from: ConnectionState; event: ConnectionEvent; to: ConnectionState | "same"; name: string }[] = [
     // open
     { name: "open from idle starts connecting, attempt 1", from: idle, event: { type: "open" }, to: { status: "connecting", attempt: 1 } },
-    { name: "open after close starts connecting, attempt 1", from: closed, event: { type: "open" }, to: { status: "connecting", attempt: 1 } },
+    {
+      name: "open after close starts connecting, attempt 1",
+      from: closed,
+      event: { type: "open" },
+      to: { status: "connecting", attempt: 1 },
+    },
     {
       name: "open after being kicked starts connecting, attempt 1",
       from: kickedOut,
       event: { type: "open" },
       to: { status: "connecting", attempt: 1 },
     },
-    { name: "open from error starts connecting again, attempt 1", from: errored, event: { type: "open" }, to: { status: "connecting", attempt: 1 } },
+    {
+      name: "open from error starts connecting again, attempt 1",
+      from: errored,
+      event: { type: "open" },
+      to: { status: "connecting", attempt: 1 },
+    },
     { name: "open while connected keeps the same state object", from: connected, event: { type: "open" }, to: "same" },
     { name: "open while connecting keeps the same state object", from: connecting, event: { type: "open" }, to: "same" },
     { name: "open while reconnecting keeps the same state object", from: reconnecting, event: { type: "open" }, to: "same" },

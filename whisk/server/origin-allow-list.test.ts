@@ -45,6 +45,14 @@ describe("isOriginAllowed", () => {
   });
 
   it.each([
+    ["ws:", "ws://localhost:3000"],
+    ["file:", "file:///home/user/page.html"],
+    ["javascript:", "javascript:alert(1)"],
+  ])("refuses a %s origin even when the allow-list names that very origin (only http and https pages may connect)", (_name, origin) => {
+    expect(isOriginAllowed(origin, [origin])).toBe(false);
+  });
+
+  it.each([
     ["another port", "http://localhost:3001"],
     ["no port where one is required", "http://localhost"],
     ["an explicit port where the default is allowed", "https://app.example.com:8443"],

@@ -22,7 +22,7 @@ export function normaliseOrigin(origin: string): string | null {
   try {
     const url = new URL(origin);
     if (url.protocol !== "http:" && url.protocol !== "https:") return null;
-    if (url.pathname !== "/" || url.search || url.hash || url.username) return null;
+    if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) return null;
     return url.origin;
   } catch {
     return null;

@@ -19,7 +19,7 @@ export class MemorySessionStore implements SessionStore {
       userName: session.userName,
       createdAt,
       expiresAt: createdAt + ttlMs,
-      data: { ...session.data },
+      data: structuredClone(session.data ?? {}),
     };
     this.records.set(record.id, record);
     return structuredClone(record);

@@ -1,0 +1,143 @@
+import type { Redis } from "ioredis";
+import type { Envelope } from "../core/envelope";
+import { decodeEnvelope, encodeEnvelope } from "./envelope-codec";
+import type { BusTransport, Unsubscribe } from "./transport";
+
+export interface RedisTransportOptions {
+  /** A connection for commands; the transport duplicates it for subscribing and blocking reads. */
+  redis: Redis;
+  /** This process's name in consumer groups; must be unique among live processes. */
+  consumerName: string;
+  /** Key prefix, so several apps can share one Redis. */
+  prefix?: string;
+  /** A job unacknowledged this long (its worker died) is taken over by another worker. */
+  claimIdleMs?: number;
+  /** Longest blocking read, so `close()` never waits longer than this. */
+  blockMs?: number;
+  onHandlerError?: (error: unknown, envelope: Envelope) => void;
+  onMalformed?: (where: string) => void;
+}
+
+type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * The bus across processes. Fan-out is Redis pub/sub on one channel: every gateway gets every
+ * envelope and delivers to the sockets it holds. Work queues are Redis Streams with one consumer
+ * group: each job goes to one worker, is acknowledged only after its handler finishes, and a job
+ * whose worker died is claimed by another after `claimIdleMs` (at-least-once, none lost).
+ */
+export class RedisTransport implements BusTransport {
+  private readonly prefix: string;
+  private readonly channel: string;
+  private subscriber: Redis | null = null;
+  private subscribed: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(envelope: Envelope) => void>();
+  private readonly stops = new Set<() => Promise<void>>();
+
+  constructor(private readonly options: RedisTransportOptions) {
+    this.prefix = options.prefix ?? "whisk:";
+    this.channel = `${this.prefix}bus`;
+  }
+
+  async publish(envelope: Envelope): Promise<void> {
+    await this.options.redis.publish(this.channel, encodeEnvelope(envelope));
+  }
+
+  subscribe(listener: (envelope: Envelope) => void): Unsubscribe {
+    if (!this.subscriber) {
+      const subscriber = this.options.redis.duplicate();
+      this.subscriber = subscriber;
+      subscriber.on("message", (_channel: string, text: string) => {
+        const envelope = decodeEnvelope(text);
+        if (!envelope) return this.options.onMalformed?.("bus");
+        for (const each of [...this.listeners]) each(envelope);
+      });
+      this.subscribed = subscriber.subscribe(this.channel);
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once the subscription is live, so nothing published afterwards is missed. */
+  ready(): Promise<void> {
+    return this.subscribed.then(() => undefined);
+  }
+
+  async enqueue(queue: string, envelope: Envelope): Promise<void> {
+    await this.options.redis.xadd(this.queueKey(queue), "MAXLEN", "~", "100000", "*", "envelope", encodeEnvelope(envelope));
+  }
+
+  consume(queue: string, handler: (envelope: Envelope) => Promise<void>): Unsubscribe {
+    const key = this.queueKey(queue);
+    const group = `${this.prefix}workers`;
+    const consumer = this.options.consumerName;
+    const claimIdleMs = this.options.claimIdleMs ?? 30_000;
+    const blockMs = this.options.blockMs ?? 1_000;
+    const connection = this.options.redis.duplicate();
+    let stopped = false;
+
+    const handle = async (entries: StreamEntry[]) => {
+      for (const [id, fields] of entries) {
+        const envelope = decodeEnvelope(fields[1] ?? "");
+        if (!envelope) this.options.onMalformed?.(key);
+        else {
+          try {
+            await handler(envelope);
+          } catch (error) {
+            this.options.onHandlerError?.(error, envelope);
+            // Kept for a person to inspect, instead of retrying a job that fails every time.
+            await connection.xadd(`${this.prefix}dead:${queue}`, "MAXLEN", "~", "10000", "*", "envelope", fields[1] ?? "");
+          }
+        }
+        await connection.multi().xack(key, group, id).xdel(key, id).exec();
+      }
+    };
+
+    const loop = async () => {
+      await connection.xgroup("CREATE", key, group, "0", "MKSTREAM").catch((error: Error) => {
+        if (!error.message.includes("BUSYGROUP")) throw error;
+      });
+      let lastClaim = 0;
+      while (!stopped) {
+        if (Date.now() - lastClaim >= claimIdleMs / 3) {
+          lastClaim = Date.now();
+          const [, claimed] = (await connection.xautoclaim(key, group, consumer, claimIdleMs, "0-0", "COUNT", 100)) as [
+            string,
+            StreamEntry[],
+          ];
+          await handle(claimed);
+        }
+        const read = (await connection.xreadgroup("GROUP", group, consumer, "COUNT", 100, "BLOCK", blockMs, "STREAMS", key, ">")) as
+          | [string, StreamEntry[]][]
+          | null;
+        if (read) await handle(read[0]?.[1] ?? []);
+      }
+    };
+
+    const running = loop().catch((error) => {
+      if (!stopped) this.options.onMalformed?.(`consumer loop of ${key} stopped: ${String(error)}`);
+    });
+    const stop = async () => {
+      stopped = true;
+      await running.catch(() => {});
+      connection.disconnect();
+    };
+    this.stops.add(stop);
+    return () => {
+      this.stops.delete(stop);
+      void stop();
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.stops].map((stop) => stop()));
+    this.stops.clear();
+    this.listeners.clear();
+    this.subscriber?.disconnect();
+    this.subscriber = null;
+  }
+
+  private queueKey(queue: string) {
+    return `${this.prefix}queue:${queue}`;
+  }
+}

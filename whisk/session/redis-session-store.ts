@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { NewSession, SessionRecord, SessionStore } from "./session-store";
+
+const DATA_FIELD = "data:";
+
+/** Writes the given fields only if the session still exists, then returns the whole hash. */
+const UPDATE_IF_EXISTS = `
+if redis.call("EXISTS", KEYS[1]) == 0 then return nil end
+redis.call("HSET", KEYS[1], unpack(ARGV))
+return redis.call("HGETALL", KEYS[1])`;
+
+/**
+ * Sessions in Redis, one hash per session with a TTL. Each key of `data` is its own hash field,
+ * so two processes updating different keys at once both land (no read-modify-write of a blob),
+ * and nothing ever scans `KEYS`.
+ */
+export class RedisSessionStore implements SessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = "whisk:",
+  ) {}
+
+  async create(session: NewSession, ttlMs: number): Promise<SessionRecord> {
+    const createdAt = Date.now();
+    const record: SessionRecord = {
+      id: randomBytes(18).toString("base64url"),
+      userId: session.userId,
+      userName: session.userName,
+      createdAt,
+      expiresAt: createdAt + ttlMs,
+      data: { ...session.data },
+    };
+    const key = this.key(record.id);
+    await this.redis
+      .multi()
+      .hset(key, {
+        userId: record.userId,
+        userName: record.userName,
+        createdAt: String(createdAt),
+        expiresAt: String(record.expiresAt),
+        ...dataFields(record.data),
+      })
+      .pexpire(key, ttlMs)
+      .exec();
+    return record;
+  }
+
+  async get(sessionId: string): Promise<SessionRecord | null> {
+    return toRecord(sessionId, await this.redis.hgetall(this.key(sessionId)));
+  }
+
+  async update(sessionId: string, patch: Record<string, unknown>): Promise<SessionRecord | null> {
+    const fields = Object.entries(dataFields(patch)).flat();
+    if (fields.length === 0) return this.get(sessionId);
+    const flat = (await this.redis.eval(UPDATE_IF_EXISTS, 1, this.key(sessionId), ...fields)) as string[] | null;
+    if (!flat) return null;
+    const hash: Record<string, string> = {};
+    for (let i = 0; i < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
+    return toRecord(sessionId, hash);
+  }
+
+  async delete(sessionId: string): Promise<void> {
+    await this.redis.del(this.key(sessionId));
+  }
+
+  async close(): Promise<void> {}
+
+  private key(sessionId: string) {
+    return `${this.prefix}session:${sessionId}`;
+  }
+}
+
+function dataFields(data: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [`${DATA_FIELD}${key}`, JSON.stringify(value ?? null)]));
+}
+
+function toRecord(id: string, hash: Record<string, string>): SessionRecord | null {
+  if (!hash.userId || hash.userName === undefined) return null;
+  const expiresAt = Number(hash.expiresAt);
+  if (expiresAt <= Date.now()) return null;
+  const data: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(hash)) {
+    if (field.startsWith(DATA_FIELD)) data[field.slice(DATA_FIELD.length)] = JSON.parse(value);
+  }
+  return { id, userId: hash.userId, userName: hash.userName, createdAt: Number(hash.createdAt), expiresAt, data };
+}
