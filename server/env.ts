@@ -24,11 +24,28 @@ const schema = z.object({
     .int()
     .min(1_000)
     .default(7 * 24 * 3600 * 1000),
+  /** Which parts this process runs: all (embedded), web (Next.js + tokens), ws (gateway), worker. */
+  WHISK_ROLE: z.enum(["all", "web", "ws", "worker"]).default("all"),
+  /** Set it to share sessions, tokens and messages with other processes; unset means in memory. */
+  REDIS_URL: z.string().url().optional(),
+  /** Prefix of every Redis key and channel, so apps can share a Redis. */
+  WHISK_REDIS_PREFIX: z.string().min(1).default("whisk:"),
+  /** Where pages reach this gateway directly (e.g. http://127.0.0.1:3001); unset behind a proxy. */
+  WHISK_PUBLIC_URL: z.string().url().optional(),
+  /** Secure cookies; default on in production. Turn off only for plain-HTTP test deployments. */
+  WHISK_SECURE_COOKIES: z.enum(["true", "false"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
+export type Role = "all" | "web" | "ws" | "worker";
+
 export interface Settings {
   dev: boolean;
+  role: Role;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  publicUrl: string | undefined;
+  secureCookies: boolean;
   port: number;
   host: string | undefined;
   sessionSecret: string;
@@ -60,6 +77,11 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
   if (secret === undefined && !dev) {
     throw new SettingsError("SESSION_SECRET is not set. In production set it to a long random string, e.g. `openssl rand -base64 32`.");
   }
+  if (values.WHISK_ROLE !== "all" && !values.REDIS_URL) {
+    throw new SettingsError(
+      `WHISK_ROLE=${values.WHISK_ROLE} needs REDIS_URL: separate processes share sessions, tokens and messages through Redis.`,
+    );
+  }
   const allowedOrigins = values.WHISK_ALLOWED_ORIGINS
     ? values.WHISK_ALLOWED_ORIGINS.split(",")
         .map((origin) => origin.trim())
@@ -67,6 +89,11 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     : [`http://localhost:${values.PORT}`, `http://127.0.0.1:${values.PORT}`];
   return {
     dev,
+    role: values.WHISK_ROLE,
+    redisUrl: values.REDIS_URL,
+    redisPrefix: values.WHISK_REDIS_PREFIX,
+    publicUrl: values.WHISK_PUBLIC_URL,
+    secureCookies: values.WHISK_SECURE_COOKIES ? values.WHISK_SECURE_COOKIES === "true" : !dev,
     port: values.PORT,
     host: values.HOST,
     sessionSecret: secret ?? randomBytes(32).toString("base64url"),

@@ -1,19 +1,30 @@
 /**
- * The app's server: Next.js and the Whisk gateway on one HTTP server and one port.
- * `npm run dev` runs it with hot reload; `npm run build && npm start` in production.
+ * The app's server. One HTTP server and one port per process; WHISK_ROLE picks what runs on it:
+ * - all (default): Next.js, the gateway and the workers in one process, state in memory
+ *   (or in Redis when REDIS_URL is set): `npm run dev`, or `npm run build && npm start`;
+ * - web: Next.js, which issues ws_tokens and tells pages which gateway to use;
+ * - ws: only the socket.io gateway; worker: only the workers (plus health endpoints).
  */
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import nextEnv from "@next/env";
-import next from "next";
-import { createLogger, createWhisk, provideWhiskRuntime } from "../whisk/server";
+import {
+  type Backend,
+  createLogger,
+  createMemoryBackend,
+  createRedisBackend,
+  createWhisk,
+  handleHealth,
+  keepAnnouncing,
+  provideWhiskRuntime,
+} from "../whisk/server";
 import { app } from "./app";
 import { createAppContext } from "./context";
-import { readSettings, SettingsError } from "./env";
+import { readSettings, type Settings, SettingsError } from "./env";
 import { hooks } from "./hooks";
 
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 
-let settings: ReturnType<typeof readSettings>;
+let settings: Settings;
 try {
   settings = readSettings(process.env);
 } catch (error) {
@@ -22,9 +33,24 @@ try {
   process.exit(1);
 }
 
-const log = createLogger({ nodeId: settings.nodeId, level: settings.logLevel });
+const log = createLogger({ nodeId: settings.nodeId, level: settings.logLevel }).child({ role: settings.role });
 if (settings.sessionSecretGenerated) {
   log.warn("SESSION_SECRET is not set: using a throwaway one, so sessions end when the server restarts. Set it in .env.local.");
+}
+const runs = {
+  web: settings.role === "all" || settings.role === "web",
+  gateway: settings.role === "all" || settings.role === "ws",
+  workers: settings.role === "all" || settings.role === "worker",
+};
+
+let backend: Backend;
+try {
+  backend = settings.redisUrl
+    ? await createRedisBackend({ url: settings.redisUrl, prefix: settings.redisPrefix, consumerName: settings.nodeId, log })
+    : createMemoryBackend(log);
+} catch (error) {
+  console.error(`Whisk cannot start. ${(error as Error).message}`);
+  process.exit(1);
 }
 
 const whisk = createWhisk({
@@ -33,47 +59,79 @@ const whisk = createWhisk({
   nodeId: settings.nodeId,
   hooks,
   logger: log,
+  transport: backend.transport,
+  tokens: backend.tokens,
+  sessions: backend.sessions,
   tokenTtlMs: settings.tokenTtlMs,
   sessionTtlMs: settings.sessionTtlMs,
 });
 
-provideWhiskRuntime({
-  sessions: whisk.sessions,
-  issueToken: (session) => whisk.issueToken(session),
-  endSession: (sessionId) => whisk.endSession(sessionId),
-  config: {
-    sessionSecret: settings.sessionSecret,
-    cookieName: "whisk_session",
-    sessionTtlMs: settings.sessionTtlMs,
-    secureCookies: !settings.dev,
-    allowedOrigins: settings.allowedOrigins,
-  },
-});
+// Next.js (web role) answers every request the health endpoints and the gateway do not.
+let handleRequest = (_req: IncomingMessage, res: ServerResponse) => {
+  res.writeHead(404, { "content-type": "text/plain" }).end("Not found");
+};
+let nextApp: { close(): Promise<void> } | undefined;
 
-const nextApp = next({ dev: settings.dev, hostname: settings.host ?? "localhost", port: settings.port });
-const handleNext = nextApp.getRequestHandler();
-await nextApp.prepare();
-const handleNextUpgrade = nextApp.getUpgradeHandler();
+if (runs.web) {
+  const directory = backend.directory;
+  provideWhiskRuntime({
+    sessions: whisk.sessions,
+    issueToken: (session) => whisk.issueToken(session),
+    endSession: (sessionId) => whisk.endSession(sessionId),
+    config: {
+      sessionSecret: settings.sessionSecret,
+      cookieName: "whisk_session",
+      sessionTtlMs: settings.sessionTtlMs,
+      secureCookies: settings.secureCookies,
+      allowedOrigins: settings.allowedOrigins,
+      // A web-only process sends pages to a live gateway; an all-in-one serves them itself.
+      pickGatewayUrl: settings.role === "web" && directory ? () => directory.pick() : undefined,
+    },
+  });
+  const { default: next } = await import("next");
+  const created = next({ dev: settings.dev, hostname: settings.host ?? "localhost", port: settings.port });
+  await created.prepare();
+  const handleNext = created.getRequestHandler();
+  handleRequest = (req, res) => void handleNext(req, res);
+  nextApp = created;
+}
 
 const server = createServer((req, res) => {
-  if (req.url === "/healthz") {
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", node: settings.nodeId }));
-    return;
-  }
-  handleNext(req, res);
-});
-// The gateway owns upgrades under /whisk; everything else (hot reload in dev) is Next's.
-server.on("upgrade", (req, socket, head) => {
-  if (!req.url?.startsWith("/whisk")) handleNextUpgrade(req, socket, head);
+  const handled = handleHealth(req, res, {
+    nodeId: settings.nodeId,
+    role: settings.role,
+    readiness: { backend: () => backend.isHealthy(), accepting: () => !stopping },
+  });
+  if (!handled) handleRequest(req, res);
 });
 
-whisk.attachGateway(server, { allowedOrigins: settings.allowedOrigins });
-whisk.startWorkers();
+if (runs.web && nextApp) {
+  // The gateway owns upgrades under /whisk; everything else (hot reload in dev) is Next's.
+  const handleNextUpgrade = (nextApp as unknown as { getUpgradeHandler(): (...args: unknown[]) => void }).getUpgradeHandler();
+  server.on("upgrade", (req, socket, head) => {
+    if (!runs.gateway || !req.url?.startsWith("/whisk")) handleNextUpgrade(req, socket, head);
+  });
+}
+
+let stopAnnouncing: (() => Promise<void>) | undefined;
+if (runs.gateway) {
+  whisk.attachGateway(server, { allowedOrigins: settings.allowedOrigins });
+  const directory = backend.directory;
+  if (directory && settings.publicUrl) {
+    const gateway = { nodeId: settings.nodeId, url: settings.publicUrl };
+    stopAnnouncing = keepAnnouncing(directory, gateway, 2_000, (error) => log.warn({ err: String(error) }, "gateway announcement failed"));
+  }
+}
+if (runs.workers) whisk.startWorkers();
+await whisk.ready();
 
 server.listen(settings.port, settings.host, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : settings.port;
-  log.info({ port, mode: settings.dev ? "development" : "production" }, `Whisk ready on http://localhost:${port}`);
+  log.info(
+    { port, mode: settings.dev ? "development" : "production", backend: backend.mode },
+    runs.web ? `Whisk ready on http://localhost:${port}` : `Whisk ${settings.role} node ready on port ${port}`,
+  );
 });
 
 let stopping = false;
@@ -83,10 +141,12 @@ async function shutdown(signal: string) {
   log.info({ signal }, "shutting down");
   const forced = setTimeout(() => process.exit(1), 10_000);
   forced.unref();
+  await stopAnnouncing?.();
   await whisk.close();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  await nextApp.close();
+  await nextApp?.close();
+  await backend.close();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

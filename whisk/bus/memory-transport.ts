@@ -52,6 +52,8 @@ export class MemoryTransport implements BusTransport {
     };
   }
 
+  async ready(): Promise<void> {}
+
   async close(): Promise<void> {
     this.listeners.clear();
     this.consumers.clear();

@@ -14,5 +14,7 @@ export interface BusTransport {
   subscribe(listener: (envelope: Envelope) => void): Unsubscribe;
   enqueue(queue: string, envelope: Envelope): Promise<void>;
   consume(queue: string, handler: (envelope: Envelope) => Promise<void>): Unsubscribe;
+  /** Resolves once subscriptions are live, so nothing published afterwards is missed. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }

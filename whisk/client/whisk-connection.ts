@@ -24,6 +24,9 @@ export interface ConnectionOptions {
 
 type Listener = (payload: unknown) => void;
 
+/** Transport failures in a row after which the client asks for a (possibly different) gateway. */
+const SWITCH_AFTER_FAILURES = 3;
+
 /** Codes a fresh token can fix; anything else stops the connection with an error state. */
 const RETRYABLE = new Set(["TOKEN_MISSING", "TOKEN_INVALID", "UNAUTHORIZED", "INTERNAL"]);
 
@@ -45,6 +48,12 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   private readonly eventListeners = new Map<string, Set<Listener>>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private authFailures = 0;
+  private transportFailures = 0;
+  private switching = false;
+  /** Bumped by open and close, so a grant that arrives after close is ignored. */
+  private generation = 0;
+  private opening: Promise<Socket | null> | null = null;
+  private url = "";
 
   constructor(private readonly options: ConnectionOptions) {}
 
@@ -56,16 +65,45 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   };
 
   open(): void {
-    if (this.socket) return;
+    if (this.socket || this.opening) return;
     this.dispatch({ type: "open" });
-    const socket = io(this.options.url ?? "", {
+    const generation = ++this.generation;
+    // The first grant comes before the socket: it may name the gateway to connect to.
+    this.opening = this.options.getToken().then(
+      (grant) => (generation === this.generation ? this.createSocket(grant) : null),
+      () => (generation === this.generation ? this.createSocket(null) : null),
+    );
+  }
+
+  /** Closes the connection; `open()` may be called again later. */
+  close(): void {
+    this.generation++;
+    this.opening = null;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.dropSocket();
+    this.authFailures = 0;
+    this.transportFailures = 0;
+    if (this.state.status !== "disconnected" || this.state.reason !== "idle") this.dispatch({ type: "close" });
+  }
+
+  private createSocket(grant: TokenGrant | null): Socket {
+    this.opening = null;
+    this.url = grant?.url ?? this.options.url ?? "";
+    let firstGrant = grant;
+    const socket = io(this.url, {
       ...this.options.socketOptions,
       path: this.options.path ?? WHISK_PATH,
       withCredentials: true,
       // Called by socket.io before every connect and reconnect: never reuse a token.
       auth: (done) => {
+        if (firstGrant) {
+          done({ token: firstGrant.token });
+          firstGrant = null;
+          return;
+        }
         this.options.getToken().then(
-          (grant) => done({ token: grant.token }),
+          (fresh) => done({ token: fresh.token }),
           () => done({}),
         );
       },
@@ -73,6 +111,7 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     this.socket = socket;
     socket.on(WELCOME_EVENT, (welcome: Welcome) => {
       this.authFailures = 0;
+      this.transportFailures = 0;
       this.dispatch({ type: "welcome", welcome });
     });
     socket.on("disconnect", (reason) => {
@@ -82,17 +121,13 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     socket.on("connect_error", (error) => this.onConnectError(socket, error));
     socket.on(ERROR_EVENT, (body: { error: WhiskErrorPayload }) => this.notify(ERROR_EVENT, body));
     for (const event of this.eventListeners.keys()) this.attach(event);
+    return socket;
   }
 
-  /** Closes the connection; `open()` may be called again later. */
-  close(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+  private dropSocket() {
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = null;
-    this.authFailures = 0;
-    if (this.state.status !== "disconnected" || this.state.reason !== "idle") this.dispatch({ type: "close" });
   }
 
   /** A new connection with a new token, e.g. after the session changed. Listeners are kept. */
@@ -102,14 +137,14 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   }
 
   /** Sends a route event and resolves to its ack, a typed error, or `{ status: "timeout" }`. */
-  emit<E extends keyof Routes & string>(
+  async emit<E extends keyof Routes & string>(
     event: E,
     payload: Routes[E]["input"],
     options: { timeoutMs?: number } = {},
   ): Promise<EmitResult<Routes[E]["output"]>> {
-    const socket = this.socket;
+    const socket = this.socket ?? (this.opening ? await this.opening : null);
     if (!socket) {
-      return Promise.resolve({ status: "error", error: { code: "INTERNAL", message: "Not connected: call open() first." } });
+      return { status: "error", error: { code: "INTERNAL", message: "Not connected: call open() first." } };
     }
     return new Promise((resolve) => {
       socket.timeout(options.timeoutMs ?? this.options.ackTimeoutMs ?? 10_000).emit(event, payload, (error: unknown, ack: unknown) => {
@@ -174,8 +209,27 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
       }, delayFor(this.authFailures));
       return;
     }
-    // A transport failure (server down, network): socket.io retries with its own back-off.
+    // A transport failure (gateway down, network): socket.io retries with its own back-off,
+    // and after a few failures we ask the web for a gateway again, which may name a live one.
+    this.transportFailures += 1;
     this.dispatch({ type: "retrying" });
+    if (this.transportFailures >= SWITCH_AFTER_FAILURES && !this.switching) this.switchGateway(socket);
+  }
+
+  private switchGateway(socket: Socket) {
+    this.switching = true;
+    const generation = this.generation;
+    this.options.getToken().then(
+      (grant) => {
+        this.switching = false;
+        if (generation !== this.generation || this.socket !== socket || !grant.url || grant.url === this.url) return;
+        this.dropSocket();
+        this.createSocket(grant);
+      },
+      () => {
+        this.switching = false;
+      },
+    );
   }
 
   private fail(socket: Socket, error: WhiskErrorPayload) {

@@ -20,7 +20,8 @@ export async function issueWsToken(options: { newUser: () => NewSession | Promis
   const session = await ensureSession(options.newUser);
   const issued = await runtime.issueToken({ sessionId: session.id, userId: session.userId });
   const grant: TokenGrant = { token: issued.token, expiresAt: issued.expiresAt };
-  if (runtime.config.gatewayUrl) grant.url = runtime.config.gatewayUrl;
+  const url = await runtime.config.pickGatewayUrl?.();
+  if (url) grant.url = url;
   return grant;
 }
 

@@ -18,8 +18,8 @@ export interface WhiskRuntime {
     sessionTtlMs: number;
     secureCookies: boolean;
     allowedOrigins: readonly string[];
-    /** The gateway URL a page should connect to; undefined means the page's own origin. */
-    gatewayUrl?: string;
+    /** The gateway a page should connect to next; undefined means the page's own origin. */
+    pickGatewayUrl?: () => Promise<string | undefined>;
   };
 }
 

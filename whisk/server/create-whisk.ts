@@ -48,6 +48,8 @@ export interface Whisk<AppContext> {
   endSession(sessionId: string): Promise<void>;
   /** Disconnects every socket of a user on every gateway. */
   disconnectUser(userId: string): Promise<void>;
+  /** Resolves once this node receives bus messages; await it before accepting traffic. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
     async disconnectUser(userId) {
       await bus.publishControl(DISCONNECT_TOPIC, {}, [toUser(userId)]);
     },
+    ready: () => transport.ready(),
     async close() {
       for (const stop of stops) stop();
       await Promise.all(gateways.map((gateway) => gateway.close()));

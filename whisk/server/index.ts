@@ -15,11 +15,14 @@ export { everyone, toNode, toRoom, toSession, toSocket, toUser } from "../core/a
 export { ERROR_CODES, type ErrorCode, WhiskError } from "../core/errors";
 export { provideWhiskRuntime, type WhiskRuntime } from "../next/whisk-runtime";
 export type { ClientRoutes, ServerEvents } from "./app-types";
+export { type Backend, createMemoryBackend, createRedisBackend, redactUrl } from "./backend";
 export { createBuilders } from "./builders";
 export { createWhisk, defaultNodeId, type Whisk, type WhiskOptions } from "./create-whisk";
 export type { HandlerContext, ObserverContext, RouteContext, WorkerContext } from "./definitions";
 export type { Gateway } from "./gateway";
+export { type GatewayDirectory, keepAnnouncing, type LiveGateway, RedisGatewayDirectory } from "./gateway-directory";
 export { defineObservers, defineRoutes, defineWorkers } from "./groups";
+export { type HealthChecks, handleHealth } from "./health";
 export type { AuthFailure, ConnectionInfo, WhiskHooks } from "./hooks";
 export { createLogger, type Logger } from "./logger";
 export { isOriginAllowed } from "./origin-allow-list";

@@ -1,0 +1,93 @@
+import { Redis } from "ioredis";
+import { MemoryTransport } from "../bus/memory-transport";
+import { RedisTransport } from "../bus/redis-transport";
+import type { BusTransport } from "../bus/transport";
+import { MemorySessionStore } from "../session/memory-session-store";
+import { MemoryTokenStore } from "../session/memory-token-store";
+import { RedisSessionStore } from "../session/redis-session-store";
+import { RedisTokenStore } from "../session/redis-token-store";
+import type { SessionStore } from "../session/session-store";
+import type { TokenStore } from "../session/token-store";
+import { type GatewayDirectory, RedisGatewayDirectory } from "./gateway-directory";
+import type { Logger } from "./logger";
+
+/** Where a process keeps what it shares: memory (one process) or Redis (any number). */
+export interface Backend {
+  mode: "memory" | "redis";
+  transport: BusTransport;
+  tokens: TokenStore;
+  sessions: SessionStore;
+  /** Live gateways and their URLs; only across processes. */
+  directory?: GatewayDirectory;
+  /** True when the shared state answers (Redis PING within a second); always true in memory. */
+  isHealthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function createMemoryBackend(log: Logger): Backend {
+  return {
+    mode: "memory",
+    transport: new MemoryTransport((error, envelope) => log.error({ err: error, topic: envelope.topic }, "job failed")),
+    tokens: new MemoryTokenStore(),
+    sessions: new MemorySessionStore(),
+    isHealthy: async () => true,
+    async close() {},
+  };
+}
+
+/**
+ * The Redis backend: one command connection shared by the stores, plus the transport's own
+ * subscriber and blocking connections. Waits for Redis at start, so a misconfigured URL fails
+ * fast with a clear message instead of a silent retry loop.
+ */
+export async function createRedisBackend(options: { url: string; prefix: string; consumerName: string; log: Logger }): Promise<Backend> {
+  const { log } = options;
+  const redis = new Redis(options.url, { lazyConnect: true, connectionName: options.consumerName });
+  redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(`Cannot reach Redis at REDIS_URL (${redactUrl(options.url)}): ${(error as Error).message}`);
+  }
+  const transport = new RedisTransport({
+    redis,
+    prefix: options.prefix,
+    consumerName: options.consumerName,
+    onHandlerError: (error, envelope) => log.error({ err: error, topic: envelope.topic }, "job failed; kept in the dead-letter stream"),
+    onMalformed: (where) => log.warn({ where }, "malformed message on the bus; dropped"),
+  });
+  return {
+    mode: "redis",
+    transport,
+    tokens: new RedisTokenStore(redis, options.prefix),
+    sessions: new RedisSessionStore(redis, options.prefix),
+    directory: new RedisGatewayDirectory(redis, options.prefix),
+    async isHealthy() {
+      const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1_000).unref());
+      return Promise.race([
+        redis.ping().then(
+          (answer) => answer === "PONG",
+          () => false,
+        ),
+        timeout,
+      ]);
+    },
+    async close() {
+      await transport.close();
+      redis.disconnect();
+    },
+  };
+}
+
+/** A Redis URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
+}
