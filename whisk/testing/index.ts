@@ -1,10 +1,14 @@
 /**
- * Test helpers for apps built on Whisk: start the real server as a process, find free ports.
+ * Test helpers for apps built on Whisk: start the real server, or the whole scaled-out system,
+ * as processes; find free ports; reach the test Redis.
  *
  * @example
- * const server = await startServerProcess();
- * const response = await fetch(`${server.url}/healthz`);
- * await server.stop();
+ * const cluster = await startCluster({ redisUrl: "redis://127.0.0.1:6379" });
+ * const response = await fetch(`${cluster.url}/healthz`);
+ * await cluster.stop();
  */
+export { type Cluster, type ClusterOptions, startCluster } from "./cluster";
+export { CLUSTER_TOPOLOGY, type ClusterRole } from "./cluster-topology";
 export { freePort } from "./free-port";
+export { connectTestRedis, TEST_REDIS_URL } from "./redis-for-tests";
 export { type ServerProcess, type ServerProcessOptions, startServerProcess } from "./server-process";

@@ -1,0 +1,22 @@
+/**
+ * GET /api/session: who the cookie's session belongs to, and its data (readable from any process).
+ * DELETE /api/session: sign out everywhere: the session ends and its sockets on every gateway close.
+ */
+import { currentSession, endSession, isTrustedRequestOrigin } from "../../../whisk/next";
+
+export async function GET() {
+  const session = await currentSession();
+  if (!session) return Response.json({ error: { code: "UNAUTHORIZED", message: "No session." } }, { status: 401 });
+  return Response.json(
+    { user: { id: session.userId, name: session.userName }, data: session.data },
+    { headers: { "cache-control": "no-store" } },
+  );
+}
+
+export async function DELETE(request: Request) {
+  if (!isTrustedRequestOrigin(request)) {
+    return Response.json({ error: { code: "ORIGIN_NOT_ALLOWED", message: "Foreign origin." } }, { status: 403 });
+  }
+  await endSession();
+  return new Response(null, { status: 204 });
+}

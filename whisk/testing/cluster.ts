@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import { CLUSTER_TOPOLOGY } from "./cluster-topology";
+import { freePort } from "./free-port";
+import { type ServerProcess, startServerProcess } from "./server-process";
+
+type Topology = { web: readonly string[]; ws: readonly string[]; worker: readonly string[] };
+
+export interface ClusterOptions {
+  redisUrl: string;
+  /** Key prefix; a fresh one by default, so clusters sharing a Redis never see each other. */
+  prefix?: string;
+  /** Node names per role; defaults to CLUSTER_TOPOLOGY (1 web, 3 ws, 1 worker). */
+  topology?: Topology;
+  /** Fixed ports in order web, ws..., worker...; free ones by default. */
+  ports?: number[];
+  sessionSecret?: string;
+  /** Extra environment for every process. */
+  env?: Record<string, string>;
+  /** Folder of the app; the current one by default. */
+  cwd?: string;
+}
+
+export interface Cluster {
+  /** Where to open the app. */
+  url: string;
+  prefix: string;
+  /** Every process by node id, e.g. nodes["ws-2"]. */
+  nodes: Record<string, ServerProcess>;
+  web: ServerProcess[];
+  gateways: ServerProcess[];
+  workers: ServerProcess[];
+  /** Starts a stopped or killed node again on its port. */
+  restart(nodeId: string): Promise<ServerProcess>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the scaled-out system as real processes against one Redis: web nodes (Next.js, tokens),
+ * gateways that pages reach directly, and workers. The production build must exist.
+ *
+ * @example
+ * const cluster = await startCluster({ redisUrl: "redis://127.0.0.1:6379" });
+ * // open cluster.url in browsers; cluster.nodes["ws-2"].child.kill("SIGKILL") to fail a node
+ * await cluster.stop();
+ */
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const topology: Topology = options.topology ?? CLUSTER_TOPOLOGY;
+  const prefix = options.prefix ?? `whisk-cluster:${randomBytes(4).toString("hex")}:`;
+  const names = [...topology.web, ...topology.ws, ...topology.worker];
+  const ports = options.ports ?? (await Promise.all(names.map(() => freePort())));
+  const portOf = new Map(names.map((name, i) => [name, ports[i] as number]));
+  const webOrigins = topology.web.flatMap((name) => [`http://127.0.0.1:${portOf.get(name)}`, `http://localhost:${portOf.get(name)}`]);
+  const shared = {
+    REDIS_URL: options.redisUrl,
+    WHISK_REDIS_PREFIX: prefix,
+    SESSION_SECRET: options.sessionSecret ?? randomBytes(32).toString("base64url"),
+    // Plain HTTP on loopback: browsers would drop a Secure cookie on http://localhost only in some cases.
+    WHISK_SECURE_COOKIES: "false",
+    WHISK_ALLOWED_ORIGINS: webOrigins.join(","),
+    ...options.env,
+  };
+  const envFor = (name: string): Record<string, string> => {
+    const role = topology.web.includes(name) ? "web" : topology.ws.includes(name) ? "ws" : "worker";
+    const port = portOf.get(name) as number;
+    return {
+      ...shared,
+      WHISK_ROLE: role,
+      WHISK_NODE_ID: name,
+      ...(role === "ws" ? { WHISK_PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
+    };
+  };
+  const start = (name: string) => startServerProcess({ cwd: options.cwd, port: portOf.get(name), env: envFor(name) });
+
+  const nodes: Record<string, ServerProcess> = {};
+  try {
+    // Gateways first, so the web node has somewhere to send the first page.
+    for (const group of [topology.ws, topology.worker, topology.web]) {
+      const started = await Promise.all(group.map(start));
+      group.forEach((name, i) => {
+        nodes[name] = started[i] as ServerProcess;
+      });
+    }
+  } catch (error) {
+    await Promise.all(Object.values(nodes).map((node) => node.stop()));
+    throw error;
+  }
+  const pick = (group: readonly string[]) => group.map((name) => nodes[name] as ServerProcess);
+  return {
+    url: `http://127.0.0.1:${portOf.get(topology.web[0] as string)}`,
+    prefix,
+    nodes,
+    get web() {
+      return pick(topology.web);
+    },
+    get gateways() {
+      return pick(topology.ws);
+    },
+    get workers() {
+      return pick(topology.worker);
+    },
+    async restart(nodeId) {
+      await nodes[nodeId]?.stop();
+      const restarted = await start(nodeId);
+      nodes[nodeId] = restarted;
+      return restarted;
+    },
+    async stop() {
+      await Promise.all(Object.values(nodes).map((node) => node.stop()));
+    },
+  };
+}
