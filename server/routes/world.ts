@@ -15,6 +15,8 @@ export const worldRoutes = defineRoutes("world", {
     const id: string = randomUUID();
     const said = { id, text: `User ${ctx.user.name} said "${message}"`, userId: ctx.user.id, at: ctx.app.now() };
     await ctx.bus.everyone().publish(worldObservers.topics.said, said);
+    // Kept in the shared session, so any process (a server action, a worker) can read it.
+    await ctx.session.update({ lastSaidAt: said.at });
     return { id: said.id, text: said.text };
   }),
 });
