@@ -1,0 +1,171 @@
+/**
+ * The scaled-out system as real processes over Redis: 1 web, 3 gateways, 1 worker, started by the
+ * same launcher as `npm run cluster`. Clients are real socket.io clients; tokens come from the web.
+ */
+
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { worldObservers } from "../../server/observers/world";
+import type { Ack } from "../../whisk/core/result";
+import { createRedisBackend, createWhisk, defineWhiskApp, toUser, type Whisk } from "../../whisk/server";
+import { type Cluster, startCluster, TEST_REDIS_URL } from "../../whisk/testing";
+import { at, type Connected, connect, nextEvent, refusal, request, requestToken } from "./clients";
+import { runFixture } from "./processes";
+
+let cluster: Cluster;
+/** A Node script on the bus, as a cron job or an admin tool would be: a process of its own. */
+let script: Whisk<object>;
+const open: Connected[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster({ redisUrl: TEST_REDIS_URL });
+  const backend = await createRedisBackend({
+    url: TEST_REDIS_URL,
+    prefix: cluster.prefix,
+    consumerName: "script",
+    log: pino({ level: "silent" }),
+  });
+  script = createWhisk({
+    app: defineWhiskApp({ routes: [], observers: [], workers: [] }),
+    context: {},
+    nodeId: "script",
+    logger: pino({ level: "silent" }),
+    transport: backend.transport,
+    tokens: backend.tokens,
+    sessions: backend.sessions,
+  });
+}, 120_000);
+afterAll(async () => {
+  for (const client of open) client.socket.close();
+  await script?.close();
+  await cluster?.stop();
+});
+
+const gateway = (i: number) => at(cluster.gateways, i).url;
+
+/** Signs in at the web node (or reuses a session's cookie) and connects to gateway `i`. */
+async function userOn(i: number, cookie?: string): Promise<Connected & { cookie: string }> {
+  const grant = await requestToken(cluster.url, cookie);
+  const connected = await connect(gateway(i), { token: grant.token, origin: cluster.url });
+  open.push(connected);
+  return { ...connected, cookie: grant.cookie };
+}
+
+/** Collects `event` on each client until `until` arrives everywhere, then returns what came before. */
+async function collect(
+  clients: Connected[],
+  event: string,
+  sentinel: () => Promise<unknown>,
+  isSentinel: (p: { text: string }) => boolean,
+) {
+  const seen = clients.map(() => [] as string[]);
+  const done = clients.map(
+    (client, i) =>
+      new Promise<void>((resolve) => {
+        const listener = (payload: { text: string }) => {
+          if (isSentinel(payload)) {
+            client.socket.off(event, listener);
+            resolve();
+          } else seen[i]?.push(payload.text);
+        };
+        client.socket.on(event, listener);
+      }),
+  );
+  await sentinel();
+  await Promise.all(done);
+  return seen;
+}
+
+describe("the cluster: 1 web, 3 gateways, 1 worker over Redis", () => {
+  it("reports every node ready, with Redis reachable", async () => {
+    for (const node of Object.values(cluster.nodes)) {
+      const response = await fetch(`${node.url}/readyz`);
+      expect(response.status, node.url).toBe(200);
+    }
+  });
+
+  it("has the web node send pages to live gateways, round-robin", async () => {
+    const urls = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${cluster.url}/api/ws-token`, { method: "POST", headers: { origin: cluster.url } });
+      urls.add(((await response.json()) as { url: string }).url);
+    }
+    expect([...urls].sort()).toEqual(cluster.gateways.map((node) => node.url).sort());
+  });
+
+  it("delivers a message said on ws-1 to clients on ws-2 and ws-3 exactly once each", async () => {
+    const [alice, bob, carol] = [await userOn(0), await userOn(1), await userOn(2)];
+    expect([alice.welcome.nodeId, bob.welcome.nodeId, carol.welcome.nodeId]).toEqual(["ws-1", "ws-2", "ws-3"]);
+    // Pub/sub keeps order, so once the second message is in, a duplicate of the first would be too.
+    const seen = await collect(
+      [alice, bob, carol],
+      "world.said",
+      async () => {
+        expect((await request<Ack<unknown>>(alice.socket, "world.say", { message: "across nodes" })).status).toBe("ok");
+        await request(alice.socket, "world.say", { message: "sentinel" });
+      },
+      (said) => said.text.endsWith('"sentinel"'),
+    );
+    for (const texts of seen) expect(texts).toEqual([`User ${alice.welcome.user.name} said "across nodes"`]);
+  });
+
+  it("delivers a message to one user to that user's tabs on two nodes and nobody else", async () => {
+    const tab1 = await userOn(0);
+    const tab2 = await userOn(1, tab1.cookie);
+    const bob = await userOn(2);
+    expect(tab2.welcome.user.id).toBe(tab1.welcome.user.id);
+    const seen = await collect(
+      [tab1, tab2, bob],
+      "world.said",
+      async () => {
+        await script.bus
+          .to(toUser(tab1.welcome.user.id))
+          .publish(worldObservers.topics.said, { id: "p1", text: "just for you", userId: "script", at: 1 });
+        await script.bus.everyone().publish(worldObservers.topics.said, { id: "s", text: "sentinel", userId: "script", at: 2 });
+      },
+      (said) => said.text === "sentinel",
+    );
+    expect(seen).toEqual([["just for you"], ["just for you"], []]);
+  });
+
+  it("refuses a typed publish whose payload does not match the observer's schema, before it leaves the script", async () => {
+    await expect(
+      // @ts-expect-error: text must be a string
+      script.bus.everyone().publish(worldObservers.topics.said, { id: "x", text: 42, userId: "u", at: 1 }),
+    ).rejects.toThrow(/world.said/);
+  });
+
+  it("lets the web node read what a route on a gateway wrote to the session", async () => {
+    const alice = await userOn(1);
+    await request(alice.socket, "world.say", { message: "remember me" });
+    const response = await fetch(`${cluster.url}/api/session`, { headers: { cookie: alice.cookie } });
+    const body = (await response.json()) as { user: { id: string }; data: { lastSaidAt?: number } };
+    expect(body.user.id).toBe(alice.welcome.user.id);
+    expect(body.data.lastSaidAt).toEqual(expect.any(Number));
+  });
+
+  it("lands concurrent session updates from two separate processes", async () => {
+    const session = await script.sessions.create({ userId: "writer", userName: "Writer" }, 60_000);
+    const env = { REDIS_URL: TEST_REDIS_URL, PREFIX: cluster.prefix, SESSION_ID: session.id, COUNT: "50" };
+    await Promise.all([
+      runFixture("session-writer-process.ts", { ...env, KEY_PREFIX: "a" }),
+      runFixture("session-writer-process.ts", { ...env, KEY_PREFIX: "b" }),
+    ]);
+    expect(Object.keys((await script.sessions.get(session.id))?.data ?? {})).toHaveLength(100);
+  });
+
+  it("signs out on the web node and disconnects that session's sockets on all three gateways", async () => {
+    const tab1 = await userOn(0);
+    const tab2 = await userOn(1, tab1.cookie);
+    const tab3 = await userOn(2, tab1.cookie);
+    const bob = await userOn(1);
+    const spare = await requestToken(cluster.url, tab1.cookie);
+    const dropped = [tab1, tab2, tab3].map((tab) => nextEvent<string>(tab.socket, "disconnect"));
+    const response = await fetch(`${cluster.url}/api/session`, { method: "DELETE", headers: { cookie: tab1.cookie, origin: cluster.url } });
+    expect(response.status).toBe(204);
+    expect(await Promise.all(dropped)).toEqual(["io server disconnect", "io server disconnect", "io server disconnect"]);
+    expect(bob.socket.connected).toBe(true);
+    // A token issued before the sign-out cannot bring the session back.
+    expect((await refusal(gateway(2), { token: spare.token, origin: cluster.url })).data?.code).toBe("UNAUTHORIZED");
+  });
+});
