@@ -55,6 +55,11 @@ describe("worker queues over Redis, with real worker processes", () => {
     expect(result.duplicates).toBe(0);
   });
 
+  it("answers a request from another process with the worker's typed return value", async () => {
+    const result = await bus.request(countWorkers.queues.double, { n: 21 }, { timeoutMs: 5_000 });
+    expect(result).toEqual({ status: "ok", data: { doubled: 42, by: expect.stringMatching(/^worker-[ab]$/) } });
+  });
+
   it("loses no job when a worker is killed mid-way", async () => {
     for (const worker of workers.splice(0)) {
       worker.kill("SIGTERM");

@@ -1,6 +1,10 @@
+import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import type { Address } from "../core/address";
+import { type Address, toNode } from "../core/address";
 import { createEnvelope, type Envelope } from "../core/envelope";
+import { ERROR_CODES } from "../core/errors";
+import { REPLY_TOPIC } from "../core/protocol";
+import { type Ack, failed } from "../core/result";
 import { checkPayload, type Queue, type Topic } from "./topic";
 import type { BusTransport, Unsubscribe } from "./transport";
 
@@ -37,6 +41,9 @@ export class BusTarget {
  * that hold them, and work queues for workers. The transport (memory or Redis) only carries.
  */
 export class Bus {
+  private readonly waitingReplies = new Map<string, (ack: Ack<unknown>) => void>();
+  private stopReplies: Unsubscribe | null = null;
+
   constructor(
     private readonly transport: BusTransport,
     readonly nodeId: string,
@@ -61,6 +68,60 @@ export class Bus {
       from: { nodeId: this.nodeId },
     });
     await this.transport.enqueue(target.name, envelope);
+  }
+
+  /**
+   * Hands a job to one worker and waits for what its handler returns: `{ status: "ok", data }`,
+   * the worker's typed error, or `TIMEOUT` if no answer comes within `timeoutMs`.
+   *
+   * @example
+   * const result = await ctx.bus.request(rooms.queues.lookup, { room: "beach" }, { timeoutMs: 2_000 });
+   * if (result.status === "ok") return result.data;
+   */
+  async request<S extends z.ZodType, Output>(
+    target: Queue<string, S, Output>,
+    payload: z.input<S>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<Ack<Output>> {
+    const checked = checkPayload(target, payload);
+    this.listenForReplies();
+    await this.transport.ready();
+    const requestId = randomUUID();
+    const timeoutMs = options.timeoutMs ?? 5_000;
+    const reply = new Promise<Ack<Output>>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waitingReplies.delete(requestId);
+        resolve(failed({ code: "TIMEOUT", message: `${ERROR_CODES.TIMEOUT} (${target.name}, ${timeoutMs} ms)` }));
+      }, timeoutMs);
+      this.waitingReplies.set(requestId, (ack) => {
+        clearTimeout(timer);
+        this.waitingReplies.delete(requestId);
+        resolve(ack as Ack<Output>);
+      });
+    });
+    const envelope = createEnvelope({
+      topic: target.name,
+      payload: checked,
+      to: [],
+      except: [],
+      from: { nodeId: this.nodeId },
+      replyTo: { nodeId: this.nodeId, requestId },
+    });
+    await this.transport.enqueue(target.name, envelope);
+    return reply;
+  }
+
+  /** @internal The worker side of `request`: sends a handler's outcome back to the requester. */
+  async reply(to: NonNullable<Envelope["replyTo"]>, ack: Ack<unknown>): Promise<void> {
+    await this.publishEnvelope(REPLY_TOPIC, { requestId: to.requestId, ack }, [toNode(to.nodeId)], []);
+  }
+
+  private listenForReplies() {
+    this.stopReplies ??= this.transport.subscribe((envelope) => {
+      if (envelope.topic !== REPLY_TOPIC) return;
+      const { requestId, ack } = envelope.payload as { requestId?: string; ack?: Ack<unknown> };
+      if (requestId && ack) this.waitingReplies.get(requestId)?.(ack);
+    });
   }
 
   /** Gateways listen here; every envelope published anywhere arrives once per listener. */

@@ -18,6 +18,7 @@ const envelopeSchema = z.object({
   except: z.array(z.string()),
   from: z.object({ nodeId: z.string() }),
   sentAt: z.number(),
+  replyTo: z.object({ nodeId: z.string(), requestId: z.string() }).optional(),
 });
 
 export function encodeEnvelope(envelope: Envelope): string {

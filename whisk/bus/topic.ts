@@ -10,23 +10,31 @@ export interface Topic<Name extends string = string, Schema extends z.ZodType = 
   readonly schema: Schema;
 }
 
-/** A named, typed work queue. Workers declare queues; anyone may send to them. */
-export interface Queue<Name extends string = string, Schema extends z.ZodType = z.ZodType> {
+/**
+ * A named, typed work queue. Workers declare queues; anyone may send to them, or request from
+ * them and get the worker's return value (`Output`) back.
+ */
+export interface Queue<Name extends string = string, Schema extends z.ZodType = z.ZodType, Output = unknown> {
   readonly kind: "queue";
   readonly name: Name;
   readonly schema: Schema;
+  /** Type-only: the worker's reply. */
+  readonly output?: Output;
 }
 
 export function topic<const Name extends string, Schema extends z.ZodType>(name: Name, schema: Schema): Topic<Name, Schema> {
   return { kind: "topic", name, schema };
 }
 
-export function queue<const Name extends string, Schema extends z.ZodType>(name: Name, schema: Schema): Queue<Name, Schema> {
+export function queue<const Name extends string, Schema extends z.ZodType, Output = unknown>(
+  name: Name,
+  schema: Schema,
+): Queue<Name, Schema, Output> {
   return { kind: "queue", name, schema };
 }
 
 /** Validates a payload for a topic or queue; a mismatch is a programming error, so it says which. */
-export function checkPayload<S extends z.ZodType>(target: Topic<string, S> | Queue<string, S>, payload: unknown): z.output<S> {
+export function checkPayload<S extends z.ZodType>(target: Topic<string, S> | Queue<string, S, unknown>, payload: unknown): z.output<S> {
   const parsed = target.schema.safeParse(payload);
   if (!parsed.success) {
     throw new Error(`Payload for ${target.kind} "${target.name}" does not match its schema: ${parsed.error.message}`);

@@ -12,6 +12,8 @@ export interface Envelope {
   except: string[];
   from: { nodeId: string };
   sentAt: number;
+  /** Set by `bus.request`: where the worker's reply goes. */
+  replyTo?: { nodeId: string; requestId: string };
 }
 
 export function createEnvelope(fields: Omit<Envelope, "id" | "sentAt">): Envelope {

@@ -10,6 +10,8 @@ export const WELCOME_EVENT = "whisk.welcome";
 export const ERROR_EVENT = "whisk.error";
 /** Bus topic: gateways disconnect the addressed sockets (logout, reset). */
 export const DISCONNECT_TOPIC = "whisk.disconnect";
+/** Bus topic: a worker's answer to `bus.request`, addressed to the requesting node. */
+export const REPLY_TOPIC = "whisk.reply";
 
 export interface Welcome {
   nodeId: string;

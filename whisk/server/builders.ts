@@ -33,7 +33,9 @@ export function createBuilders<AppContext>() {
     },
     work<S extends z.ZodType>(schema: S) {
       return {
-        handle(handler: (payload: z.output<S>, ctx: WorkerContext<AppContext>) => void | Promise<void>): WorkerDefinition<S, AppContext> {
+        handle<Output = void>(
+          handler: (payload: z.output<S>, ctx: WorkerContext<AppContext>) => Output | Promise<Output>,
+        ): WorkerDefinition<S, Output, AppContext> {
           return { kind: "worker", schema, handler };
         },
       };

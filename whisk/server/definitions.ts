@@ -43,10 +43,11 @@ export interface ObserverDefinition<S extends z.ZodType, Output, AppContext> {
   readonly handler: (payload: z.output<S>, ctx: ObserverContext<AppContext>) => Output | undefined | Promise<Output | undefined>;
 }
 
-export interface WorkerDefinition<S extends z.ZodType, AppContext> {
+/** A worker handles one job; what it returns is the reply to `bus.request`, if one was asked. */
+export interface WorkerDefinition<S extends z.ZodType, Output, AppContext> {
   readonly kind: "worker";
   readonly schema: S;
-  readonly handler: (payload: z.output<S>, ctx: WorkerContext<AppContext>) => void | Promise<void>;
+  readonly handler: (payload: z.output<S>, ctx: WorkerContext<AppContext>) => Output | Promise<Output>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the widest route, for collections of routes of any app
@@ -54,4 +55,4 @@ export type AnyRoute = RouteDefinition<z.ZodType, any, any>;
 // biome-ignore lint/suspicious/noExplicitAny: as above
 export type AnyObserver = ObserverDefinition<z.ZodType, any, any>;
 // biome-ignore lint/suspicious/noExplicitAny: as above
-export type AnyWorker = WorkerDefinition<z.ZodType, any>;
+export type AnyWorker = WorkerDefinition<z.ZodType, any, any>;

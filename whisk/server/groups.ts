@@ -53,7 +53,9 @@ export interface WorkerGroup<Name extends string, Workers extends Record<string,
   readonly name: Name;
   readonly workers: Workers;
   /** The queues these workers consume, to send to with `bus.send(queue, payload)`. */
-  readonly queues: { [K in keyof Workers & string]: Queue<`${Name}.${K}`, Workers[K]["schema"]> };
+  readonly queues: {
+    [K in keyof Workers & string]: Queue<`${Name}.${K}`, Workers[K]["schema"], Awaited<ReturnType<Workers[K]["handler"]>>>;
+  };
 }
 
 /** Worker handlers for queues `group.key`: each job is taken by exactly one worker process. */

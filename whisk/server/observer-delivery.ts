@@ -32,6 +32,7 @@ export async function deliverEnvelope<AppContext>(
     return;
   }
   const observer = observers.get(envelope.topic);
+  if (!observer && envelope.topic.startsWith("whisk.")) return;
   if (!observer) {
     ctx.log.debug({ topic: envelope.topic }, "no observer for topic; message ignored");
     return;

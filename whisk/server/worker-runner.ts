@@ -1,7 +1,10 @@
 import type { Bus } from "../bus/bus";
 import type { Unsubscribe } from "../bus/transport";
+import { toErrorPayload, WhiskError } from "../core/errors";
+import { failed, ok } from "../core/result";
 import type { HandlerContext } from "./definitions";
 import type { AnyWorkerGroup } from "./groups";
+import { toPayloadIssues } from "./payload-issues";
 
 /**
  * Consumes every queue of the app's worker groups on this process. Each job runs once on one
@@ -18,12 +21,18 @@ export function startWorkers<AppContext>(bus: Bus, groups: readonly AnyWorkerGro
           const parsed = worker.schema.safeParse(envelope.payload);
           if (!parsed.success) {
             log.warn({ queue: queueName, envelopeId: envelope.id }, "job does not match its worker's schema; dropped");
+            const error = new WhiskError("BAD_PAYLOAD", `The job for "${queueName}" does not match its schema.`, {
+              issues: toPayloadIssues(parsed.error),
+            });
+            if (envelope.replyTo) await bus.reply(envelope.replyTo, failed(toErrorPayload(error)));
             return;
           }
           try {
-            await worker.handler(parsed.data, ctx);
+            const result = await worker.handler(parsed.data, ctx);
+            if (envelope.replyTo) await bus.reply(envelope.replyTo, ok(result ?? null));
           } catch (error) {
             log.error({ err: error, queue: queueName, envelopeId: envelope.id }, "worker threw");
+            if (envelope.replyTo) await bus.reply(envelope.replyTo, failed(toErrorPayload(error)));
             throw error;
           }
         }),
