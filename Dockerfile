@@ -1,4 +1,4 @@
-# The app's image: one build, any role (WHISK_ROLE arrives with the scaling work).
+# The app's image: one build for every role; WHISK_ROLE (all, web, ws, worker) picks what a container runs.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

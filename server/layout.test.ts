@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { CLUSTER_TOPOLOGY } from "../whisk/testing/cluster-topology";
 import { app } from "./app";
 
 const here = import.meta.dirname;
@@ -37,21 +38,49 @@ describe("server/app.ts", () => {
 });
 
 describe("docker-compose.yml", () => {
-  const compose = parse(readFileSync(join(here, "..", "docker-compose.yml"), "utf8")) as {
-    services: Record<string, { environment?: Record<string, string>; healthcheck?: unknown; build?: unknown; image?: string }>;
+  type Service = {
+    environment?: Record<string, string>;
+    healthcheck?: unknown;
+    build?: unknown;
+    image?: string;
+    volumes?: string[];
   };
+  const compose = parse(readFileSync(join(here, "..", "docker-compose.yml"), "utf8"), { merge: true }) as {
+    services: Record<string, Service>;
+  };
+  const nodes = Object.entries(CLUSTER_TOPOLOGY).flatMap(([role, names]) => names.map((name) => ({ role, name })));
 
-  it("runs the app from this repository's Dockerfile, with Redis beside it, each with a health check", () => {
-    expect(Object.keys(compose.services).sort()).toEqual(["app", "redis"]);
-    expect(compose.services.app?.build).toBe(".");
-    expect(compose.services.redis?.image).toMatch(/^redis:7/);
-    for (const service of Object.values(compose.services)) expect(service.healthcheck).toBeDefined();
+  it("runs the launcher's topology: the same nodes with the same roles, plus Redis and a proxy", () => {
+    expect(Object.keys(compose.services).sort()).toEqual(["proxy", "redis", ...nodes.map((node) => node.name)].sort());
+    for (const { role, name } of nodes) {
+      const service = compose.services[name];
+      expect(service?.build, name).toBe(".");
+      expect(service?.environment?.WHISK_ROLE, name).toBe(role);
+      expect(service?.environment?.WHISK_NODE_ID, name).toBe(name);
+    }
   });
 
-  it("gives the app the settings server/env.ts requires in production", () => {
-    const environment = compose.services.app?.environment ?? {};
-    expect(environment.NODE_ENV).toBe("production");
-    expect(environment.SESSION_SECRET).toContain("SESSION_SECRET");
-    expect(environment.WHISK_NODE_ID).toMatch(/^[a-zA-Z0-9_-]+$/);
+  it("gives every node the settings server/env.ts requires in production, and the same Redis and secret", () => {
+    const environments = nodes.map((node) => compose.services[node.name]?.environment ?? {});
+    for (const environment of environments) {
+      expect(environment.NODE_ENV).toBe("production");
+      expect(environment.REDIS_URL).toBe("redis://redis:6379");
+      expect(environment.SESSION_SECRET).toContain("SESSION_SECRET");
+      expect(environment.WHISK_ALLOWED_ORIGINS).toBe("http://localhost:8080");
+    }
+  });
+
+  it("gives every service a health check", () => {
+    for (const [name, service] of Object.entries(compose.services)) expect(service.healthcheck, name).toBeDefined();
+  });
+
+  it("has the proxy send /whisk to every gateway and everything else to every web node", () => {
+    expect(compose.services.proxy?.volumes).toContain("./deploy/nginx.conf:/etc/nginx/nginx.conf:ro");
+    const nginx = readFileSync(join(here, "..", "deploy", "nginx.conf"), "utf8");
+    const upstream = (name: string) => nginx.match(new RegExp(`upstream ${name} \\{([^}]*)\\}`))?.[1] ?? "";
+    const servers = (block: string) => [...block.matchAll(/server ([\w-]+):3000/g)].map((match) => match[1]);
+    expect(servers(upstream("gateways"))).toEqual([...CLUSTER_TOPOLOGY.ws]);
+    expect(servers(upstream("web"))).toEqual([...CLUSTER_TOPOLOGY.web]);
+    expect(nginx).toMatch(/location \/whisk\/ \{[^}]*proxy_pass http:\/\/gateways;[^}]*Upgrade/);
   });
 });
