@@ -17,7 +17,12 @@ if (!existsSync(".next/BUILD_ID")) {
 
 const ports = [3000, 3001, 3002, 3003, 3010];
 console.log(`Starting ${Object.values(CLUSTER_TOPOLOGY).flat().join(", ")} against ${redisUrl} ...`);
-const cluster = await startCluster({ redisUrl, ports, prefix: process.env.WHISK_REDIS_PREFIX ?? "whisk:", sessionSecret: process.env.SESSION_SECRET });
+const cluster = await startCluster({
+  redisUrl,
+  ports,
+  prefix: process.env.WHISK_REDIS_PREFIX ?? "whisk:",
+  sessionSecret: process.env.SESSION_SECRET,
+});
 for (const [name, node] of Object.entries(cluster.nodes)) console.log(`  ${name.padEnd(9)} ${node.url}  (pid ${node.child.pid})`);
 console.log(`\nOpen ${cluster.url} in two browsers. Ctrl-C stops the cluster.`);
 

@@ -3,7 +3,6 @@
  * and a worker killed mid-way loses nothing (its unacknowledged jobs are claimed by another).
  */
 import type { ChildProcess } from "node:child_process";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Bus } from "../../whisk/bus/bus";
 import { RedisTransport } from "../../whisk/bus/redis-transport";
@@ -15,7 +14,6 @@ let test: Awaited<ReturnType<typeof connectTestRedis>>;
 let transport: RedisTransport;
 let bus: Bus;
 const workers: ChildProcess[] = [];
-const log = pino({ level: "silent" });
 
 beforeAll(async () => {
   test = await connectTestRedis();
