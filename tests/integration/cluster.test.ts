@@ -16,6 +16,8 @@ let cluster: Cluster;
 /** A Node script on the bus, as a cron job or an admin tool would be: a process of its own. */
 let script: Whisk<object>;
 const open: Connected[] = [];
+/** Every token and cookie handed out, to prove no log line holds one. */
+const secrets: string[] = [];
 
 beforeAll(async () => {
   cluster = await startCluster({ redisUrl: TEST_REDIS_URL });
@@ -46,6 +48,7 @@ const gateway = (i: number) => at(cluster.gateways, i).url;
 /** Signs in at the web node (or reuses a session's cookie) and connects to gateway `i`. */
 async function userOn(i: number, cookie?: string): Promise<Connected & { cookie: string }> {
   const grant = await requestToken(cluster.url, cookie);
+  secrets.push(grant.token, grant.cookie.split("=")[1] ?? grant.cookie);
   const connected = await connect(gateway(i), { token: grant.token, origin: cluster.url });
   open.push(connected);
   return { ...connected, cookie: grant.cookie };
@@ -167,5 +170,15 @@ describe("the cluster: 1 web, 3 gateways, 1 worker over Redis", () => {
     expect(bob.socket.connected).toBe(true);
     // A token issued before the sign-out cannot bring the session back.
     expect((await refusal(gateway(2), { token: spare.token, origin: cluster.url })).data?.code).toBe("UNAUTHORIZED");
+  });
+
+  it("writes JSON logs on every node that hold no token, no cookie and no message text", async () => {
+    for (const [name, node] of Object.entries(cluster.nodes)) {
+      const output = node.output();
+      for (const line of output.split("\n").filter((line) => line.startsWith("{"))) expect(() => JSON.parse(line), name).not.toThrow();
+      for (const secret of secrets) expect(output.includes(secret), `${name} logged a secret`).toBe(false);
+      expect(output).not.toContain("across nodes");
+      expect(output).not.toContain("remember me");
+    }
   });
 });

@@ -16,6 +16,8 @@ export interface RedisTransportOptions {
   blockMs?: number;
   onHandlerError?: (error: unknown, envelope: Envelope) => void;
   onMalformed?: (where: string) => void;
+  /** A consumer loop hit a Redis error; it retries by itself. */
+  onConsumerError?: (error: unknown, queue: string) => void;
 }
 
 type StreamEntry = [id: string, fields: string[]];
@@ -46,6 +48,8 @@ export class RedisTransport implements BusTransport {
   subscribe(listener: (envelope: Envelope) => void): Unsubscribe {
     if (!this.subscriber) {
       const subscriber = this.options.redis.duplicate();
+      // Connection errors surface through the health check; ioredis reconnects and resubscribes.
+      subscriber.on("error", () => {});
       this.subscriber = subscriber;
       subscriber.on("message", (_channel: string, text: string) => {
         const envelope = decodeEnvelope(text);
@@ -74,6 +78,7 @@ export class RedisTransport implements BusTransport {
     const claimIdleMs = this.options.claimIdleMs ?? 30_000;
     const blockMs = this.options.blockMs ?? 1_000;
     const connection = this.options.redis.duplicate();
+    connection.on("error", () => {}); // the loop below sees failed commands and retries
     let stopped = false;
 
     const handle = async (entries: StreamEntry[]) => {
@@ -93,34 +98,47 @@ export class RedisTransport implements BusTransport {
       }
     };
 
-    const loop = async () => {
-      await connection.xgroup("CREATE", key, group, "0", "MKSTREAM").catch((error: Error) => {
+    const ensureGroup = () =>
+      connection.xgroup("CREATE", key, group, "0", "MKSTREAM").catch((error: Error) => {
         if (!error.message.includes("BUSYGROUP")) throw error;
       });
+
+    const loop = async () => {
       let lastClaim = 0;
+      let needsGroup = true;
       while (!stopped) {
-        if (Date.now() - lastClaim >= claimIdleMs / 3) {
-          lastClaim = Date.now();
-          const [, claimed] = (await connection.xautoclaim(key, group, consumer, claimIdleMs, "0-0", "COUNT", 100)) as [
-            string,
-            StreamEntry[],
-          ];
-          await handle(claimed);
+        try {
+          if (needsGroup) {
+            await ensureGroup();
+            needsGroup = false;
+          }
+          if (Date.now() - lastClaim >= claimIdleMs / 3) {
+            lastClaim = Date.now();
+            const [, claimed] = (await connection.xautoclaim(key, group, consumer, claimIdleMs, "0-0", "COUNT", 100)) as [
+              string,
+              StreamEntry[],
+            ];
+            await handle(claimed);
+          }
+          const read = (await connection.xreadgroup("GROUP", group, consumer, "COUNT", 100, "BLOCK", blockMs, "STREAMS", key, ">")) as
+            | [string, StreamEntry[]][]
+            | null;
+          if (read) await handle(read[0]?.[1] ?? []);
+        } catch (error) {
+          if (stopped) return;
+          // Redis went away or restarted empty: wait, make sure the group exists, and go on.
+          this.options.onConsumerError?.(error, queue);
+          needsGroup = true;
+          await new Promise((resolve) => setTimeout(resolve, 500));
         }
-        const read = (await connection.xreadgroup("GROUP", group, consumer, "COUNT", 100, "BLOCK", blockMs, "STREAMS", key, ">")) as
-          | [string, StreamEntry[]][]
-          | null;
-        if (read) await handle(read[0]?.[1] ?? []);
       }
     };
 
-    const running = loop().catch((error) => {
-      if (!stopped) this.options.onMalformed?.(`consumer loop of ${key} stopped: ${String(error)}`);
-    });
+    const running = loop();
     const stop = async () => {
       stopped = true;
-      await running.catch(() => {});
       connection.disconnect();
+      await running;
     };
     this.stops.add(stop);
     return () => {

@@ -57,6 +57,7 @@ export async function createRedisBackend(options: { url: string; prefix: string;
     consumerName: options.consumerName,
     onHandlerError: (error, envelope) => log.error({ err: error, topic: envelope.topic }, "job failed; kept in the dead-letter stream"),
     onMalformed: (where) => log.warn({ where }, "malformed message on the bus; dropped"),
+    onConsumerError: (error, queue) => log.warn({ queue, err: String(error) }, "queue consumer retrying after a Redis error"),
   });
   return {
     mode: "redis",

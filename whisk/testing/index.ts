@@ -11,4 +11,5 @@ export { type Cluster, type ClusterOptions, startCluster } from "./cluster";
 export { CLUSTER_TOPOLOGY, type ClusterRole } from "./cluster-topology";
 export { freePort } from "./free-port";
 export { connectTestRedis, TEST_REDIS_URL } from "./redis-for-tests";
+export { type RedisServerProcess, startRedisServer } from "./redis-server-process";
 export { type ServerProcess, type ServerProcessOptions, startServerProcess } from "./server-process";
