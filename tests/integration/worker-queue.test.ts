@@ -6,6 +6,7 @@ import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Bus } from "../../whisk/bus/bus";
 import { RedisTransport } from "../../whisk/bus/redis-transport";
+import { RedisSessionStore } from "../../whisk/session/redis-session-store";
 import { connectTestRedis, TEST_REDIS_URL } from "../../whisk/testing";
 import { countWorkers } from "./fixtures/count-workers";
 import { exited, runFixture } from "./processes";
@@ -56,6 +57,14 @@ describe("worker queues over Redis, with real worker processes", () => {
   it("answers a request from another process with the worker's typed return value", async () => {
     const result = await bus.request(countWorkers.queues.double, { n: 21 }, { timeoutMs: 5_000 });
     expect(result).toEqual({ status: "ok", data: { doubled: 42, by: expect.stringMatching(/^worker-[ab]$/) } });
+  });
+
+  it("shares sessions with a worker process both ways", async () => {
+    const sessions = new RedisSessionStore(test.redis, test.prefix);
+    const session = await sessions.create({ userId: "u1", userName: "Ann", data: { colour: "teal" } }, 60_000);
+    const result = await bus.request(countWorkers.queues.greet, { sessionId: session.id });
+    expect(result).toEqual({ status: "ok", data: { greeting: "hello Ann, you like teal" } });
+    expect((await sessions.get(session.id))?.data.greetedBy).toMatch(/^worker-[ab]$/);
   });
 
   it("loses no job when a worker is killed mid-way", async () => {

@@ -69,7 +69,7 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
   const tokens = options.tokens ?? new MemoryTokenStore();
   const sessions = options.sessions ?? new MemorySessionStore();
   const tokenTtlMs = options.tokenTtlMs ?? 10_000;
-  const handlerContext: HandlerContext<AppContext> = { app: options.context, bus, node: { id: options.nodeId }, log };
+  const handlerContext: HandlerContext<AppContext> = { app: options.context, bus, sessions, node: { id: options.nodeId }, log };
   const gateways: Gateway[] = [];
   const stops: Unsubscribe[] = [];
 

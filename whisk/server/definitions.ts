@@ -1,11 +1,16 @@
 import type { z } from "zod";
 import type { Bus } from "../bus/bus";
+import type { SessionStore } from "../session/session-store";
 import type { Logger } from "./logger";
 
-/** What every handler gets: the app's own context (models, services), the bus, the node, a logger. */
+/**
+ * What every handler gets: the app's own context (models, services), the bus, the shared
+ * session store (any session by id, from any process), the node and a logger.
+ */
 export interface HandlerContext<AppContext> {
   app: AppContext;
   bus: Bus;
+  sessions: SessionStore;
   node: { id: string };
   log: Logger;
 }

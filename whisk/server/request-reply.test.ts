@@ -5,6 +5,7 @@ import { Bus } from "../bus/bus";
 import { MemoryTransport } from "../bus/memory-transport";
 import { WhiskError } from "../core/errors";
 import type { Ack } from "../core/result";
+import { MemorySessionStore } from "../session/memory-session-store";
 import { createBuilders } from "./builders";
 import { defineWorkers } from "./groups";
 import { startWorkers } from "./worker-runner";
@@ -31,7 +32,13 @@ function setUp(withWorker = true) {
   if (withWorker) {
     const workerBus = new Bus(transport, "worker");
     stops.push(
-      startWorkers(workerBus, [math], { app: { factor: 3 }, bus: workerBus, node: { id: "worker" }, log: pino({ level: "silent" }) }),
+      startWorkers(workerBus, [math], {
+        app: { factor: 3 },
+        bus: workerBus,
+        sessions: new MemorySessionStore(),
+        node: { id: "worker" },
+        log: pino({ level: "silent" }),
+      }),
     );
   }
   return bus;

@@ -5,6 +5,7 @@ import { Bus } from "../bus/bus";
 import { MemoryTransport } from "../bus/memory-transport";
 import { queue } from "../bus/topic";
 import type { Envelope } from "../core/envelope";
+import { MemorySessionStore } from "../session/memory-session-store";
 import { createBuilders } from "./builders";
 import type { HandlerContext } from "./definitions";
 import { defineWorkers } from "./groups";
@@ -54,7 +55,13 @@ function setUp(options: { onHandlerError?: (error: unknown, envelope: Envelope) 
   transports.push(transport);
   const bus = new Bus(transport, "worker-1");
   const logger = memoryLogger();
-  const ctx: HandlerContext<AppContext> = { app: { mailer: { sent: [] } }, bus, node: { id: "worker-1" }, log: logger.log };
+  const ctx: HandlerContext<AppContext> = {
+    app: { mailer: { sent: [] } },
+    bus,
+    sessions: new MemorySessionStore(),
+    node: { id: "worker-1" },
+    log: logger.log,
+  };
   return { bus, ctx, logger };
 }
 
