@@ -1,16 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { manualClock } from "../testing/manual-clock";
 import { MemorySessionStore } from "./memory-session-store";
-
-/** A clock the test moves by hand. */
-function manualClock(start = 1_000_000) {
-  let time = start;
-  return {
-    now: () => time,
-    advance(ms: number) {
-      time += ms;
-    },
-  };
-}
 
 const stores: MemorySessionStore[] = [];
 function newStore(now?: () => number) {

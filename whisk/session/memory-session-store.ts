@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import type { NewSession, SessionRecord, SessionStore } from "./session-store";
+import { type NewSession, newSessionRecord, type SessionRecord, type SessionStore } from "./session-store";
 
 /** Sessions in a Map, for the embedded mode. Records expire; every read returns a copy. */
 export class MemorySessionStore implements SessionStore {
@@ -12,15 +11,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async create(session: NewSession, ttlMs: number): Promise<SessionRecord> {
-    const createdAt = this.now();
-    const record: SessionRecord = {
-      id: randomBytes(18).toString("base64url"),
-      userId: session.userId,
-      userName: session.userName,
-      createdAt,
-      expiresAt: createdAt + ttlMs,
-      data: structuredClone(session.data ?? {}),
-    };
+    const record = newSessionRecord(session, ttlMs, this.now());
     this.records.set(record.id, record);
     return structuredClone(record);
   }

@@ -1,19 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { manualClock } from "../testing/manual-clock";
 import { MemoryTokenStore } from "./memory-token-store";
 import type { TokenBinding } from "./token-store";
 
 const binding: TokenBinding = { sessionId: "session-1", userId: "user-1" };
-
-/** A clock the test moves by hand. */
-function manualClock(start = 1_000_000) {
-  let time = start;
-  return {
-    now: () => time,
-    advance(ms: number) {
-      time += ms;
-    },
-  };
-}
 
 const stores: MemoryTokenStore[] = [];
 function newStore(now?: () => number) {

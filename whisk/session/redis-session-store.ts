@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { NewSession, SessionRecord, SessionStore } from "./session-store";
+import { type NewSession, newSessionRecord, type SessionRecord, type SessionStore } from "./session-store";
 
 const DATA_FIELD = "data:";
 
@@ -22,22 +21,14 @@ export class RedisSessionStore implements SessionStore {
   ) {}
 
   async create(session: NewSession, ttlMs: number): Promise<SessionRecord> {
-    const createdAt = Date.now();
-    const record: SessionRecord = {
-      id: randomBytes(18).toString("base64url"),
-      userId: session.userId,
-      userName: session.userName,
-      createdAt,
-      expiresAt: createdAt + ttlMs,
-      data: { ...session.data },
-    };
+    const record = newSessionRecord(session, ttlMs, Date.now());
     const key = this.key(record.id);
     await this.redis
       .multi()
       .hset(key, {
         userId: record.userId,
         userName: record.userName,
-        createdAt: String(createdAt),
+        createdAt: String(record.createdAt),
         expiresAt: String(record.expiresAt),
         ...dataFields(record.data),
       })

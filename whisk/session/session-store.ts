@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+
 /**
  * The shared session record: the server-side half of the iron-session cookie.
  * The cookie only carries the session id; everything else lives here, so a session can be
@@ -17,6 +19,18 @@ export interface NewSession {
   userId: string;
   userName: string;
   data?: Record<string, unknown>;
+}
+
+/** A new record: a random 144-bit id, the user, the times; every store makes its records here. */
+export function newSessionRecord(session: NewSession, ttlMs: number, now: number): SessionRecord {
+  return {
+    id: randomBytes(18).toString("base64url"),
+    userId: session.userId,
+    userName: session.userName,
+    createdAt: now,
+    expiresAt: now + ttlMs,
+    data: structuredClone(session.data ?? {}),
+  };
 }
 
 export interface SessionStore {
