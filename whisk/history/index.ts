@@ -1,0 +1,10 @@
+/**
+ * Room history with resumable positions (offset + epoch), in memory or in Redis Streams.
+ *
+ * @example
+ * const position = await history.append("room:beach", message);
+ * const page = await history.since("room:beach", lastSeen, 50); // page.resumed: exact catch-up
+ */
+export type { HistoryEntry, HistoryPage, HistoryPosition, HistoryStore } from "./history-store";
+export { MemoryHistoryStore } from "./memory-history-store";
+export { RedisHistoryStore } from "./redis-history-store";

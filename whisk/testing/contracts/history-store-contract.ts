@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { HistoryStore } from "../../history/history-store";
+
+/** What every HistoryStore must do; run by the memory and the Redis store alike. */
+export function runHistoryStoreContract(
+  name: string,
+  make: () => Promise<{ store: HistoryStore; cleanup(): Promise<void>; loseEverything(): Promise<void> }>,
+) {
+  describe(`${name} (HistoryStore contract)`, () => {
+    let store: HistoryStore;
+    let cleanup: () => Promise<void>;
+    let loseEverything: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, cleanup, loseEverything } = await make());
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    it("keeps messages in order and gives the last N, oldest first", async () => {
+      for (let i = 1; i <= 60; i++) await store.append("room", { i });
+      const page = await store.recent("room", 50);
+      expect(page.entries.map((entry) => (entry.message as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, k) => k + 11));
+      expect(page.resumed).toBe(false);
+    });
+
+    it("resumes exactly after a position: nothing missed, nothing twice", async () => {
+      await store.append("room", { i: 1 });
+      const seen = await store.append("room", { i: 2 });
+      await store.append("room", { i: 3 });
+      await store.append("room", { i: 4 });
+      const page = await store.since("room", seen, 50);
+      expect(page.resumed).toBe(true);
+      expect(page.entries.map((entry) => entry.message)).toEqual([{ i: 3 }, { i: 4 }]);
+      expect(page.epoch).toBe(seen.epoch);
+    });
+
+    it("returns nothing new when the client is up to date", async () => {
+      const last = await store.append("room", { i: 1 });
+      expect(await store.since("room", last, 50)).toEqual({ epoch: last.epoch, entries: [], resumed: true });
+    });
+
+    it("keeps streams apart", async () => {
+      await store.append("a", { in: "a" });
+      await store.append("b", { in: "b" });
+      expect((await store.recent("a", 50)).entries.map((entry) => entry.message)).toEqual([{ in: "a" }]);
+    });
+
+    it("refuses to resume from another epoch, and gives the latest entries instead", async () => {
+      const old = await store.append("room", { i: 1 });
+      await loseEverything();
+      await store.append("room", { i: 2 });
+      const page = await store.since("room", old, 50);
+      expect(page.resumed).toBe(false);
+      expect(page.epoch).not.toBe(old.epoch);
+      expect(page.entries.map((entry) => entry.message)).toEqual([{ i: 2 }]);
+    });
+
+    it("refuses a made-up position without failing", async () => {
+      await store.append("room", { i: 1 });
+      const { epoch } = await store.recent("room", 1);
+      const page = await store.since("room", { epoch, offset: "not-an-offset" }, 50);
+      expect(page.resumed).toBe(false);
+      expect(page.entries).toHaveLength(1);
+    });
+  });
+}
