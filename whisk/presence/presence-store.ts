@@ -1,0 +1,39 @@
+/** One socket present in a room. A user with two tabs has two entries and counts once. */
+export interface PresenceEntry {
+  socketId: string;
+  userId: string;
+  userName: string;
+  nodeId: string;
+}
+
+/** Who is in a room, counted per user. */
+export interface PresentUser {
+  userId: string;
+  userName: string;
+  /** How many of this user's sockets are in the room. */
+  tabs: number;
+}
+
+/**
+ * Presence entries with an expiry: gateways refresh their sockets' entries while they live, so
+ * the entries of a gateway that died expire on their own and `sweep` (run by every gateway)
+ * reports the rooms that changed.
+ */
+export interface PresenceStore {
+  add(room: string, entry: PresenceEntry, ttlMs: number): Promise<void>;
+  remove(room: string, socketId: string): Promise<void>;
+  list(room: string): Promise<PresenceEntry[]>;
+  /** Drops expired entries; returns the rooms that lost any. */
+  sweep(): Promise<string[]>;
+}
+
+/** Entries -> one line per user, by name: the pure half of presence. */
+export function groupPresence(entries: readonly PresenceEntry[]): PresentUser[] {
+  const users = new Map<string, PresentUser>();
+  for (const entry of entries) {
+    const user = users.get(entry.userId);
+    if (user) user.tabs += 1;
+    else users.set(entry.userId, { userId: entry.userId, userName: entry.userName, tabs: 1 });
+  }
+  return [...users.values()].sort((a, b) => a.userName.localeCompare(b.userName) || a.userId.localeCompare(b.userId));
+}

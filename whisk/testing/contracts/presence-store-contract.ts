@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { PresenceEntry, PresenceStore } from "../../presence/presence-store";
+
+const entry = (socketId: string, userId = "u1", nodeId = "ws-1"): PresenceEntry => ({ socketId, userId, userName: userId, nodeId });
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What every PresenceStore must do; run by the memory and the Redis store alike. */
+export function runPresenceStoreContract(name: string, make: () => Promise<{ store: PresenceStore; cleanup(): Promise<void> }>) {
+  describe(`${name} (PresenceStore contract)`, () => {
+    let store: PresenceStore;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, cleanup } = await make());
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    it("lists the sockets in a room, and forgets a removed one", async () => {
+      await store.add("beach", entry("s1"), 10_000);
+      await store.add("beach", entry("s2", "u2"), 10_000);
+      await store.add("park", entry("s3"), 10_000);
+      expect((await store.list("beach")).map((e) => e.socketId).sort()).toEqual(["s1", "s2"]);
+      await store.remove("beach", "s1");
+      expect(await store.list("beach")).toEqual([entry("s2", "u2")]);
+    });
+
+    it("stops listing an entry that was not refreshed in time, and sweep reports its room once", async () => {
+      await store.add("beach", entry("dead", "u1", "ws-dead"), 100);
+      await store.add("beach", entry("alive", "u2"), 10_000);
+      await wait(250);
+      expect((await store.list("beach")).map((e) => e.socketId)).toEqual(["alive"]);
+      expect(await store.sweep()).toEqual(["beach"]);
+      expect(await store.sweep()).toEqual([]);
+    });
+
+    it("keeps an entry alive while it is refreshed", async () => {
+      await store.add("beach", entry("s1"), 200);
+      await wait(120);
+      await store.add("beach", entry("s1"), 200);
+      await wait(120);
+      expect(await store.list("beach")).toHaveLength(1);
+    });
+  });
+}
