@@ -62,6 +62,7 @@ const whisk = createWhisk({
   transport: backend.transport,
   tokens: backend.tokens,
   sessions: backend.sessions,
+  presence: backend.presence,
   tokenTtlMs: settings.tokenTtlMs,
   sessionTtlMs: settings.sessionTtlMs,
 });

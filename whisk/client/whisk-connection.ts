@@ -1,6 +1,14 @@
 import { io, type Socket } from "socket.io-client";
 import { ERROR_CODES, type WhiskErrorPayload } from "../core/errors";
-import { ERROR_EVENT, type TokenGrant, WELCOME_EVENT, type Welcome, WHISK_PATH } from "../core/protocol";
+import {
+  ERROR_EVENT,
+  PRESENCE_TOPIC,
+  type PresenceUpdate,
+  type TokenGrant,
+  WELCOME_EVENT,
+  type Welcome,
+  WHISK_PATH,
+} from "../core/protocol";
 import type { Ack, EmitResult } from "../core/result";
 import { delayFor } from "./backoff";
 import { type ConnectionEvent, type ConnectionState, INITIAL_STATE, transition } from "./connection-state";
@@ -23,6 +31,8 @@ export interface ConnectionOptions {
 }
 
 type Listener = (payload: unknown) => void;
+
+const NOBODY: PresenceUpdate["users"] = [];
 
 /** Transport failures in a row after which the client asks for a (possibly different) gateway. */
 const SWITCH_AFTER_FAILURES = 3;
@@ -54,6 +64,9 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   private generation = 0;
   private opening: Promise<Socket | null> | null = null;
   private url = "";
+  /** The latest presence of each room this connection is in, from `whisk.presence` updates. */
+  private readonly presence = new Map<string, PresenceUpdate["users"]>();
+  private readonly presenceListeners = new Set<() => void>();
 
   constructor(private readonly options: ConnectionOptions) {}
 
@@ -120,6 +133,10 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     });
     socket.on("connect_error", (error) => this.onConnectError(socket, error));
     socket.on(ERROR_EVENT, (body: { error: WhiskErrorPayload }) => this.notify(ERROR_EVENT, body));
+    socket.on(PRESENCE_TOPIC, (update: PresenceUpdate) => {
+      this.presence.set(update.room, update.users);
+      for (const listener of this.presenceListeners) listener();
+    });
     for (const event of this.eventListeners.keys()) this.attach(event);
     return socket;
   }
@@ -170,6 +187,15 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
       }
     };
   }
+
+  /** Who is in `room` now, counted per user; empty until the first update for it arrives. */
+  presenceOf = (room: string): PresenceUpdate["users"] => this.presence.get(room) ?? NOBODY;
+
+  /** Calls `listener` whenever any room's presence changes. */
+  subscribePresence = (listener: () => void): (() => void) => {
+    this.presenceListeners.add(listener);
+    return () => this.presenceListeners.delete(listener);
+  };
 
   /** Listens to errors of events sent without an ack. */
   onError(listener: (body: { event: string; error: WhiskErrorPayload }) => void): () => void {

@@ -10,6 +10,14 @@ export const WELCOME_EVENT = "whisk.welcome";
 export const ERROR_EVENT = "whisk.error";
 /** Bus topic: gateways disconnect the addressed sockets (logout, reset). */
 export const DISCONNECT_TOPIC = "whisk.disconnect";
+/** Bus topic and client event: who is in a room now (sent to that room whenever it changes). */
+export const PRESENCE_TOPIC = "whisk.presence";
+
+export interface PresenceUpdate {
+  room: string;
+  users: { userId: string; userName: string; tabs: number }[];
+}
+
 /** Bus topic: a worker's answer to `bus.request`, addressed to the requesting node. */
 export const REPLY_TOPIC = "whisk.reply";
 

@@ -1,5 +1,6 @@
 import type { ClientRoutes, ServerEvents } from "../server/app-types";
 import type { WhiskAppDefinition } from "../server/whisk-app";
+import { usePresence } from "./use-presence";
 import { useWhisk, type WhiskHandle } from "./use-whisk";
 import { useWhiskRoute } from "./use-whisk-route";
 import { WhiskProvider } from "./whisk-provider";
@@ -20,6 +21,7 @@ export function createWhiskReact<App extends WhiskAppDefinition>() {
   type Events = ServerEvents<App>;
   return {
     WhiskProvider,
+    usePresence,
     useWhisk: useWhisk as () => WhiskHandle<ClientRoutes<App>>,
     useWhiskRoute: useWhiskRoute as <E extends keyof Events & string>(event: E, handler: (payload: Events[E]) => void) => void,
   };

@@ -7,5 +7,6 @@
 export type { ConnectionState, ConnectionStatus } from "../client/connection-state";
 export type { EmitResult } from "../core/result";
 export { createWhiskReact } from "./create-whisk-react";
+export { type PresentUser, usePresence } from "./use-presence";
 export type { WhiskHandle } from "./use-whisk";
 export type { WhiskProviderProps } from "./whisk-provider";

@@ -2,6 +2,12 @@ import { Redis } from "ioredis";
 import { MemoryTransport } from "../bus/memory-transport";
 import { RedisTransport } from "../bus/redis-transport";
 import type { BusTransport } from "../bus/transport";
+import type { HistoryStore } from "../history/history-store";
+import { MemoryHistoryStore } from "../history/memory-history-store";
+import { RedisHistoryStore } from "../history/redis-history-store";
+import { MemoryPresenceStore } from "../presence/memory-presence-store";
+import type { PresenceStore } from "../presence/presence-store";
+import { RedisPresenceStore } from "../presence/redis-presence-store";
 import { MemorySessionStore } from "../session/memory-session-store";
 import { MemoryTokenStore } from "../session/memory-token-store";
 import { RedisSessionStore } from "../session/redis-session-store";
@@ -17,6 +23,8 @@ export interface Backend {
   transport: BusTransport;
   tokens: TokenStore;
   sessions: SessionStore;
+  presence: PresenceStore;
+  history: HistoryStore;
   /** Live gateways and their URLs; only across processes. */
   directory?: GatewayDirectory;
   /** True when the shared state answers (Redis PING within a second); always true in memory. */
@@ -30,6 +38,8 @@ export function createMemoryBackend(log: Logger): Backend {
     transport: new MemoryTransport((error, envelope) => log.error({ err: error, topic: envelope.topic }, "job failed")),
     tokens: new MemoryTokenStore(),
     sessions: new MemorySessionStore(),
+    presence: new MemoryPresenceStore(),
+    history: new MemoryHistoryStore(),
     isHealthy: async () => true,
     async close() {},
   };
@@ -64,6 +74,8 @@ export async function createRedisBackend(options: { url: string; prefix: string;
     transport,
     tokens: new RedisTokenStore(redis, options.prefix),
     sessions: new RedisSessionStore(redis, options.prefix),
+    presence: new RedisPresenceStore(redis, options.prefix),
+    history: new RedisHistoryStore(redis, options.prefix),
     directory: new RedisGatewayDirectory(redis, options.prefix),
     async isHealthy() {
       const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1_000).unref());

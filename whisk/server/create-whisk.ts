@@ -5,6 +5,8 @@ import { MemoryTransport } from "../bus/memory-transport";
 import type { BusTransport, Unsubscribe } from "../bus/transport";
 import { toSession, toUser } from "../core/address";
 import { DISCONNECT_TOPIC } from "../core/protocol";
+import { MemoryPresenceStore } from "../presence/memory-presence-store";
+import type { PresenceStore } from "../presence/presence-store";
 import { MemorySessionStore } from "../session/memory-session-store";
 import { MemoryTokenStore } from "../session/memory-token-store";
 import type { SessionStore } from "../session/session-store";
@@ -27,6 +29,7 @@ export interface WhiskOptions<AppContext> {
   transport?: BusTransport;
   tokens?: TokenStore;
   sessions?: SessionStore;
+  presence?: PresenceStore;
   tokenTtlMs?: number;
   sessionTtlMs?: number;
 }
@@ -68,6 +71,7 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
   const bus = new Bus(transport, options.nodeId);
   const tokens = options.tokens ?? new MemoryTokenStore();
   const sessions = options.sessions ?? new MemorySessionStore();
+  const presence = options.presence ?? new MemoryPresenceStore();
   const tokenTtlMs = options.tokenTtlMs ?? 10_000;
   const handlerContext: HandlerContext<AppContext> = { app: options.context, bus, sessions, node: { id: options.nodeId }, log };
   const gateways: Gateway[] = [];
@@ -87,6 +91,7 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
         handlerContext,
         tokens,
         sessions,
+        presence,
         hooks: options.hooks ?? {},
         ...gatewayOptions,
       });

@@ -26,7 +26,8 @@ export interface RouteContext<AppContext> extends HandlerContext<AppContext> {
   /** Who sent the event: always from the session, never from the payload. */
   user: { id: string; name: string };
   session: SessionHandle;
-  socket: { id: string; join(room: string): Promise<void>; leave(room: string): Promise<void> };
+  /** The sending socket. Joining a room also makes it present there (see `usePresence`). */
+  socket: { id: string; join(room: string): Promise<void>; leave(room: string): Promise<void>; rooms(): string[] };
 }
 
 export interface ObserverContext<AppContext> extends HandlerContext<AppContext> {

@@ -4,6 +4,7 @@ import { appRoom, sessionRoom, userRoom } from "../core/address";
 import { toErrorPayload, toWhiskError, type WhiskError } from "../core/errors";
 import { ERROR_EVENT, WELCOME_EVENT, type Welcome, WHISK_PATH } from "../core/protocol";
 import { failed, ok } from "../core/result";
+import type { PresenceStore } from "../presence/presence-store";
 import type { SessionStore } from "../session/session-store";
 import type { TokenStore } from "../session/token-store";
 import { authMiddleware, type SocketIdentity } from "./auth-middleware";
@@ -12,6 +13,7 @@ import type { HandlerContext, RouteContext } from "./definitions";
 import type { ConnectionInfo, WhiskHooks } from "./hooks";
 import { createObserverTable, deliverEnvelope } from "./observer-delivery";
 import { isOriginAllowed } from "./origin-allow-list";
+import { PresenceTracker } from "./presence-tracker";
 import { createRouteTable, runRoute } from "./route-table";
 import type { WhiskAppDefinition } from "./whisk-app";
 
@@ -21,6 +23,7 @@ export interface GatewayOptions<AppContext> {
   handlerContext: HandlerContext<AppContext>;
   tokens: TokenStore;
   sessions: SessionStore;
+  presence: PresenceStore;
   hooks: WhiskHooks<AppContext>;
   /** Exact origins (scheme://host:port) whose pages may connect. */
   allowedOrigins: readonly string[];
@@ -42,6 +45,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   const { handlerContext: base, hooks } = options;
   const log = base.log.child({ component: "gateway" });
   const routes = createRouteTable(options.app.routes);
+  const presence = new PresenceTracker({ store: options.presence, bus: base.bus, log });
   const observers = createObserverTable(options.app.observers);
 
   const reportAuthFailure = (error: WhiskError, origin: string | undefined, address: string) => {
@@ -82,14 +86,17 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   io.on("connection", async (socket: Socket) => {
     const identity = socket.data.identity as SocketIdentity;
     const connection: ConnectionInfo = { socketId: socket.id, sessionId: identity.sessionId, user: identity.user };
-    const ctx = routeContext(socket, identity, base, options.sessions);
+    const ctx = routeContext(socket, identity, base, options.sessions, presence);
 
     socket.onAny((event: unknown, ...args: unknown[]) => {
       const ack = typeof args.at(-1) === "function" ? (args.pop() as (reply: unknown) => void) : undefined;
       const name = typeof event === "string" ? event : String(event);
       handleEvent(name, args[0], ctx, ack, socket);
     });
-    socket.on("disconnect", (reason) => runHook(() => hooks.onDisconnect?.(connection, reason, base)));
+    socket.on("disconnect", (reason) => {
+      presence.leaveAll(socket.id).catch((error) => log.warn({ err: String(error) }, "presence leave failed"));
+      runHook(() => hooks.onDisconnect?.(connection, reason, base));
+    });
 
     await socket.join([userRoom(identity.user.id), sessionRoom(identity.sessionId), `node:${base.node.id}`]);
     const welcome: Welcome = { nodeId: base.node.id, socketId: socket.id, user: identity.user };
@@ -125,6 +132,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   return {
     io,
     async close() {
+      await presence.close({ leave: true }).catch(() => {});
       stopDelivery();
       // Closing the transports (not a socket.io "disconnect") tells clients to reconnect, as on
       // any outage; a server-sent disconnect would read as a logout. Not io.close(): that would
@@ -139,7 +147,9 @@ function routeContext<AppContext>(
   identity: SocketIdentity,
   base: HandlerContext<AppContext>,
   sessions: SessionStore,
+  presence: PresenceTracker,
 ): RouteContext<AppContext> {
+  const entry = { socketId: socket.id, userId: identity.user.id, userName: identity.user.name, nodeId: base.node.id };
   return {
     ...base,
     log: base.log.child({ socket: socket.id }),
@@ -155,8 +165,15 @@ function routeContext<AppContext>(
     },
     socket: {
       id: socket.id,
-      join: async (room) => socket.join(appRoom(room)),
-      leave: async (room) => socket.leave(appRoom(room)),
+      join: async (room) => {
+        await socket.join(appRoom(room));
+        await presence.join(entry, room);
+      },
+      leave: async (room) => {
+        await socket.leave(appRoom(room));
+        await presence.leave(socket.id, room);
+      },
+      rooms: () => presence.roomsOf(socket.id),
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Server } from "socket.io";
 import { localRoomsFor } from "../core/address";
 import type { Envelope } from "../core/envelope";
-import { DISCONNECT_TOPIC } from "../core/protocol";
+import { DISCONNECT_TOPIC, PRESENCE_TOPIC } from "../core/protocol";
 import type { AnyObserver, HandlerContext } from "./definitions";
 import type { AnyObserverGroup } from "./groups";
 
@@ -29,6 +29,10 @@ export async function deliverEnvelope<AppContext>(
 
   if (envelope.topic === DISCONNECT_TOPIC) {
     target.disconnectSockets(true);
+    return;
+  }
+  if (envelope.topic === PRESENCE_TOPIC) {
+    target.emit(PRESENCE_TOPIC, envelope.payload);
     return;
   }
   const observer = observers.get(envelope.topic);

@@ -1,0 +1,83 @@
+import type { Bus } from "../bus/bus";
+import { toRoom } from "../core/address";
+import { PRESENCE_TOPIC, type PresenceUpdate } from "../core/protocol";
+import { groupPresence, type PresenceEntry, type PresenceStore } from "../presence/presence-store";
+import type { Logger } from "./logger";
+
+export interface PresenceTrackerOptions {
+  store: PresenceStore;
+  bus: Bus;
+  log: Logger;
+  /** An entry not refreshed for this long is gone (its gateway died). */
+  ttlMs?: number;
+  /** How often this gateway refreshes its sockets' entries and sweeps expired ones. */
+  refreshMs?: number;
+}
+
+/**
+ * One gateway's part of presence: it records which of its sockets are in which rooms, keeps
+ * those entries alive, sweeps entries other (dead) gateways left behind, and tells each room who
+ * is in it whenever that changes.
+ */
+export class PresenceTracker {
+  private readonly local = new Map<string, { entry: PresenceEntry; rooms: Set<string> }>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly ttlMs: number;
+
+  constructor(private readonly options: PresenceTrackerOptions) {
+    this.ttlMs = options.ttlMs ?? 10_000;
+    this.timer = setInterval(() => void this.tick(), options.refreshMs ?? 3_000);
+    this.timer.unref();
+  }
+
+  async join(entry: PresenceEntry, room: string): Promise<void> {
+    const local = this.local.get(entry.socketId) ?? { entry, rooms: new Set<string>() };
+    local.rooms.add(room);
+    this.local.set(entry.socketId, local);
+    await this.options.store.add(room, entry, this.ttlMs);
+    await this.announce(room);
+  }
+
+  async leave(socketId: string, room: string): Promise<void> {
+    const local = this.local.get(socketId);
+    if (!local?.rooms.delete(room)) return;
+    await this.options.store.remove(room, socketId);
+    await this.announce(room);
+  }
+
+  async leaveAll(socketId: string): Promise<void> {
+    const local = this.local.get(socketId);
+    this.local.delete(socketId);
+    for (const room of local?.rooms ?? []) {
+      await this.options.store.remove(room, socketId);
+      await this.announce(room);
+    }
+  }
+
+  roomsOf(socketId: string): string[] {
+    return [...(this.local.get(socketId)?.rooms ?? [])];
+  }
+
+  /** Everyone in the room, counted per user, sent to the room's sockets on every gateway. */
+  async announce(room: string): Promise<void> {
+    const update: PresenceUpdate = { room, users: groupPresence(await this.options.store.list(room)) };
+    await this.options.bus.publishControl(PRESENCE_TOPIC, update, [toRoom(room)]);
+  }
+
+  /** Stops refreshing; with `leave`, also takes this gateway's sockets out of every room now. */
+  async close(options: { leave: boolean }): Promise<void> {
+    clearInterval(this.timer);
+    if (options.leave) for (const socketId of [...this.local.keys()]) await this.leaveAll(socketId);
+  }
+
+  private async tick() {
+    try {
+      for (const { entry, rooms } of this.local.values()) {
+        for (const room of rooms) await this.options.store.add(room, entry, this.ttlMs);
+      }
+      for (const room of await this.options.store.sweep()) await this.announce(room);
+    } catch (error) {
+      this.options.log.warn({ err: String(error) }, "presence refresh failed; retrying on the next tick");
+    }
+  }
+}
