@@ -1,15 +1,52 @@
 "use server";
 /**
- * Server actions the client calls. `getWsToken` runs before every (re)connect of the socket.
+ * Server actions the pages call. The token actions run before every (re)connect of the socket.
  */
-import { endSession, issueWsToken } from "../whisk/next";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { DEFAULT_ROOM } from "../server/rooms";
+import { endSession, issueWsToken, startSession } from "../whisk/next";
 import { newGuest } from "./lib/new-guest";
+import { newSignedInUser } from "./lib/sign-in";
 
+/** The hello-world page: a first-time visitor gets an anonymous user. */
 export async function getWsToken() {
   return issueWsToken({ newUser: newGuest });
+}
+
+/** The chat: only for a signed-in session. */
+export async function getChatToken() {
+  return issueWsToken();
 }
 
 /** Ends this session everywhere (its sockets are disconnected); the next token brings a new user. */
 export async function resetSession() {
   await endSession();
+}
+
+const displayName = z
+  .string()
+  .trim()
+  .min(1, "Enter a display name.")
+  .max(32, "A display name has at most 32 characters.")
+  .regex(/^[^\p{C}@:]+$/u, "A display name cannot contain @, : or control characters.");
+
+export interface SignInState {
+  error?: string;
+  name?: string;
+}
+
+/** Signs in with a display name (no password: see app/lib/sign-in.ts), then opens the default room. */
+export async function signIn(_previous: SignInState, form: FormData): Promise<SignInState> {
+  const name = String(form.get("name") ?? "");
+  const parsed = displayName.safeParse(name);
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid name.", name };
+  await startSession(await newSignedInUser(parsed.data));
+  redirect(`/rooms/${DEFAULT_ROOM}`);
+}
+
+/** Signs out everywhere: every socket of this session, on every gateway, is closed. */
+export async function signOut() {
+  await endSession();
+  redirect("/");
 }

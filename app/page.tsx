@@ -1,14 +1,22 @@
-import { getWsToken } from "./actions";
-import { HelloWorld } from "./components/hello-world";
-import { WhiskProvider } from "./lib/whisk";
+import { redirect } from "next/navigation";
+import { DEFAULT_ROOM, isRoomId } from "../server/rooms";
+import { currentSession } from "../whisk/next";
+import { SignInForm } from "./components/sign-in-form";
 
-export default function Home() {
+/** The front door: signed-in people go to their room, everyone else picks a display name. */
+export default async function Home() {
+  const session = await currentSession();
+  if (session) {
+    const room = String(session.data.room ?? DEFAULT_ROOM);
+    redirect(`/rooms/${isRoomId(room) ? room : DEFAULT_ROOM}`);
+  }
   return (
-    <main className="mx-auto flex max-w-2xl flex-col gap-6 p-6">
-      <h1 className="text-2xl font-semibold">Hello, world</h1>
-      <WhiskProvider getToken={getWsToken}>
-        <HelloWorld />
-      </WhiskProvider>
+    <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center gap-6 p-6">
+      <div>
+        <h1 className="text-3xl font-semibold">Whisk Chat</h1>
+        <p className="mt-2 text-zinc-600 dark:text-zinc-400">Four rooms, everyone live. Pick a name to join.</p>
+      </div>
+      <SignInForm />
     </main>
   );
 }

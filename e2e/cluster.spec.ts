@@ -13,9 +13,9 @@ test.afterAll(async () => {
 test("two users on two different gateways of the cluster talk to each other", async ({ browser }) => {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
-  await alice.goto(cluster.url);
+  await alice.goto(`${cluster.url}/hello`);
   await expect(alice.getByRole("status")).toHaveText(/^Connected to ws-\d$/);
-  await bob.goto(cluster.url);
+  await bob.goto(`${cluster.url}/hello`);
   await expect(bob.getByRole("status")).toHaveText(/^Connected to ws-\d$/);
   const aliceNode = await alice.getByRole("status").textContent();
   const bobNode = await bob.getByRole("status").textContent();

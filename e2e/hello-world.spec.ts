@@ -3,8 +3,8 @@ import { expect, test } from "@playwright/test";
 test("two users in two browsers: what A says, B sees, and so does A", async ({ browser }) => {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
-  await alice.goto("/");
-  await bob.goto("/");
+  await alice.goto("/hello");
+  await bob.goto("/hello");
 
   await expect(alice.getByRole("status")).toHaveText("Connected to e2e-node");
   await expect(bob.getByRole("status")).toHaveText("Connected to e2e-node");
@@ -21,7 +21,7 @@ test("two users in two browsers: what A says, B sees, and so does A", async ({ b
 });
 
 test("a message is rendered as text, never as HTML", async ({ page }) => {
-  await page.goto("/");
+  await page.goto("/hello");
   await expect(page.getByRole("status")).toHaveText("Connected to e2e-node");
   let dialogOpened = false;
   page.on("dialog", async (dialog) => {
@@ -37,7 +37,7 @@ test("a message is rendered as text, never as HTML", async ({ page }) => {
 });
 
 test("reset ends the session: the page reconnects as a new user", async ({ page }) => {
-  await page.goto("/");
+  await page.goto("/hello");
   await expect(page.getByRole("status")).toHaveText("Connected to e2e-node");
   const before = await page.getByText(/^You are User \d+\.$/).textContent();
   await page.getByRole("button", { name: /Reset/ }).click();
@@ -46,7 +46,7 @@ test("reset ends the session: the page reconnects as a new user", async ({ page 
 });
 
 test("the user is kept across reloads by the session cookie", async ({ page }) => {
-  await page.goto("/");
+  await page.goto("/hello");
   const greeting = page.getByText(/^You are User \d+\.$/);
   await expect(greeting).toBeVisible();
   const before = await greeting.textContent();

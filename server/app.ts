@@ -4,13 +4,16 @@
  * `WhiskApp`, by type-only import: no code generation.
  */
 import { defineWhiskApp } from "../whisk/server";
+import { roomObservers } from "./observers/room";
 import { worldObservers } from "./observers/world";
+import { roomRoutes } from "./routes/room";
 import { worldRoutes } from "./routes/world";
+import { chatWorkers } from "./workers/chat";
 
 export const app = defineWhiskApp({
-  routes: [worldRoutes],
-  observers: [worldObservers],
-  workers: [],
+  routes: [worldRoutes, roomRoutes],
+  observers: [worldObservers, roomObservers],
+  workers: [chatWorkers],
 });
 
 export type WhiskApp = typeof app;

@@ -55,7 +55,7 @@ try {
 
 const whisk = createWhisk({
   app,
-  context: createAppContext(),
+  context: createAppContext({ history: backend.history }),
   nodeId: settings.nodeId,
   hooks,
   logger: log,

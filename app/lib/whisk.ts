@@ -6,4 +6,4 @@
 import type { WhiskApp } from "../../server/app";
 import { createWhiskReact } from "../../whisk/react";
 
-export const { WhiskProvider, useWhisk, useWhiskRoute } = createWhiskReact<WhiskApp>();
+export const { WhiskProvider, useWhisk, useWhiskRoute, usePresence } = createWhiskReact<WhiskApp>();

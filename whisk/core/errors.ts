@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   BAD_PAYLOAD: "The payload does not match the route's schema.",
   UNKNOWN_EVENT: "No route handles this event.",
   UNAUTHORIZED: "The session behind this connection has ended or does not match.",
+  FORBIDDEN: "This connection may not do that.",
   TOKEN_MISSING: "The handshake carried no ws_token.",
   TOKEN_INVALID: "The ws_token is unknown, expired or already used; ask for a fresh one.",
   ORIGIN_NOT_ALLOWED: "The page's origin is not on the gateway's allow-list.",

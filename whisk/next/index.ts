@@ -8,5 +8,5 @@
  * export const getWsToken = async () => issueWsToken({ newUser: () => ({ userId: crypto.randomUUID(), userName: "Guest" }) });
  */
 export { issueWsToken, isTrustedRequestOrigin } from "./issue-ws-token";
-export { currentSession, endSession, ensureSession } from "./session-cookie";
+export { currentSession, endSession, ensureSession, startSession } from "./session-cookie";
 export { type WhiskRuntime, whiskRuntime } from "./whisk-runtime";

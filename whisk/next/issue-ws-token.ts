@@ -1,11 +1,13 @@
+import { WhiskError } from "../core/errors";
 import type { TokenGrant } from "../core/protocol";
 import { isOriginAllowed } from "../server/origin-allow-list";
 import type { NewSession } from "../session/session-store";
-import { ensureSession } from "./session-cookie";
+import { currentSession, ensureSession } from "./session-cookie";
 import { whiskRuntime } from "./whisk-runtime";
 
 /**
- * Mints a one-time ws_token for the current visitor (creating their session on the first visit).
+ * Mints a one-time ws_token for the current session; with `newUser`, a visitor without one gets
+ * a new session first (anonymous users), without it the call needs a signed-in session.
  * Call it from a server action that you hand to `WhiskProvider`; the client calls it again on
  * every (re)connect, so a token is never reused and never put in a URL.
  *
@@ -15,9 +17,10 @@ import { whiskRuntime } from "./whisk-runtime";
  *   return issueWsToken({ newUser: () => ({ userId: crypto.randomUUID(), userName: "Guest" }) });
  * }
  */
-export async function issueWsToken(options: { newUser: () => NewSession | Promise<NewSession> }): Promise<TokenGrant> {
+export async function issueWsToken(options: { newUser?: () => NewSession | Promise<NewSession> } = {}): Promise<TokenGrant> {
   const runtime = whiskRuntime();
-  const session = await ensureSession(options.newUser);
+  const session = options.newUser ? await ensureSession(options.newUser) : await currentSession();
+  if (!session) throw new WhiskError("UNAUTHORIZED", "Sign in first: there is no session to issue a ws_token for.");
   const issued = await runtime.issueToken({ sessionId: session.id, userId: session.userId });
   const grant: TokenGrant = { token: issued.token, expiresAt: issued.expiresAt };
   const url = await runtime.config.pickGatewayUrl?.();

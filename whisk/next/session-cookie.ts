@@ -9,8 +9,11 @@ interface SessionCookie {
 }
 
 async function openCookie(): Promise<IronSession<SessionCookie>> {
+  // cookies() first: while Next prerenders at build time it marks the page dynamic and stops
+  // there, before anything asks for the runtime, which only exists in a running server.
+  const store = await cookies();
   const { config } = whiskRuntime();
-  return getIronSession<SessionCookie>(await cookies(), {
+  return getIronSession<SessionCookie>(store, {
     password: config.sessionSecret,
     cookieName: config.cookieName,
     ttl: Math.floor(config.sessionTtlMs / 1000),
@@ -42,6 +45,23 @@ export async function ensureSession(newUser: () => NewSession | Promise<NewSessi
   const existing = cookie.sid ? await runtime.sessions.get(cookie.sid) : null;
   if (existing) return existing;
   const created = await runtime.sessions.create(await newUser(), runtime.config.sessionTtlMs);
+  cookie.sid = created.id;
+  await cookie.save();
+  return created;
+}
+
+/**
+ * Signs a user in: ends the current session (if any) everywhere, then starts a new one for
+ * `user`. Call it from a server action (it sets the cookie).
+ *
+ * @example
+ * await startSession({ userId: user.id, userName: user.displayName });
+ */
+export async function startSession(user: NewSession): Promise<SessionRecord> {
+  const runtime = whiskRuntime();
+  const cookie = await openCookie();
+  if (cookie.sid) await runtime.endSession(cookie.sid);
+  const created = await runtime.sessions.create(user, runtime.config.sessionTtlMs);
   cookie.sid = created.id;
   await cookie.save();
   return created;

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Bus } from "../bus/bus";
+import type { PresentUser } from "../presence/presence-store";
 import type { SessionStore } from "../session/session-store";
 import type { Logger } from "./logger";
 
@@ -26,6 +27,8 @@ export interface RouteContext<AppContext> extends HandlerContext<AppContext> {
   /** Who sent the event: always from the session, never from the payload. */
   user: { id: string; name: string };
   session: SessionHandle;
+  /** Who is in a room now, on every gateway, one entry per user. */
+  presence(room: string): Promise<PresentUser[]>;
   /** The sending socket. Joining a room also makes it present there (see `usePresence`). */
   socket: { id: string; join(room: string): Promise<void>; leave(room: string): Promise<void>; rooms(): string[] };
 }

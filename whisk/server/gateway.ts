@@ -154,6 +154,7 @@ function routeContext<AppContext>(
     ...base,
     log: base.log.child({ socket: socket.id }),
     user: identity.user,
+    presence: (room) => presence.usersIn(room),
     session: {
       id: identity.sessionId,
       async read() {

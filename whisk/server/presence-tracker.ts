@@ -54,13 +54,17 @@ export class PresenceTracker {
     }
   }
 
+  async usersIn(room: string) {
+    return groupPresence(await this.options.store.list(room));
+  }
+
   roomsOf(socketId: string): string[] {
     return [...(this.local.get(socketId)?.rooms ?? [])];
   }
 
   /** Everyone in the room, counted per user, sent to the room's sockets on every gateway. */
   async announce(room: string): Promise<void> {
-    const update: PresenceUpdate = { room, users: groupPresence(await this.options.store.list(room)) };
+    const update: PresenceUpdate = { room, users: await this.usersIn(room) };
     await this.options.bus.publishControl(PRESENCE_TOPIC, update, [toRoom(room)]);
   }
 

@@ -1,0 +1,82 @@
+"use client";
+/**
+ * A chat room page: who is here, what was said, and a box to say more. Public messages go to
+ * the room; `@name: text`, or picking someone in the list, sends a private message.
+ */
+import Link from "next/link";
+import { useState } from "react";
+import type { RoomId } from "../../server/rooms";
+import { signOut } from "../actions";
+import { useRoomFeed } from "../lib/use-room-feed";
+import { usePresence, useWhisk } from "../lib/whisk";
+import { Composer } from "./composer";
+import { ConnectionBanner } from "./connection-banner";
+import { Feed } from "./feed";
+import { PresenceList } from "./presence-list";
+
+export interface ChatRoomProps {
+  room: RoomId;
+  title: string;
+  me: { id: string; name: string };
+  rooms: { id: RoomId; title: string }[];
+}
+
+export function ChatRoom({ room, title, me, rooms }: ChatRoomProps) {
+  const { status } = useWhisk();
+  const people = usePresence(room);
+  const { items, entered } = useRoomFeed(room);
+  const [whisperTo, setWhisperTo] = useState<{ id: string; name: string } | null>(null);
+
+  return (
+    <div className="mx-auto flex h-dvh max-w-5xl flex-col gap-3 p-3 sm:p-6">
+      <header className="flex flex-wrap items-center justify-between gap-2">
+        <div>
+          <h1 className="text-2xl font-semibold">{title}</h1>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">You are {me.name}.</p>
+        </div>
+        <form action={signOut}>
+          <button
+            type="submit"
+            className="rounded-lg border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+          >
+            Sign out
+          </button>
+        </form>
+      </header>
+
+      <nav aria-label="Rooms" className="flex flex-wrap gap-2">
+        {rooms.map((each) =>
+          each.id === room ? (
+            <span key={each.id} aria-current="page" className="rounded-full bg-blue-600 px-3 py-1 text-sm text-white">
+              {each.title}
+            </span>
+          ) : (
+            <Link
+              key={each.id}
+              href={`/rooms/${each.id}`}
+              className="rounded-full border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+            >
+              Enter {each.title}
+            </Link>
+          ),
+        )}
+      </nav>
+
+      <ConnectionBanner />
+
+      <div className="grid min-h-0 flex-1 grid-cols-1 gap-3 md:grid-cols-[1fr_14rem]">
+        <Feed items={items} me={me} loading={!entered} />
+        <PresenceList people={people} me={me} onWhisper={setWhisperTo} />
+      </div>
+
+      <Composer
+        room={room}
+        people={people}
+        me={me}
+        whisperTo={whisperTo}
+        onCancelWhisper={() => setWhisperTo(null)}
+        disabled={status !== "connected" || !entered}
+      />
+    </div>
+  );
+}

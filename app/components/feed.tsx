@@ -1,0 +1,52 @@
+"use client";
+import { useEffect, useRef } from "react";
+import type { FeedItem } from "../lib/use-room-feed";
+
+const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+
+/** The room's messages as text (never HTML), newest at the bottom, in a live region. */
+export function Feed({ items, me, loading }: { items: FeedItem[]; me: { id: string }; loading: boolean }) {
+  const end = useRef<HTMLLIElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the list grows
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: "end" });
+  }, [items.length]);
+  return (
+    <section
+      role="log"
+      aria-label="Messages"
+      aria-busy={loading}
+      className="min-h-48 overflow-y-auto rounded-lg border border-zinc-200 bg-zinc-50 p-3 dark:border-zinc-800 dark:bg-zinc-900"
+    >
+      <ul className="flex flex-col gap-1.5">
+        {items.map((item) => (
+          <li key={item.id} className="break-words">
+            {item.kind === "notice" && <p className="text-sm italic text-zinc-500 dark:text-zinc-400">{item.text}</p>}
+            {item.kind === "message" && (
+              <p>
+                <span className={item.author.id === me.id ? "font-semibold text-blue-700 dark:text-blue-400" : "font-semibold"}>
+                  {item.author.name}
+                </span>{" "}
+                <time className="text-xs text-zinc-500" dateTime={new Date(item.at).toISOString()}>
+                  {time(item.at)}
+                </time>
+                <span className="block">{item.text}</span>
+              </p>
+            )}
+            {item.kind === "private" && (
+              <p className="rounded border-l-4 border-purple-500 bg-purple-50 px-2 py-1 dark:bg-purple-950">
+                <span className="font-semibold">{item.from.name}</span> to <span className="font-semibold">{item.to.name}</span>{" "}
+                <span className="text-xs font-medium uppercase text-purple-700 dark:text-purple-300">(private)</span>{" "}
+                <time className="text-xs text-zinc-500" dateTime={new Date(item.at).toISOString()}>
+                  {time(item.at)}
+                </time>
+                <span className="block">{item.text}</span>
+              </p>
+            )}
+          </li>
+        ))}
+        <li ref={end} aria-hidden="true" />
+      </ul>
+    </section>
+  );
+}

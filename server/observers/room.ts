@@ -1,0 +1,30 @@
+/**
+ * Observers of the chat rooms: what a room's sockets receive. Each key is a bus topic
+ * (`room.message`) and the client event of the same name.
+ */
+import { z } from "zod";
+import { defineObservers } from "../../whisk/server";
+import { observe } from "../builders";
+import { roomIdSchema } from "../rooms";
+
+const person = z.object({ id: z.string(), name: z.string() });
+
+export const chatMessageSchema = z.object({
+  id: z.string(),
+  room: roomIdSchema,
+  author: person,
+  text: z.string(),
+  at: z.number(),
+  /** Where this message sits in the room's history, to resume from after a reconnect. */
+  position: z.object({ epoch: z.string(), offset: z.string() }),
+});
+
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+export const roomObservers = defineObservers("room", {
+  message: observe(chatMessageSchema).handle((message) => message),
+  notice: observe(z.object({ id: z.string(), room: roomIdSchema, text: z.string(), at: z.number() })).handle((notice) => notice),
+  private: observe(z.object({ id: z.string(), room: roomIdSchema, from: person, to: person, text: z.string(), at: z.number() })).handle(
+    (whisper) => whisper,
+  ),
+});

@@ -1,0 +1,59 @@
+/**
+ * Routes of the chat rooms: enter a room (with its history), say something, whisper to one
+ * person. Who speaks always comes from the session; the payload only says what and where.
+ */
+import { z } from "zod";
+import { defineRoutes, WhiskError } from "../../whisk/server";
+import { route } from "../builders";
+import type { ChatMessage } from "../observers/room";
+import { historyStream, MAX_CHAT_LENGTH, roomIdSchema, roomTitle } from "../rooms";
+import { chatWorkers } from "../workers/chat";
+
+export const HISTORY_LIMIT = 50;
+
+const text = z.string().trim().min(1).max(MAX_CHAT_LENGTH);
+
+export const roomRoutes = defineRoutes("room", {
+  /**
+   * Moves this socket into `room` (out of any other) and returns the room's last messages, or
+   * exactly what was missed since `since` when the client comes back after a reconnect.
+   */
+  enter: route
+    .input(
+      z.object({
+        room: roomIdSchema,
+        since: z.object({ epoch: z.string().max(64), offset: z.string().max(64) }).optional(),
+        /** A reconnect: rejoin quietly, without announcing. */
+        rejoin: z.boolean().optional(),
+      }),
+    )
+    .handle(async ({ room, since, rejoin }, ctx) => {
+      for (const other of ctx.socket.rooms()) if (other !== room) await ctx.socket.leave(other);
+      await ctx.socket.join(room);
+      if (!rejoin) await ctx.bus.send(chatWorkers.queues.enter, { room, user: ctx.user, sessionId: ctx.session.id });
+      const stream = historyStream(room);
+      const page = since ? await ctx.app.history.since(stream, since, HISTORY_LIMIT) : await ctx.app.history.recent(stream, HISTORY_LIMIT);
+      const messages = page.entries.map((entry) => ({
+        ...(entry.message as Omit<ChatMessage, "position">),
+        position: { epoch: page.epoch, offset: entry.offset },
+      }));
+      return { room, title: roomTitle(room), messages, resumed: page.resumed };
+    }),
+
+  say: route.input(z.object({ room: roomIdSchema, text })).handle(async ({ room, text }, ctx) => {
+    if (!ctx.socket.rooms().includes(room)) throw new WhiskError("FORBIDDEN", "Enter the room before speaking in it.");
+    await ctx.bus.send(chatWorkers.queues.say, { room, author: ctx.user, text, at: ctx.app.now() });
+    return { sent: true as const };
+  }),
+
+  whisper: route
+    .input(z.object({ room: roomIdSchema, toUserId: z.string().max(100), text }))
+    .handle(async ({ room, toUserId, text }, ctx) => {
+      if (!ctx.socket.rooms().includes(room)) throw new WhiskError("FORBIDDEN", "Enter the room before whispering in it.");
+      const addressee = (await ctx.presence(room)).find((user) => user.userId === toUserId);
+      if (!addressee) throw new WhiskError("FORBIDDEN", "That person is not in this room.");
+      const to = { id: addressee.userId, name: addressee.userName };
+      await ctx.bus.send(chatWorkers.queues.whisper, { room, from: ctx.user, to, text, at: ctx.app.now() });
+      return { sent: true as const, to };
+    }),
+});

@@ -1,0 +1,35 @@
+/**
+ * The chat's workers, as in the original chat-room: routes hand jobs here, and the worker records
+ * and publishes, so the gateway that took the message does not have to know who is where.
+ */
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { defineWorkers, toRoom, toUser } from "../../whisk/server";
+import { work } from "../builders";
+import { roomObservers } from "../observers/room";
+import { historyStream, roomIdSchema, roomTitle } from "../rooms";
+
+const person = z.object({ id: z.string(), name: z.string() });
+
+export const chatWorkers = defineWorkers("chat", {
+  /** Someone entered a room: tell the room, and remember where they are. */
+  enter: work(z.object({ room: roomIdSchema, user: person, sessionId: z.string() })).handle(async ({ room, user, sessionId }, ctx) => {
+    await ctx.sessions.update(sessionId, { room });
+    await ctx.bus
+      .to(toRoom(room))
+      .publish(roomObservers.topics.notice, { id: randomUUID(), room, text: `${user.name} entered ${roomTitle(room)}`, at: ctx.app.now() });
+  }),
+
+  /** A room message: kept in the room's history, then sent to everyone in the room. */
+  say: work(z.object({ room: roomIdSchema, author: person, text: z.string(), at: z.number() })).handle(async (job, ctx) => {
+    const id = randomUUID();
+    const message = { id, room: job.room, author: job.author, text: job.text, at: job.at };
+    const position = await ctx.app.history.append(historyStream(job.room), message);
+    await ctx.bus.to(toRoom(job.room)).publish(roomObservers.topics.message, { ...message, position });
+  }),
+
+  /** A private message: to the addressee's and the sender's sockets only, never into history. */
+  whisper: work(z.object({ room: roomIdSchema, from: person, to: person, text: z.string(), at: z.number() })).handle(async (job, ctx) => {
+    await ctx.bus.to(toUser(job.to.id), toUser(job.from.id)).publish(roomObservers.topics.private, { id: randomUUID(), ...job });
+  }),
+});

@@ -1,0 +1,120 @@
+/**
+ * Playwright fixtures for testing a Whisk app with many users at once. Each user is an isolated
+ * browser context (own cookies, own socket) signed in as its own person.
+ *
+ * @example
+ * import { expect, test } from "../whisk/testing/playwright";
+ *
+ * test("everyone in the room hears it", async ({ users }) => {
+ *   const [alice, bob] = await users(2);
+ *   await alice.say("Hello");
+ *   await bob.expectMessage("Hello");
+ * });
+ */
+import { type Browser, type BrowserContext, test as base, expect, type Page } from "@playwright/test";
+import { type Cluster, startCluster } from "./cluster";
+import { TEST_REDIS_URL } from "./redis-for-tests";
+
+export { expect };
+
+export interface TestUser {
+  name: string;
+  page: Page;
+  context: BrowserContext;
+  /** Types into the "Message" box and presses Send. */
+  say(text: string): Promise<void>;
+  /** Waits until the message log shows `text`. */
+  expectMessage(text: string | RegExp): Promise<void>;
+  /** Asserts the log does not show `text` (call it after something later has arrived). */
+  expectNoMessage(text: string | RegExp): Promise<void>;
+  /** The gateway this user's page is connected to, from "Connected to <node>". */
+  node(): Promise<string>;
+  /** Closes this user's browser context, as closing the last tab would. */
+  leave(): Promise<void>;
+}
+
+export interface UsersOptions {
+  /** Where the app is; Playwright's baseURL by default. */
+  url?: string;
+  /** Signs one page in as `name`; by default the demo's form ("Display name", "Join"). */
+  signIn?: (page: Page, name: string) => Promise<void>;
+}
+
+const NAMES = ["Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy"];
+
+/** The UI contract: a textbox "Display name" and a button "Join"; connected once role=status says so. */
+export async function signInWithDisplayName(page: Page, name: string): Promise<void> {
+  await page.goto("/");
+  await page.getByRole("textbox", { name: "Display name" }).fill(name);
+  await page.getByRole("button", { name: "Join" }).click();
+  await expect(page.getByRole("status")).toHaveText(/^Connected to /);
+}
+
+async function openUser(browser: Browser, baseURL: string, name: string, options: UsersOptions): Promise<TestUser> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await (options.signIn ?? signInWithDisplayName)(page, name);
+  const log = page.getByRole("log");
+  return {
+    name,
+    page,
+    context,
+    async say(text) {
+      await page.getByRole("textbox", { name: "Message" }).fill(text);
+      await page.getByRole("button", { name: "Send" }).click();
+      await expect(page.getByRole("textbox", { name: "Message" })).toHaveValue("");
+    },
+    async expectMessage(text) {
+      await expect(log).toContainText(text);
+    },
+    async expectNoMessage(text) {
+      await expect(log).not.toContainText(text, { timeout: 0 });
+    },
+    async node() {
+      const status = (await page.getByRole("status").textContent()) ?? "";
+      return status.replace(/^Connected to /, "");
+    },
+    async leave() {
+      await context.close();
+    },
+  };
+}
+
+export interface WhiskFixtures {
+  /** `await users(3)` or `await users(["Ann", "Ben"])`: signed-in users, closed after the test. */
+  users: (who: number | string[], options?: UsersOptions) => Promise<TestUser[]>;
+}
+
+export const test = base.extend<WhiskFixtures>({
+  users: async ({ browser, baseURL }, use) => {
+    const opened: TestUser[] = [];
+    await use(async (who, options = {}) => {
+      const names = typeof who === "number" ? NAMES.slice(0, who) : who;
+      const url = options.url ?? baseURL;
+      if (!url) throw new Error("users() needs a URL: set use.baseURL in playwright.config.ts or pass { url }.");
+      for (const name of names) opened.push(await openUser(browser, url, name, options));
+      return opened.slice(-names.length);
+    });
+    for (const user of opened) await user.context.close().catch(() => {});
+  },
+});
+
+/**
+ * The same fixtures against a real multi-node system (1 web, 3 gateways, 1 worker, over Redis),
+ * started once per Playwright worker and stopped after; `users()` then signs in through its web node.
+ */
+export const clusterTest = test.extend<{ cluster: Cluster }, { whiskCluster: Cluster }>({
+  whiskCluster: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
+    async ({}, use) => {
+      const cluster = await startCluster({ redisUrl: TEST_REDIS_URL });
+      await use(cluster);
+      await cluster.stop();
+    },
+    { scope: "worker", timeout: 120_000 },
+  ],
+  cluster: async ({ whiskCluster }, use) => use(whiskCluster),
+  users: async ({ users, whiskCluster }, use) => {
+    await use((who, options = {}) => users(who, { url: whiskCluster.url, ...options }));
+  },
+});
