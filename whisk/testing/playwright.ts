@@ -80,21 +80,29 @@ async function openUser(browser: Browser, baseURL: string, name: string, options
   };
 }
 
+type Tuple<T, N extends number, Built extends T[] = []> = Built["length"] extends N ? Built : Tuple<T, N, [...Built, T]>;
+
+/** `await users(3)` or `await users(["Ann", "Ben"])`: signed-in users, closed after the test. */
+export interface Users {
+  <const Names extends readonly string[]>(names: Names, options?: UsersOptions): Promise<{ [K in keyof Names]: TestUser }>;
+  <N extends 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10>(count: N, options?: UsersOptions): Promise<Tuple<TestUser, N>>;
+}
+
 export interface WhiskFixtures {
-  /** `await users(3)` or `await users(["Ann", "Ben"])`: signed-in users, closed after the test. */
-  users: (who: number | string[], options?: UsersOptions) => Promise<TestUser[]>;
+  users: Users;
 }
 
 export const test = base.extend<WhiskFixtures>({
   users: async ({ browser, baseURL }, use) => {
     const opened: TestUser[] = [];
-    await use(async (who, options = {}) => {
-      const names = typeof who === "number" ? NAMES.slice(0, who) : who;
+    const users = async (who: number | readonly string[], options: UsersOptions = {}) => {
+      const names = typeof who === "number" ? NAMES.slice(0, who) : [...who];
       const url = options.url ?? baseURL;
       if (!url) throw new Error("users() needs a URL: set use.baseURL in playwright.config.ts or pass { url }.");
       for (const name of names) opened.push(await openUser(browser, url, name, options));
       return opened.slice(-names.length);
-    });
+    };
+    await use(users as Users);
     for (const user of opened) await user.context.close().catch(() => {});
   },
 });
@@ -115,6 +123,11 @@ export const clusterTest = test.extend<{ cluster: Cluster }, { whiskCluster: Clu
   ],
   cluster: async ({ whiskCluster }, use) => use(whiskCluster),
   users: async ({ users, whiskCluster }, use) => {
-    await use((who, options = {}) => users(who, { url: whiskCluster.url, ...options }));
+    const onCluster = (who: number | readonly string[], options: UsersOptions = {}) =>
+      (users as (who: number | readonly string[], options: UsersOptions) => Promise<TestUser[]>)(who, {
+        url: whiskCluster.url,
+        ...options,
+      });
+    await use(onCluster as Users);
   },
 });

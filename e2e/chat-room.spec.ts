@@ -1,0 +1,109 @@
+/**
+ * The chat-room app across a real cluster (1 web, 3 gateways, 1 worker over Redis), with the
+ * testing kit's users: each an isolated browser signed in as its own person.
+ */
+import { expect, clusterTest as test } from "../whisk/testing/playwright";
+
+test.describe.configure({ mode: "serial" });
+
+test("three users land on different gateways and share a room; another room hears nothing", async ({ users }) => {
+  const [alice, bob, carol] = await users(3);
+  const nodes = new Set([await alice.node(), await bob.node(), await carol.node()]);
+  expect(nodes.size).toBeGreaterThanOrEqual(2);
+
+  await carol.page.getByRole("link", { name: "Enter Bubble Beach" }).click();
+  await expect(carol.page.getByRole("heading", { name: "Bubble Beach" })).toBeVisible();
+  await carol.expectMessage("Carol entered Bubble Beach");
+
+  await alice.say("Hello, room");
+  await bob.expectMessage("Hello, room");
+  await alice.expectMessage("Hello, room");
+  // Carol's own message arriving proves her feed is live; Alice's never came.
+  await carol.say("Anyone at the beach?");
+  await carol.expectMessage("Anyone at the beach?");
+  await carol.expectNoMessage("Hello, room");
+  await alice.expectNoMessage("Anyone at the beach?");
+});
+
+test("a private message reaches only its addressee, marked private", async ({ users }) => {
+  const [alice, bob, carol] = await users(["Ann", "Ben", "Cat"]);
+  await alice.say("@Ben: the password is swordfish");
+  await bob.expectMessage("the password is swordfish");
+  await expect(bob.page.getByRole("log").getByText("(private)")).toBeVisible();
+  await alice.expectMessage("the password is swordfish");
+  await bob.say("public again");
+  await carol.expectMessage("public again");
+  await carol.expectNoMessage("swordfish");
+
+  // Picking someone in the list works too.
+  await carol.page.getByRole("button", { name: "Whisper to Ann" }).click();
+  await carol.say("just between us");
+  await alice.expectMessage("just between us");
+  await alice.say("sentinel after whisper");
+  await bob.expectMessage("sentinel after whisper");
+  await bob.expectNoMessage("just between us");
+});
+
+test("presence shows who joins and who leaves, a closed tab included, counted per person", async ({ users }) => {
+  const [dana] = await users(["Dana"]);
+  const people = dana.page.getByRole("list", { name: "People in this room" });
+  await expect(people).toContainText("Dana (you)");
+  const [eli] = await users(["Eli"]);
+  await expect(people).toContainText("Eli");
+
+  // A second tab of Eli's is still one person.
+  const secondTab = await eli.context.newPage();
+  await secondTab.goto("/rooms/room");
+  await expect(secondTab.getByRole("status")).toHaveText(/^Connected to /);
+  await expect(dana.page.getByRole("heading", { name: /Here now \(2\)/ })).toBeVisible();
+
+  await eli.leave();
+  await expect(people).not.toContainText("Eli", { timeout: 10_000 });
+  await expect(dana.page.getByRole("heading", { name: /Here now \(1\)/ })).toBeVisible();
+});
+
+test("entering a room shows its history", async ({ users }) => {
+  const [fay] = await users(["Fay"]);
+  await fay.page.getByRole("link", { name: "Enter Dog Park" }).click();
+  await expect(fay.page.getByRole("heading", { name: "Dog Park" })).toBeVisible();
+  for (const text of ["first at the park", "second at the park"]) await fay.say(text);
+  await fay.expectMessage("second at the park");
+
+  const [gil] = await users(["Gil"]);
+  await gil.page.getByRole("link", { name: "Enter Dog Park" }).click();
+  await gil.expectMessage("first at the park");
+  await gil.expectMessage("second at the park");
+  await expect(gil.page.getByRole("log").getByText("first at the park")).toHaveCount(1);
+});
+
+test("a message is shown as text, never run as HTML", async ({ users }) => {
+  const [hal, ivy] = await users(["Hal", "Ivy"]);
+  let dialog = false;
+  ivy.page.on("dialog", async (opened) => {
+    dialog = true;
+    await opened.dismiss();
+  });
+  const attack = "<img src=x onerror=alert(1)>";
+  await hal.say(attack);
+  await ivy.expectMessage(attack);
+  await expect(ivy.page.getByRole("log").locator("img")).toHaveCount(0);
+  expect(dialog).toBe(false);
+});
+
+test("a gateway restarted mid-conversation: the banner shows, users come back, nothing sent is lost", async ({ users, cluster }) => {
+  const [jo, kim] = await users(["Jo", "Kim"]);
+  await jo.say("before the restart");
+  await kim.expectMessage("before the restart");
+
+  const node = await kim.node();
+  const restarting = cluster.restart(node);
+  await expect(kim.page.getByRole("status")).toHaveText(/Reconnecting|Connecting/);
+  await restarting;
+  await expect(kim.page.getByRole("status")).toHaveText(/^Connected to /, { timeout: 20_000 });
+
+  await jo.say("after the restart");
+  await kim.expectMessage("after the restart");
+  await kim.say("kim is back");
+  await jo.expectMessage("kim is back");
+  await expect(kim.page.getByRole("log").getByText("before the restart")).toHaveCount(1);
+});
