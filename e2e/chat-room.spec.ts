@@ -90,20 +90,41 @@ test("a message is shown as text, never run as HTML", async ({ users }) => {
   expect(dialog).toBe(false);
 });
 
-test("a gateway restarted mid-conversation: the banner shows, users come back, nothing sent is lost", async ({ users, cluster }) => {
+test("a gateway restarted mid-conversation: the banner shows, users come back, and catch up on exactly what they missed", async ({
+  users,
+  cluster,
+}) => {
   const [jo, kim] = await users(["Jo", "Kim"]);
   await jo.say("before the restart");
   await kim.expectMessage("before the restart");
 
   const node = await kim.node();
+  expect(await jo.node()).not.toBe(node);
   const restarting = cluster.restart(node);
   await expect(kim.page.getByRole("status")).toHaveText(/Reconnecting|Connecting/);
+  await jo.say("while you were away");
   await restarting;
   await expect(kim.page.getByRole("status")).toHaveText(/^Connected to /, { timeout: 20_000 });
 
+  await kim.expectMessage("while you were away");
   await jo.say("after the restart");
   await kim.expectMessage("after the restart");
   await kim.say("kim is back");
   await jo.expectMessage("kim is back");
-  await expect(kim.page.getByRole("log").getByText("before the restart")).toHaveCount(1);
+  for (const text of ["before the restart", "while you were away", "after the restart"]) {
+    await expect(kim.page.getByRole("log").getByText(text)).toHaveCount(1);
+  }
+});
+
+test("signing out ends the session everywhere: every tab is disconnected and back at the front door", async ({ users }) => {
+  const [lou, max] = await users(["Lou", "Max"]);
+  const secondTab = await lou.context.newPage();
+  await secondTab.goto("/rooms/room");
+  await expect(secondTab.getByRole("status")).toHaveText(/^Connected to /);
+  await lou.page.getByRole("button", { name: "Sign out" }).click();
+  await expect(lou.page.getByRole("textbox", { name: "Display name" })).toBeVisible();
+  await expect(secondTab.getByRole("status")).toHaveText("Disconnected by the server");
+  await expect(max.page.getByRole("list", { name: "People in this room" })).not.toContainText("Lou");
+  await secondTab.reload();
+  await expect(secondTab.getByRole("textbox", { name: "Display name" })).toBeVisible();
 });

@@ -4,7 +4,7 @@
  */
 
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { worldObservers } from "../../server/observers/world";
 import type { Ack } from "../../whisk/core/result";
 import { createRedisBackend, createWhisk, defineWhiskApp, toUser, type Whisk } from "../../whisk/server";
@@ -180,5 +180,24 @@ describe("the cluster: 1 web, 3 gateways, 1 worker over Redis", () => {
       expect(output).not.toContain("across nodes");
       expect(output).not.toContain("remember me");
     }
+  });
+
+  it("drops the people of a gateway that dies from presence within seconds, and nobody else", async () => {
+    const alice = await userOn(0);
+    const bob = await userOn(1);
+    type Presence = { room: string; users: { userId: string }[] };
+    const updates: Presence[] = [];
+    alice.socket.on("whisk.presence", (update: Presence) => updates.push(update));
+    await request(alice.socket, "room.enter", { room: "orbit" });
+    await request(bob.socket, "room.enter", { room: "orbit" });
+    const ids = (update: Presence | undefined) => (update?.users ?? []).map((user) => user.userId).sort();
+    await vi.waitFor(() => expect(ids(updates.at(-1))).toEqual([alice.welcome.user.id, bob.welcome.user.id].sort()));
+
+    const killedAt = Date.now();
+    at(cluster.gateways, 1).child.kill("SIGKILL");
+    await vi.waitFor(() => expect(ids(updates.at(-1))).toEqual([alice.welcome.user.id]), { timeout: 20_000, interval: 50 });
+    console.log(`presence: a dead gateway's users left the room after ${Date.now() - killedAt} ms`);
+    expect(alice.socket.connected).toBe(true);
+    await cluster.restart("ws-2");
   });
 });

@@ -25,8 +25,8 @@ export class PresenceTracker {
   private readonly ttlMs: number;
 
   constructor(private readonly options: PresenceTrackerOptions) {
-    this.ttlMs = options.ttlMs ?? 10_000;
-    this.timer = setInterval(() => void this.tick(), options.refreshMs ?? 3_000);
+    this.ttlMs = options.ttlMs ?? 6_000;
+    this.timer = setInterval(() => void this.tick(), options.refreshMs ?? 2_000);
     this.timer.unref();
   }
 

@@ -1,0 +1,136 @@
+/**
+ * The chat's routes and workers on the real server process (embedded mode): what a client may
+ * and may not do, and the replies it gets.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Ack } from "../../whisk/core/result";
+import { type ServerProcess, startServerProcess } from "../../whisk/testing";
+import { type Connected, connect, nextEvent, request, requestToken } from "./clients";
+
+let server: ServerProcess;
+const open: Connected[] = [];
+
+beforeAll(async () => {
+  server = await startServerProcess({ env: { WHISK_NODE_ID: "it-chat" } });
+});
+afterAll(async () => {
+  for (const client of open) client.socket.close();
+  expect(await server.stop()).toBe(0);
+});
+
+async function newClient(): Promise<Connected> {
+  const client = await connect(server.url, { token: (await requestToken(server.url)).token });
+  open.push(client);
+  return client;
+}
+
+type Entered = {
+  room: string;
+  title: string;
+  messages: { id: string; text: string; position: { epoch: string; offset: string } }[];
+  resumed: boolean;
+};
+
+describe("chat routes on the real server process", () => {
+  it("enters a room, announces it through the worker, and returns its history", async () => {
+    const alice = await newClient();
+    const notice = nextEvent<{ text: string }>(alice.socket, "room.notice");
+    const ack = await request<Ack<Entered>>(alice.socket, "room.enter", { room: "beach" });
+    expect(ack).toMatchObject({ status: "ok", data: { room: "beach", title: "Bubble Beach", resumed: false } });
+    expect((await notice).text).toBe(`${alice.welcome.user.name} entered Bubble Beach`);
+  });
+
+  it("keeps room messages in history, and a returning client gets exactly what it missed", async () => {
+    const alice = await newClient();
+    const bob = await newClient();
+    await request(alice.socket, "room.enter", { room: "orbit" });
+    await request(bob.socket, "room.enter", { room: "orbit" });
+    const first = nextEvent<{ text: string; position: { epoch: string; offset: string } }>(bob.socket, "room.message");
+    await request(alice.socket, "room.say", { room: "orbit", text: "one" });
+    const seen = await first;
+    await request(alice.socket, "room.say", { room: "orbit", text: "two" });
+    await request(alice.socket, "room.say", { room: "orbit", text: "three" });
+    const latecomer = await newClient();
+    const resumed = await request<Ack<Entered>>(latecomer.socket, "room.enter", { room: "orbit", since: seen.position, rejoin: true });
+    if (resumed.status !== "ok") throw new Error("enter failed");
+    expect(resumed.data.resumed).toBe(true);
+    expect(resumed.data.messages.map((message) => message.text)).toEqual(["two", "three"]);
+    const fresh = await request<Ack<Entered>>(latecomer.socket, "room.enter", { room: "orbit", since: { epoch: "other", offset: "1" } });
+    if (fresh.status !== "ok") throw new Error("enter failed");
+    expect(fresh.data.resumed).toBe(false);
+    expect(fresh.data.messages.map((message) => message.text).slice(-3)).toEqual(["one", "two", "three"]);
+  });
+
+  it("moves a socket out of its old room when it enters a new one", async () => {
+    const alice = await newClient();
+    const bob = await newClient();
+    await request(alice.socket, "room.enter", { room: "room" });
+    await request(bob.socket, "room.enter", { room: "room" });
+    await request(bob.socket, "room.enter", { room: "dog-park" });
+    expect(await request(bob.socket, "room.say", { room: "room", text: "from afar" })).toMatchObject({
+      status: "error",
+      error: { code: "FORBIDDEN" },
+    });
+    const heard: string[] = [];
+    bob.socket.on("room.message", (message: { text: string }) => heard.push(message.text));
+    const aliceHears = nextEvent<{ text: string }>(alice.socket, "room.message");
+    await request(alice.socket, "room.say", { room: "room", text: "only the room" });
+    expect((await aliceHears).text).toBe("only the room");
+    const bobHears = nextEvent<{ text: string }>(bob.socket, "room.message");
+    await request(bob.socket, "room.say", { room: "dog-park", text: "park" });
+    expect((await bobHears).text).toBe("park");
+    expect(heard).toEqual(["park"]);
+  });
+
+  it("whispers only to someone in the room, and only they and the sender get it", async () => {
+    const [alice, bob, carol] = [await newClient(), await newClient(), await newClient()];
+    for (const client of [alice, bob, carol]) await request(client.socket, "room.enter", { room: "beach" });
+    const carolGot: string[] = [];
+    carol.socket.on("room.private", (whisper: { text: string }) => carolGot.push(whisper.text));
+    const bobGets = nextEvent<{ text: string; from: { id: string } }>(bob.socket, "room.private");
+    const aliceGets = nextEvent<{ text: string }>(alice.socket, "room.private");
+    const ack = await request<Ack<{ to: { id: string } }>>(alice.socket, "room.whisper", {
+      room: "beach",
+      toUserId: bob.welcome.user.id,
+      text: "psst",
+    });
+    expect(ack).toMatchObject({ status: "ok", data: { to: { id: bob.welcome.user.id } } });
+    expect(await bobGets).toMatchObject({ text: "psst", from: { id: alice.welcome.user.id } });
+    expect((await aliceGets).text).toBe("psst");
+    const carolSentinel = nextEvent(carol.socket, "room.message");
+    await request(alice.socket, "room.say", { room: "beach", text: "sentinel" });
+    await carolSentinel;
+    expect(carolGot).toEqual([]);
+    expect(await request(alice.socket, "room.whisper", { room: "beach", toUserId: "nobody", text: "hello?" })).toMatchObject({
+      status: "error",
+      error: { code: "FORBIDDEN" },
+    });
+  });
+
+  it.each([
+    ["an unknown room", "room.enter", { room: "mars" }],
+    ["an empty message", "room.say", { room: "beach", text: "  " }],
+    ["a message over 1,000 characters", "room.say", { room: "beach", text: "x".repeat(1001) }],
+    ["a forged author", "room.say", { room: "beach", text: "hi", author: { id: "x", name: "Admin" } }],
+    ["a bad history position", "room.enter", { room: "beach", since: { epoch: 1, offset: {} } }],
+  ])("answers %s with a clear error and keeps the socket", async (name, event, payload) => {
+    const client = await newClient();
+    await request(client.socket, "room.enter", { room: "beach" });
+    const ack = await request<Ack<unknown>>(client.socket, event, payload);
+    if (name === "a forged author") {
+      // Extra fields are ignored: the author is always the session's user.
+      expect(ack.status).toBe("ok");
+    } else {
+      expect(ack).toMatchObject({ status: "error", error: { code: "BAD_PAYLOAD" } });
+    }
+    expect(client.socket.connected).toBe(true);
+  });
+
+  it("signs the author from the session, whatever the payload says", async () => {
+    const client = await newClient();
+    await request(client.socket, "room.enter", { room: "room" });
+    const heard = nextEvent<{ author: { id: string; name: string } }>(client.socket, "room.message");
+    await request(client.socket, "room.say", { room: "room", text: "who am I", author: { id: "x", name: "Admin" } });
+    expect((await heard).author).toEqual(client.welcome.user);
+  });
+});
