@@ -1,13 +1,5 @@
-import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
-
-// Debian's Chromium by default; CHROMIUM_PATH points elsewhere, or "" uses Playwright's own browsers.
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-if (chromiumPath && !existsSync(chromiumPath)) {
-  throw new Error(
-    `The end-to-end tests need Chromium at ${chromiumPath}: run \`apt-get install -y chromium\`, or set CHROMIUM_PATH to a Chromium binary ("" for Playwright's own).`,
-  );
-}
+import { CHROMIUM_ARGS, chromiumPath } from "./whisk/testing/chromium";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 
@@ -22,17 +14,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: chromiumPath || undefined,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
   },
   webServer: {
     // The production build (`npm run build` runs first in `npm test`), as users deploy it.

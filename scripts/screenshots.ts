@@ -3,20 +3,11 @@
  * and dark mode, from a real server with two users talking. Needs the production build.
  */
 import { chromium } from "@playwright/test";
+import { CHROMIUM_ARGS, chromiumPath } from "../whisk/testing/chromium";
 import { startServerProcess } from "../whisk/testing/server-process";
 
 const server = await startServerProcess({ env: { WHISK_NODE_ID: "node-1", LOG_LEVEL: "warn" } });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ],
-});
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 try {
   const signIn = async (name: string, viewport: { width: number; height: number }, colorScheme: "light" | "dark") => {
     const page = await (await browser.newContext({ baseURL: server.url, viewport, colorScheme })).newPage();
