@@ -47,8 +47,6 @@ export function useRoomFeed(room: RoomId) {
   // Enter on every new connection: the first time with the last 50 messages, after a
   // reconnect quietly and with only what was missed.
   const socketId = state.status === "connected" ? state.socketId : null;
-  // Runs per connection and room only: emit changes with every render, remember touches refs.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: see above
   useEffect(() => {
     if (!socketId) return;
     let current = true;
@@ -71,7 +69,7 @@ export function useRoomFeed(room: RoomId) {
     return () => {
       current = false;
     };
-  }, [socketId, room]);
+  }, [socketId, room, emit]);
 
   useWhiskRoute("room.message", (message) => {
     if (message.room === room) remember(message);

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from "react";
+import { useCallback, useSyncExternalStore } from "react";
 import type { ConnectionState, ConnectionStatus } from "../client/connection-state";
 import type { RouteMap } from "../client/whisk-connection";
 import type { WhiskErrorPayload } from "../core/errors";
@@ -27,13 +27,19 @@ export interface WhiskHandle<Routes extends RouteMap> {
 export function useWhisk(): WhiskHandle<RouteMap> {
   const connection = useConnection("useWhisk");
   const state = useSyncExternalStore(connection.subscribe, connection.getState, connection.getState);
+  // Stable for the life of the provider, so they can be effect dependencies.
+  const emit: WhiskHandle<RouteMap>["emit"] = useCallback(
+    (event, payload, options) => connection.emit(event, payload, options),
+    [connection],
+  );
+  const reconnect = useCallback(() => connection.reconnect(), [connection]);
   return {
     state,
     status: state.status,
     nodeId: state.status === "connected" ? state.nodeId : null,
     user: state.status === "connected" ? state.user : null,
     error: state.status === "error" ? state.error : "lastError" in state ? (state.lastError ?? null) : null,
-    emit: (event, payload, options) => connection.emit(event, payload, options),
-    reconnect: () => connection.reconnect(),
+    emit,
+    reconnect,
   };
 }
