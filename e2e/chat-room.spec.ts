@@ -18,6 +18,13 @@ test("three users land on different gateways and share a room; another room hear
   await alice.say("Hello, room");
   await bob.expectMessage("Hello, room");
   await alice.expectMessage("Hello, room");
+  // Each message shows its author and its time; Enter sends.
+  const line = bob.page.getByRole("log").getByRole("listitem").filter({ hasText: "Hello, room" });
+  await expect(line).toContainText("Alice");
+  await expect(line.locator("time")).toHaveText(/\d{1,2}:\d{2}/);
+  await bob.page.getByRole("textbox", { name: "Message" }).fill("sent with Enter");
+  await bob.page.keyboard.press("Enter");
+  await alice.expectMessage("sent with Enter");
   // Carol's own message arriving proves her feed is live; Alice's never came.
   await carol.say("Anyone at the beach?");
   await carol.expectMessage("Anyone at the beach?");
