@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { type RedisServerProcess, type ServerProcess, startRedisServer, startServerProcess } from "../../whisk/testing";
-import { connect, request, requestToken } from "./clients";
+import { connect, nextEvent, request, requestToken } from "./clients";
 
 let redis: RedisServerProcess | undefined;
 let server: ServerProcess | undefined;
@@ -35,7 +35,7 @@ describe("a node whose Redis goes away", () => {
 
     // Redis came back empty: a new session, a new token, and the bus carries messages again.
     const { socket } = await connect(url, { token: (await requestToken(url)).token });
-    const heard = new Promise((resolve) => socket.once("world.said", resolve));
+    const heard = nextEvent(socket, "world.said");
     expect(await request(socket, "world.say", { message: "after the outage" })).toMatchObject({ status: "ok" });
     expect(await heard).toMatchObject({ text: expect.stringContaining("after the outage") });
     socket.close();

@@ -62,6 +62,11 @@ export class RedisTransport implements BusTransport {
     return () => this.listeners.delete(listener);
   }
 
+  /** True while fan-out works here: no subscription yet, or its connection is up and subscribed. */
+  isSubscribed(): boolean {
+    return this.subscriber === null || this.subscriber.status === "ready";
+  }
+
   /** Resolves once the subscription is live, so nothing published afterwards is missed. */
   ready(): Promise<void> {
     return this.subscribed.then(() => undefined);

@@ -27,7 +27,7 @@ export interface Backend {
   history: HistoryStore;
   /** Live gateways and their URLs; only across processes. */
   directory?: GatewayDirectory;
-  /** True when the shared state answers (Redis PING within a second); always true in memory. */
+  /** True when the shared state answers (Redis PING within a second, bus subscribed); always true in memory. */
   isHealthy(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -52,7 +52,12 @@ export function createMemoryBackend(log: Logger): Backend {
  */
 export async function createRedisBackend(options: { url: string; prefix: string; consumerName: string; log: Logger }): Promise<Backend> {
   const { log } = options;
-  const redis = new Redis(options.url, { lazyConnect: true, connectionName: options.consumerName });
+  const redis = new Redis(options.url, {
+    lazyConnect: true,
+    connectionName: options.consumerName,
+    // Reconnect within a second of Redis returning (duplicated connections inherit this).
+    retryStrategy: (times) => Math.min(times * 100, 1_000),
+  });
   redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
   try {
     await redis.connect();
@@ -79,13 +84,11 @@ export async function createRedisBackend(options: { url: string; prefix: string;
     directory: new RedisGatewayDirectory(redis, options.prefix),
     async isHealthy() {
       const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1_000).unref());
-      return Promise.race([
-        redis.ping().then(
-          (answer) => answer === "PONG",
-          () => false,
-        ),
-        timeout,
-      ]);
+      const ping = redis.ping().then(
+        (answer) => answer === "PONG" && transport.isSubscribed(),
+        () => false,
+      );
+      return Promise.race([ping, timeout]);
     },
     async close() {
       await transport.close();
