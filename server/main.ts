@@ -16,6 +16,7 @@ import {
   handleHealth,
   keepAnnouncing,
   provideWhiskRuntime,
+  silencePacketDebug,
 } from "../whisk/server";
 import { app } from "./app";
 import { createAppContext } from "./context";
@@ -23,6 +24,7 @@ import { readSettings, type Settings, SettingsError } from "./env";
 import { hooks } from "./hooks";
 
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
+silencePacketDebug();
 
 let settings: Settings;
 try {

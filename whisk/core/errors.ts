@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   TOKEN_MISSING: "The handshake carried no ws_token.",
   TOKEN_INVALID: "The ws_token is unknown, expired or already used; ask for a fresh one.",
   ORIGIN_NOT_ALLOWED: "The page's origin is not on the gateway's allow-list.",
+  RATE_LIMITED: "Too many events too fast; slow down or be disconnected.",
+  LIMIT_REACHED: "A limit of this server was reached (connections per user, rooms per connection).",
   TIMEOUT: "No answer arrived in time.",
   INTERNAL: "Something went wrong on the server.",
 } as const;

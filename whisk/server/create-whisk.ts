@@ -13,6 +13,7 @@ import type { SessionStore } from "../session/session-store";
 import type { IssuedToken, TokenStore } from "../session/token-store";
 import type { HandlerContext } from "./definitions";
 import { createGateway, type Gateway } from "./gateway";
+import type { GatewayLimits } from "./gateway-limits";
 import type { WhiskHooks } from "./hooks";
 import { createLogger, type Logger } from "./logger";
 import type { WhiskAppDefinition } from "./whisk-app";
@@ -42,7 +43,7 @@ export interface Whisk<AppContext> {
   readonly log: Logger;
   readonly handlerContext: HandlerContext<AppContext>;
   /** Attaches a gateway to an HTTP server this process owns. */
-  attachGateway(httpServer: HttpServer, options: { allowedOrigins: readonly string[]; maxPayloadBytes?: number }): Gateway;
+  attachGateway(httpServer: HttpServer, options: { allowedOrigins: readonly string[]; limits?: Partial<GatewayLimits> }): Gateway;
   /** Starts consuming the app's worker queues in this process. */
   startWorkers(): Unsubscribe;
   /** Mints a one-time ws_token for an existing session. */

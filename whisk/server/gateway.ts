@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { appRoom, sessionRoom, userRoom } from "../core/address";
-import { toErrorPayload, toWhiskError, type WhiskError } from "../core/errors";
+import { toErrorPayload, toWhiskError, WhiskError } from "../core/errors";
 import { ERROR_EVENT, WELCOME_EVENT, type Welcome, WHISK_PATH } from "../core/protocol";
 import { failed, ok } from "../core/result";
 import type { PresenceStore } from "../presence/presence-store";
@@ -10,6 +10,9 @@ import type { TokenStore } from "../session/token-store";
 import { authMiddleware, type SocketIdentity } from "./auth-middleware";
 import { connectError } from "./connect-error";
 import type { HandlerContext, RouteContext } from "./definitions";
+import { createEventRateGuard } from "./event-rate-guard";
+import { DEFAULT_LIMITS, type GatewayLimits } from "./gateway-limits";
+import { startGatewayWatchdog } from "./gateway-watchdog";
 import type { ConnectionInfo, WhiskHooks } from "./hooks";
 import { createObserverTable, deliverEnvelope } from "./observer-delivery";
 import { isOriginAllowed } from "./origin-allow-list";
@@ -27,8 +30,8 @@ export interface GatewayOptions<AppContext> {
   hooks: WhiskHooks<AppContext>;
   /** Exact origins (scheme://host:port) whose pages may connect. */
   allowedOrigins: readonly string[];
-  /** Largest accepted frame, in bytes; a larger one closes that connection only. Default 64 KiB. */
-  maxPayloadBytes?: number;
+  /** Per-connection limits; each defaults to DEFAULT_LIMITS. */
+  limits?: Partial<GatewayLimits>;
   path?: string;
 }
 
@@ -43,6 +46,7 @@ export interface Gateway {
  */
 export function createGateway<AppContext>(options: GatewayOptions<AppContext>): Gateway {
   const { handlerContext: base, hooks } = options;
+  const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = base.log.child({ component: "gateway" });
   const routes = createRouteTable(options.app.routes);
   const presence = new PresenceTracker({ store: options.presence, bus: base.bus, log });
@@ -62,7 +66,9 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   const io = new Server(options.httpServer, {
     path: options.path ?? WHISK_PATH,
     serveClient: false,
-    maxHttpBufferSize: options.maxPayloadBytes ?? 64 * 1024,
+    maxHttpBufferSize: limits.maxPayloadBytes,
+    // A connection that never completes the socket.io handshake is closed after this.
+    connectTimeout: limits.handshakeTimeoutMs,
     // Next.js shares this HTTP server and handles its own upgrades (hot reload): leave them alone.
     destroyUpgrade: false,
     cors: { origin: [...options.allowedOrigins], credentials: true },
@@ -79,19 +85,38 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
       const whisk = (error as { whisk?: WhiskError } | undefined)?.whisk;
       if (whisk) reportAuthFailure(whisk, socket.handshake.headers.origin, socket.handshake.address);
       if (whisk?.code === "INTERNAL") log.error({ err: error?.cause }, "token check failed");
-      next(error);
+      if (error) return next(error);
+      const { user } = socket.data.identity as SocketIdentity;
+      const held = io.of("/").adapter.rooms.get(userRoom(user.id))?.size ?? 0;
+      if (held >= limits.maxConnectionsPerUser) {
+        const refusal = connectError("LIMIT_REACHED");
+        reportAuthFailure(refusal.whisk, socket.handshake.headers.origin, socket.handshake.address);
+        return next(refusal);
+      }
+      next();
     });
   });
 
   io.on("connection", async (socket: Socket) => {
     const identity = socket.data.identity as SocketIdentity;
     const connection: ConnectionInfo = { socketId: socket.id, sessionId: identity.sessionId, user: identity.user };
-    const ctx = routeContext(socket, identity, base, options.sessions, presence);
+    const ctx = routeContext(socket, identity, base, options.sessions, presence, limits);
+    const rate = createEventRateGuard({
+      capacity: limits.eventBurst,
+      perSecond: limits.eventsPerSecond,
+      disconnectAfter: limits.floodDisconnectAfter,
+    });
 
     socket.onAny((event: unknown, ...args: unknown[]) => {
       const ack = typeof args.at(-1) === "function" ? (args.pop() as (reply: unknown) => void) : undefined;
       const name = typeof event === "string" ? event : String(event);
-      handleEvent(name, args[0], ctx, ack, socket);
+      const verdict = rate.check();
+      if (verdict === "allow") return handleEvent(name, args[0], ctx, ack, socket);
+      reply(socket, name, ack, new WhiskError("RATE_LIMITED"));
+      if (verdict === "disconnect") {
+        log.warn({ socket: socket.id, user: identity.user.id }, "flooding socket disconnected");
+        socket.disconnect(true);
+      }
     });
     socket.on("disconnect", (reason) => {
       presence.leaveAll(socket.id).catch((error) => log.warn({ err: String(error) }, "presence leave failed"));
@@ -116,12 +141,25 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
       (thrown: unknown) => {
         const error = toWhiskError(thrown);
         if (error.code === "INTERNAL") log.error({ err: error.cause, event: event.slice(0, 100) }, "route handler threw");
-        const body = toErrorPayload(error);
-        if (ack) ack(failed(body));
-        else socket.emit(ERROR_EVENT, { event: event.slice(0, 100), error: body });
+        reply(socket, event, ack, error);
       },
     );
   };
+
+  /** An error goes back as the ack when there is one, else as a whisk.error event. */
+  const reply = (socket: Socket, event: string, ack: ((reply: unknown) => void) | undefined, error: WhiskError) => {
+    const body = toErrorPayload(error);
+    if (ack) ack(failed(body));
+    else socket.emit(ERROR_EVENT, { event: event.slice(0, 100), error: body });
+  };
+
+  const stopWatchdog = startGatewayWatchdog({
+    io,
+    sessions: options.sessions,
+    log,
+    maxBufferedPackets: limits.maxBufferedPackets,
+    revalidateEveryMs: limits.revalidateEveryMs,
+  });
 
   const stopDelivery = base.bus.onPublished((envelope) => {
     deliverEnvelope(io, observers, envelope, base).catch((error) =>
@@ -132,6 +170,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   return {
     io,
     async close() {
+      stopWatchdog();
       await presence.close({ leave: true }).catch(() => {});
       stopDelivery();
       // Closing the transports (not a socket.io "disconnect") tells clients to reconnect, as on
@@ -148,6 +187,7 @@ function routeContext<AppContext>(
   base: HandlerContext<AppContext>,
   sessions: SessionStore,
   presence: PresenceTracker,
+  limits: GatewayLimits,
 ): RouteContext<AppContext> {
   const entry = { socketId: socket.id, userId: identity.user.id, userName: identity.user.name, nodeId: base.node.id };
   return {
@@ -167,6 +207,10 @@ function routeContext<AppContext>(
     socket: {
       id: socket.id,
       join: async (room) => {
+        const rooms = presence.roomsOf(socket.id);
+        if (!rooms.includes(room) && rooms.length >= limits.maxRoomsPerSocket) {
+          throw new WhiskError("LIMIT_REACHED", `A connection may be in at most ${limits.maxRoomsPerSocket} rooms at once.`);
+        }
         await socket.join(appRoom(room));
         await presence.join(entry, room);
       },

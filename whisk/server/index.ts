@@ -21,9 +21,11 @@ export { createWhisk, defaultNodeId, type Whisk, type WhiskOptions } from "./cre
 export type { HandlerContext, ObserverContext, RouteContext, WorkerContext } from "./definitions";
 export type { Gateway } from "./gateway";
 export { type GatewayDirectory, keepAnnouncing, type LiveGateway, RedisGatewayDirectory } from "./gateway-directory";
+export { DEFAULT_LIMITS, type GatewayLimits } from "./gateway-limits";
 export { defineObservers, defineRoutes, defineWorkers } from "./groups";
 export { type HealthChecks, handleHealth } from "./health";
 export type { AuthFailure, ConnectionInfo, WhiskHooks } from "./hooks";
 export { createLogger, type Logger } from "./logger";
 export { isOriginAllowed } from "./origin-allow-list";
+export { silencePacketDebug } from "./quiet-debug";
 export { defineWhiskApp, type WhiskAppDefinition } from "./whisk-app";

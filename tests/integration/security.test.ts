@@ -1,0 +1,199 @@
+/**
+ * Attacks on the real server process (production build, embedded mode), each ending in a figure
+ * printed to the test output.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import WebSocket from "ws";
+import type { Ack } from "../../whisk/core/result";
+import { type ServerProcess, startServerProcess } from "../../whisk/testing";
+import { type Connected, connect, nextEvent, refusal, request, requestToken } from "./clients";
+
+let server: ServerProcess;
+const open: Connected[] = [];
+
+beforeAll(async () => {
+  // DEBUG=* on purpose: no namespace may print a token or a message.
+  server = await startServerProcess({ env: { WHISK_NODE_ID: "it-security", DEBUG: "*" } });
+});
+afterAll(async () => {
+  for (const client of open) client.socket.close();
+  await server.stop();
+});
+
+async function client(cookie?: string): Promise<Connected & { cookie: string }> {
+  const grant = await requestToken(server.url, cookie);
+  const connected = await connect(server.url, { token: grant.token });
+  open.push(connected);
+  return { ...connected, cookie: grant.cookie };
+}
+
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? 0;
+
+async function roundTrip(socket: Connected["socket"]): Promise<number> {
+  const started = performance.now();
+  await request(socket, "world.say", { message: "canary" });
+  return performance.now() - started;
+}
+
+describe("security of the real server process", () => {
+  it("lets exactly one of 100 concurrent handshakes with the same token in", async () => {
+    const { token } = await requestToken(server.url);
+    const results = await Promise.allSettled(Array.from({ length: 100 }, () => connect(server.url, { token, transports: ["websocket"] })));
+    const winners = results.filter((result) => result.status === "fulfilled");
+    for (const winner of winners) open.push(winner.value);
+    const codes = results.flatMap((result) =>
+      result.status === "rejected" ? [(result.reason as { data?: { code: string } }).data?.code] : [],
+    );
+    console.log(
+      `token race: 100 concurrent uses -> ${winners.length} accepted, ${codes.length} refused (${[...new Set(codes)].join(", ")})`,
+    );
+    expect(winners).toHaveLength(1);
+    expect(new Set(codes)).toEqual(new Set(["TOKEN_INVALID"]));
+  });
+
+  it("refuses server actions posted from a foreign or a null origin", async () => {
+    const manifest = JSON.parse(readFileSync(join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8")) as {
+      node: Record<string, { exportedName?: string }>;
+    };
+    const actionId = Object.entries(manifest.node).find(([, action]) => action.exportedName === "getWsToken")?.[0] ?? "";
+    const post = (origin: string) =>
+      fetch(`${server.url}/hello`, {
+        method: "POST",
+        headers: { "next-action": actionId, origin, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+        body: "[]",
+      });
+    const same = await post(server.url);
+    expect(same.status).toBe(200);
+    for (const origin of ["http://evil.example", "null", `${server.url}.evil.example`]) {
+      const response = await post(origin);
+      expect(response.status, origin).not.toBe(200);
+      expect(response.headers.get("set-cookie"), origin).toBeNull();
+      expect(await response.text()).not.toMatch(/"token"/);
+    }
+  });
+
+  it("sets the session cookie HttpOnly, SameSite=Lax and Secure in production", async () => {
+    const response = await fetch(`${server.url}/api/ws-token`, { method: "POST", headers: { origin: server.url } });
+    const cookie = response.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^whisk_session=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=lax/i);
+    expect(cookie).toMatch(/Secure/);
+  });
+
+  it("refuses a user's connection past the per-user cap with LIMIT_REACHED, and serves others", async () => {
+    const first = await client();
+    for (let i = 1; i < 10; i++) await client(first.cookie);
+    const { token } = await requestToken(server.url, first.cookie);
+    expect((await refusal(server.url, { token })).data?.code).toBe("LIMIT_REACHED");
+    const other = await client();
+    expect(other.socket.connected).toBe(true);
+  });
+
+  it("tells a flooding socket RATE_LIMITED, then disconnects it, while another keeps its latency", async () => {
+    const canary = await client();
+    const before: number[] = [];
+    for (let i = 0; i < 20; i++) before.push(await roundTrip(canary.socket));
+    const flooder = await client();
+    const codes: string[] = [];
+    const dropped = nextEvent<string>(flooder.socket, "disconnect", 10_000);
+    for (let i = 0; i < 500; i++) {
+      flooder.socket.emit("world.say", { message: `flood ${i}` }, (ack: Ack<unknown>) => {
+        if (ack.status === "error") codes.push(ack.error.code);
+      });
+    }
+    const during: number[] = [];
+    for (let i = 0; i < 20; i++) during.push(await roundTrip(canary.socket));
+    expect(await dropped).toBe("io server disconnect");
+    console.log(
+      `flood: 500 events from one socket -> ${codes.filter((code) => code === "RATE_LIMITED").length} RATE_LIMITED acks then disconnected; ` +
+        `canary p50 ${percentile(before, 50).toFixed(1)} ms before, ${percentile(during, 50).toFixed(1)} ms during (max ${Math.max(...during).toFixed(1)} ms)`,
+    );
+    expect(codes).toContain("RATE_LIMITED");
+    expect(canary.socket.connected).toBe(true);
+    expect(percentile(during, 50)).toBeLessThan(250);
+  });
+
+  it("closes an idle connection that never completes the handshake, within seconds", async () => {
+    const raw = new WebSocket(`${server.url.replace("http", "ws")}/whisk/?EIO=4&transport=websocket`, { headers: { origin: server.url } });
+    const openedAt = await new Promise<number>((resolve, reject) => {
+      raw.once("open", () => resolve(Date.now()));
+      raw.once("error", reject);
+    });
+    await new Promise((resolve) => raw.once("close", resolve));
+    const idle = Date.now() - openedAt;
+    console.log(`idle unauthenticated connection closed after ${idle} ms`);
+    expect(idle).toBeLessThan(8_000);
+  }, 15_000);
+
+  it("survives a protocol fuzzer of 3,000 malformed packets with no crash, the canary still answering", async () => {
+    const canary = await client();
+    const junk = fuzzCases(3_000);
+    const latencies: number[] = [];
+    let sent = 0;
+    let socketsOpened = 0;
+    while (sent < junk.length) {
+      const raw = new WebSocket(`${server.url.replace("http", "ws")}/whisk/?EIO=4&transport=websocket`, {
+        headers: { origin: server.url },
+      });
+      socketsOpened += 1;
+      await new Promise((resolve) => {
+        raw.once("open", resolve);
+        raw.once("error", resolve);
+      });
+      // Each connection gets a batch; the server may close it on the first bad frame.
+      for (let i = 0; i < 100 && sent < junk.length && raw.readyState === WebSocket.OPEN; i++) raw.send(junk[sent++] as string | Buffer);
+      raw.terminate();
+      if (socketsOpened % 10 === 0) latencies.push(await roundTrip(canary.socket));
+    }
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(server.child.exitCode).toBeNull();
+    latencies.push(await roundTrip(canary.socket));
+    console.log(
+      `fuzzer: ${junk.length} malformed packets over ${socketsOpened} connections -> 0 crashes; canary p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+    );
+    expect(percentile(latencies, 99)).toBeLessThan(500);
+  }, 60_000);
+
+  it("never writes a token or a message into its output, even with DEBUG=*", async () => {
+    const { token } = await requestToken(server.url);
+    const { socket } = await connect(server.url, { token });
+    open.push({ socket, welcome: { nodeId: "", socketId: "", user: { id: "", name: "" } } });
+    await request(socket, "world.say", { message: "a secret message text" });
+    await vi.waitFor(() => expect(server.output().length).toBeGreaterThan(0));
+    expect(server.output()).not.toContain(token);
+    expect(server.output()).not.toContain("a secret message text");
+  });
+});
+
+describe("configuration that fails fast", () => {
+  it("stops at start, saying what to set, when SESSION_SECRET is under 32 characters", async () => {
+    const weak = startServerProcess({ env: { SESSION_SECRET: "too-short" }, readyTimeoutMs: 15_000 });
+    await expect(weak).rejects.toThrow(/exited with code 1[\s\S]*SESSION_SECRET is shorter than 32 characters/);
+  });
+});
+
+/** Malformed engine.io/socket.io frames: wrong types, deep nesting, huge strings, unknown namespaces, binary. */
+function fuzzCases(count: number): (string | Buffer)[] {
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const shapes: (() => string | Buffer)[] = [
+    () => `4${Math.floor(random() * 10)}${"[".repeat(Math.floor(random() * 2000))}`,
+    () => `42${JSON.stringify([`room.${"x".repeat(Math.floor(random() * 50))}`, { text: "y".repeat(Math.floor(random() * 60_000)) }])}`,
+    () => `42["world.say",${'{"a":'.repeat(300)}1${"}".repeat(300)}]`,
+    () => `40/admin,${JSON.stringify({ token: "x" })}`,
+    () => `4${String.fromCharCode(Math.floor(random() * 65_535))}${random()}`,
+    () => Buffer.from(Array.from({ length: Math.floor(random() * 300) }, () => Math.floor(random() * 256))),
+    () => `42[${Math.floor(random() * 1e9)},null,true]`,
+    () => `421${JSON.stringify(["world.say", { message: random() }])}`,
+    () => `43${Math.floor(random() * 100)}[]`,
+    () => "2probe".repeat(Math.floor(random() * 100)),
+  ];
+  return Array.from({ length: count }, (_, i) => (shapes[i % shapes.length] as () => string | Buffer)());
+}

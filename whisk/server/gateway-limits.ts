@@ -1,0 +1,35 @@
+/**
+ * What one gateway allows each connection, on by default. Every limit answers with a typed
+ * error (or a close) for that connection only; everyone else keeps being served.
+ */
+export interface GatewayLimits {
+  /** Largest frame, in bytes; a larger one closes that connection. */
+  maxPayloadBytes: number;
+  /** Sustained events per second per socket, and the burst allowed on top (token bucket). */
+  eventsPerSecond: number;
+  eventBurst: number;
+  /** Events refused within 10 s after which a flooding socket is disconnected. */
+  floodDisconnectAfter: number;
+  /** Sockets one user may hold on this gateway at once. */
+  maxConnectionsPerUser: number;
+  /** Rooms one socket may be in at once. */
+  maxRoomsPerSocket: number;
+  /** A connection that has not completed the Whisk handshake by then is closed. */
+  handshakeTimeoutMs: number;
+  /** Packets waiting for a slow reader after which it is disconnected (it reconnects and catches up). */
+  maxBufferedPackets: number;
+  /** How often each socket's session is checked again (catches an expiry or a lost sign-out message). */
+  revalidateEveryMs: number;
+}
+
+export const DEFAULT_LIMITS: GatewayLimits = {
+  maxPayloadBytes: 64 * 1024,
+  eventsPerSecond: 20,
+  eventBurst: 40,
+  floodDisconnectAfter: 20,
+  maxConnectionsPerUser: 10,
+  maxRoomsPerSocket: 20,
+  handshakeTimeoutMs: 5_000,
+  maxBufferedPackets: 1_000,
+  revalidateEveryMs: 30_000,
+};
