@@ -1,0 +1,98 @@
+/**
+ * Limits that need a gateway with small settings: rooms per socket, session revalidation, and a
+ * slow reader. Real HTTP servers and real socket.io or raw engine.io clients, in this process.
+ */
+import { createServer } from "node:http";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import {
+  createBuilders,
+  createWhisk,
+  defineObservers,
+  defineRoutes,
+  defineWhiskApp,
+  type GatewayLimits,
+  toUser,
+  type Whisk,
+} from "../../whisk/server";
+import { freePort } from "../../whisk/testing";
+import { type Connected, connect, nextEvent, request } from "./clients";
+
+const { route, observe } = createBuilders<object>();
+const lab = defineRoutes("lab", {
+  join: route.input(z.object({ room: z.string() })).handle(async ({ room }, ctx) => ctx.socket.join(room)),
+});
+const news = defineObservers("news", { flash: observe(z.object({ n: z.number() })).handle((flash) => flash) });
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function gateway(limits: Partial<GatewayLimits>) {
+  const whisk: Whisk<object> = createWhisk({
+    app: defineWhiskApp({ routes: [lab], observers: [news], workers: [] }),
+    context: {},
+    nodeId: "limits",
+  });
+  const server = createServer();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const { io } = whisk.attachGateway(server, { allowedOrigins: [url], limits });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  cleanups.push(async () => {
+    await whisk.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const signIn = async (userId: string): Promise<Connected & { sessionId: string }> => {
+    const session = await whisk.sessions.create({ userId, userName: userId }, 60_000);
+    const { token } = await whisk.issueToken({ sessionId: session.id, userId });
+    const connected = await connect(url, { token });
+    cleanups.push(() => connected.socket.close());
+    return { ...connected, sessionId: session.id };
+  };
+  /** Sockets of `userId` this gateway still holds, read on the server side. */
+  const socketsOf = (userId: string) => io.of("/").adapter.rooms.get(`user:${userId}`)?.size ?? 0;
+  return { whisk, url, signIn, socketsOf };
+}
+
+describe("gateway limits", () => {
+  it("refuses a room past the per-socket cap with LIMIT_REACHED, and keeps the socket", async () => {
+    const { signIn } = await gateway({ maxRoomsPerSocket: 3 });
+    const client = await signIn("u1");
+    for (const room of ["a", "b", "c", "a"]) expect(await request(client.socket, "lab.join", { room })).toMatchObject({ status: "ok" });
+    expect(await request(client.socket, "lab.join", { room: "d" })).toMatchObject({ status: "error", error: { code: "LIMIT_REACHED" } });
+    expect(client.socket.connected).toBe(true);
+  });
+
+  it("disconnects the sockets of a session that ended without a sign-out message, at the next revalidation", async () => {
+    const { whisk, signIn } = await gateway({ revalidateEveryMs: 300 });
+    const ended = await signIn("gone");
+    const kept = await signIn("kept");
+    const dropped = nextEvent<string>(ended.socket, "disconnect", 5_000);
+    // Deleted in the store only: no bus message, as if it expired or the message was lost.
+    await whisk.sessions.delete(ended.sessionId);
+    expect(await dropped).toBe("io server disconnect");
+    expect(kept.socket.connected).toBe(true);
+  });
+
+  it("disconnects a slow reader whose outbound buffer passes the cap, and nobody else", async () => {
+    const { whisk, url, signIn, socketsOf } = await gateway({ maxBufferedPackets: 20 });
+    const reader = await signIn("fast");
+    // A raw polling client that completes the handshake, then never polls again: a stalled reader.
+    const session = await whisk.sessions.create({ userId: "slow", userName: "slow" }, 60_000);
+    const { token } = await whisk.issueToken({ sessionId: session.id, userId: "slow" });
+    const handshake = await (await fetch(`${url}/whisk/?EIO=4&transport=polling`, { headers: { origin: url } })).text();
+    const sid = (JSON.parse(handshake.slice(1)) as { sid: string }).sid;
+    const poll = `${url}/whisk/?EIO=4&transport=polling&sid=${sid}`;
+    await fetch(poll, { method: "POST", headers: { origin: url }, body: `40${JSON.stringify({ token })}` });
+    await vi.waitFor(() => expect(socketsOf("slow")).toBe(1));
+    const fastGot: number[] = [];
+    reader.socket.on("news.flash", (flash: { n: number }) => fastGot.push(flash.n));
+    for (let n = 0; n < 60; n++) await whisk.bus.to(toUser("slow"), toUser("fast")).publish(news.topics.flash, { n });
+    await vi.waitFor(() => expect(socketsOf("slow")).toBe(0), { timeout: 5_000, interval: 100 });
+    await vi.waitFor(() => expect(fastGot).toHaveLength(60));
+    expect(reader.socket.connected).toBe(true);
+  });
+});
