@@ -9,6 +9,10 @@ export interface RedisServerProcess {
   kill(): Promise<void>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open but nothing answers, as behind a dead link. */
+  freeze(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void;
 }
 
 /**
@@ -42,6 +46,8 @@ export async function startRedisServer(): Promise<RedisServerProcess> {
     url,
     port,
     start,
+    freeze: () => void child?.kill("SIGSTOP"),
+    thaw: () => void child?.kill("SIGCONT"),
     async kill() {
       const running = child;
       if (!running || running.exitCode !== null) return;
