@@ -122,7 +122,7 @@ if (runs.gateway) {
   const directory = backend.directory;
   if (directory && settings.publicUrl) {
     const gateway = { nodeId: settings.nodeId, url: settings.publicUrl };
-    stopAnnouncing = keepAnnouncing(directory, gateway, 2_000, (error) => log.warn({ err: String(error) }, "gateway announcement failed"));
+    stopAnnouncing = keepAnnouncing(directory, gateway, 1_000, (error) => log.warn({ err: String(error) }, "gateway announcement failed"));
   }
 }
 if (runs.workers) whisk.startWorkers();
@@ -142,9 +142,12 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "shutting down");
-  const forced = setTimeout(() => process.exit(1), 10_000);
+  // Drain (up to 20 s) and close must fit within the 30 s a deploy gives a process.
+  const forced = setTimeout(() => process.exit(1), 28_000);
   forced.unref();
+  // Leave the directory first, so pages (and moving clients) are sent to other gateways.
   await stopAnnouncing?.();
+  if (runs.gateway) await whisk.drain({ timeoutMs: 20_000 });
   await whisk.close();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));

@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
 import { ERROR_CODES, type WhiskErrorPayload } from "../core/errors";
 import {
+  DRAIN_EVENT,
   ERROR_EVENT,
   PRESENCE_TOPIC,
   type PresenceUpdate,
@@ -35,10 +36,10 @@ type Listener = (payload: unknown) => void;
 const NOBODY: PresenceUpdate["users"] = [];
 
 /** Transport failures in a row after which the client asks for a (possibly different) gateway. */
-const SWITCH_AFTER_FAILURES = 3;
+const SWITCH_AFTER_FAILURES = 1;
 
 /** Codes a fresh token can fix; anything else stops the connection with an error state. */
-const RETRYABLE = new Set(["TOKEN_MISSING", "TOKEN_INVALID", "UNAUTHORIZED", "INTERNAL"]);
+const RETRYABLE = new Set(["TOKEN_MISSING", "TOKEN_INVALID", "UNAUTHORIZED", "INTERNAL", "DRAINING", "LIMIT_REACHED"]);
 
 /**
  * One client connection to a Whisk gateway: a fresh token for every (re)connect, a state machine
@@ -133,6 +134,8 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     });
     socket.on("connect_error", (error) => this.onConnectError(socket, error));
     socket.on(ERROR_EVENT, (body: { error: WhiskErrorPayload }) => this.notify(ERROR_EVENT, body));
+    // The gateway is going away: move now, while it still answers, instead of waiting to fail.
+    socket.on(DRAIN_EVENT, () => this.switchGateway(socket, { evenToSameUrl: true }));
     socket.on(PRESENCE_TOPIC, (update: PresenceUpdate) => {
       this.presence.set(update.room, update.users);
       for (const listener of this.presenceListeners) listener();
@@ -224,6 +227,7 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
       this.fail(socket, refusal);
       return;
     }
+    if (refusal?.code === "DRAINING") this.switchGateway(socket);
     if (refusal) {
       // A middleware refusal: socket.io does not retry these by itself.
       this.authFailures += 1;
@@ -239,18 +243,22 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     // and after a few failures we ask the web for a gateway again, which may name a live one.
     this.transportFailures += 1;
     this.dispatch({ type: "retrying" });
-    if (this.transportFailures >= SWITCH_AFTER_FAILURES && !this.switching) this.switchGateway(socket);
+    if (this.transportFailures >= SWITCH_AFTER_FAILURES) this.switchGateway(socket);
   }
 
-  private switchGateway(socket: Socket) {
+  private switchGateway(socket: Socket, options: { evenToSameUrl?: boolean } = {}) {
+    if (this.switching) return;
     this.switching = true;
     const generation = this.generation;
     this.options.getToken().then(
       (grant) => {
         this.switching = false;
-        if (generation !== this.generation || this.socket !== socket || !grant.url || grant.url === this.url) return;
+        if (generation !== this.generation || this.socket !== socket) return;
+        const moves = grant.url !== undefined && grant.url !== this.url;
+        if (!moves && !options.evenToSameUrl) return;
+        // The state stays as it is: the new socket's welcome updates the node, with no error shown.
         this.dropSocket();
-        this.createSocket(grant);
+        this.createSocket(moves ? grant : { ...grant, url: this.url || undefined });
       },
       () => {
         this.switching = false;

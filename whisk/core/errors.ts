@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   ORIGIN_NOT_ALLOWED: "The page's origin is not on the gateway's allow-list.",
   RATE_LIMITED: "Too many events too fast; slow down or be disconnected.",
   LIMIT_REACHED: "A limit of this server was reached (connections per user, rooms per connection).",
+  DRAINING: "This gateway is shutting down; connect to another.",
   TIMEOUT: "No answer arrived in time.",
   INTERNAL: "Something went wrong on the server.",
 } as const;

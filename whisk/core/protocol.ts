@@ -18,6 +18,9 @@ export interface PresenceUpdate {
   users: { userId: string; userName: string; tabs: number }[];
 }
 
+/** Server -> client: this gateway is shutting down; move to another now (a fresh grant names one). */
+export const DRAIN_EVENT = "whisk.drain";
+
 /** Bus topic: a worker's answer to `bus.request`, addressed to the requesting node. */
 export const REPLY_TOPIC = "whisk.reply";
 

@@ -52,6 +52,8 @@ export interface Whisk<AppContext> {
   endSession(sessionId: string): Promise<void>;
   /** Disconnects every socket of a user on every gateway. */
   disconnectUser(userId: string): Promise<void>;
+  /** Moves this node's clients to other gateways (see Gateway.drain); for a graceful shutdown. */
+  drain(options?: { timeoutMs?: number }): Promise<{ moved: number; left: number }>;
   /** Resolves once this node receives bus messages; await it before accepting traffic. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -115,6 +117,10 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
       await bus.publishControl(DISCONNECT_TOPIC, {}, [toUser(userId)]);
     },
     ready: () => transport.ready(),
+    async drain(drainOptions) {
+      const results = await Promise.all(gateways.map((gateway) => gateway.drain(drainOptions)));
+      return results.reduce((sum, each) => ({ moved: sum.moved + each.moved, left: sum.left + each.left }), { moved: 0, left: 0 });
+    },
     async close() {
       for (const stop of stops) stop();
       await Promise.all(gateways.map((gateway) => gateway.close()));

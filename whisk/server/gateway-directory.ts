@@ -23,7 +23,7 @@ export class RedisGatewayDirectory implements GatewayDirectory {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = "whisk:",
-    private readonly staleAfterMs = 6_000,
+    private readonly staleAfterMs = 3_000,
   ) {}
 
   async announce(gateway: LiveGateway): Promise<void> {
@@ -56,7 +56,7 @@ export class RedisGatewayDirectory implements GatewayDirectory {
 }
 
 /** Keeps announcing a gateway until stopped; stopping withdraws it at once. */
-export function keepAnnouncing(directory: GatewayDirectory, gateway: LiveGateway, everyMs = 2_000, onError?: (error: unknown) => void) {
+export function keepAnnouncing(directory: GatewayDirectory, gateway: LiveGateway, everyMs = 1_000, onError?: (error: unknown) => void) {
   const announce = () => directory.announce(gateway).catch((error) => onError?.(error));
   void announce();
   const timer = setInterval(announce, everyMs);

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { appRoom, sessionRoom, userRoom } from "../core/address";
 import { toErrorPayload, toWhiskError, WhiskError } from "../core/errors";
-import { ERROR_EVENT, WELCOME_EVENT, type Welcome, WHISK_PATH } from "../core/protocol";
+import { DRAIN_EVENT, ERROR_EVENT, WELCOME_EVENT, type Welcome, WHISK_PATH } from "../core/protocol";
 import { failed, ok } from "../core/result";
 import type { PresenceStore } from "../presence/presence-store";
 import type { SessionStore } from "../session/session-store";
@@ -37,6 +37,11 @@ export interface GatewayOptions<AppContext> {
 
 export interface Gateway {
   readonly io: Server;
+  /**
+   * Stops taking connections, asks every client to move to another gateway, and resolves once
+   * they have all gone or `timeoutMs` has passed.
+   */
+  drain(options?: { timeoutMs?: number }): Promise<{ moved: number; left: number }>;
   close(): Promise<void>;
 }
 
@@ -80,7 +85,10 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     },
   });
 
+  let draining = false;
+
   io.use(async (socket, next) => {
+    if (draining) return next(connectError("DRAINING"));
     await authMiddleware(options.tokens, options.sessions)(socket, (error) => {
       const whisk = (error as { whisk?: WhiskError } | undefined)?.whisk;
       if (whisk) reportAuthFailure(whisk, socket.handshake.headers.origin, socket.handshake.address);
@@ -169,6 +177,16 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
 
   return {
     io,
+    async drain({ timeoutMs = 20_000 } = {}) {
+      draining = true;
+      const sockets = io.of("/").sockets;
+      const before = sockets.size;
+      io.local.emit(DRAIN_EVENT);
+      const deadline = Date.now() + timeoutMs;
+      while (sockets.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      log.info({ moved: before - sockets.size, left: sockets.size }, "drained");
+      return { moved: before - sockets.size, left: sockets.size };
+    },
     async close() {
       stopWatchdog();
       await presence.close({ leave: true }).catch(() => {});
