@@ -3,6 +3,10 @@ import { expect, test } from "@playwright/test";
 test("two users in two browsers: what A says, B sees, and so does A", async ({ browser }) => {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
+  // Every URL the page asks for, the socket's included: a ws_token must never be in one.
+  const urls: string[] = [];
+  alice.on("request", (request) => urls.push(request.url()));
+  alice.on("websocket", (socket) => urls.push(socket.url()));
   await alice.goto("/hello");
   await bob.goto("/hello");
 
@@ -18,6 +22,8 @@ test("two users in two browsers: what A says, B sees, and so does A", async ({ b
   await expect(bob.getByRole("log")).toContainText(expected);
   await expect(alice.getByRole("log")).toContainText(expected);
   await expect(alice.getByRole("textbox", { name: "Message" })).toHaveValue("");
+  expect(urls.some((url) => url.includes("/whisk/"))).toBe(true);
+  for (const url of urls) expect(url).not.toMatch(/token|[A-Za-z0-9_-]{43}/);
 });
 
 test("a message is rendered as text, never as HTML", async ({ page }) => {

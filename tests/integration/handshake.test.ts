@@ -59,7 +59,8 @@ describe("the handshake of the real server process", () => {
     const allowed = await connect(server.url, { token: (await requestToken(server.url)).token, transports: ["websocket"] });
     expect(allowed.welcome.nodeId).toBe("it-handshake");
     allowed.socket.close();
-    for (const origin of ["http://evil.example", `${server.url}.evil.example`, "null", server.url.replace("http:", "https:")]) {
+    const wrongPort = server.url.replace(/:(\d+)$/, (_match, port) => `:${Number(port) + 1}`);
+    for (const origin of ["http://evil.example", `${server.url}.evil.example`, "null", server.url.replace("http:", "https:"), wrongPort]) {
       const { token } = await requestToken(server.url);
       const refused = await refusal(server.url, { token, origin, transports: ["websocket"] });
       expect(refused.message, origin).toBe("websocket error");

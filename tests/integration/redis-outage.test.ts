@@ -61,4 +61,52 @@ describe("a node whose Redis goes away", () => {
     await vi.waitFor(async () => expect(await readiness(url)).toBe(200), { timeout: 15_000, interval: 100 });
     console.log(`redis unreachable (frozen): ready again ${Date.now() - thawedAt} ms after it answered`);
   });
+
+  it("keeps serving through a Redis restart under traffic: counts what the outage cost, loses nothing after recovery", async () => {
+    redis = await startRedisServer();
+    server = await startServerProcess({ env: { REDIS_URL: redis.url, WHISK_NODE_ID: "it-traffic" } });
+    const url = server.url;
+    const sender = await connect(url, { token: (await requestToken(url)).token });
+    const listener = await connect(url, { token: (await requestToken(url)).token });
+    const heard = new Set<string>();
+    listener.socket.on("world.said", (said: { text: string }) => heard.add(said.text.replace(/^.* said "(.*)"$/, "$1")));
+
+    const sent: { text: string; phase: "before" | "during" | "after" }[] = [];
+    let phase: "before" | "during" | "after" = "before";
+    let running = true;
+    const traffic = (async () => {
+      for (let i = 0; running; i++) {
+        const text = `m${i}`;
+        sent.push({ text, phase });
+        sender.socket.emit("world.say", { message: text }, () => {});
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    phase = "during";
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const restartedAt = Date.now();
+    await redis.start();
+    await vi.waitFor(async () => expect(await readiness(url)).toBe(200), { timeout: 15_000, interval: 50 });
+    const recoveredAfter = Date.now() - restartedAt;
+    phase = "after";
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    running = false;
+    await traffic;
+    const last = sent.at(-1)?.text ?? "";
+    await vi.waitFor(() => expect(heard.has(last)).toBe(true), { timeout: 10_000 });
+
+    const count = (which: string) => sent.filter((message) => message.phase === which);
+    const lost = (which: string) => count(which).filter((message) => !heard.has(message.text)).length;
+    console.log(
+      `redis restart under traffic (${sent.length} messages at 10/s, under the rate limit): ready ${recoveredAfter} ms after Redis returned; ` +
+        `lost before ${lost("before")}/${count("before").length}, during ${lost("during")}/${count("during").length}, after ${lost("after")}/${count("after").length}`,
+    );
+    expect(lost("before")).toBe(0);
+    expect(lost("after")).toBe(0);
+    expect(server.child.exitCode).toBeNull();
+    sender.socket.close();
+    listener.socket.close();
+  }, 60_000);
 });
