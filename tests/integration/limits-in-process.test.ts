@@ -45,8 +45,8 @@ async function gateway(limits: Partial<GatewayLimits>) {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
-  const signIn = async (userId: string): Promise<Connected & { sessionId: string }> => {
-    const session = await whisk.sessions.create({ userId, userName: userId }, 60_000);
+  const signIn = async (userId: string, sessionTtlMs = 60_000): Promise<Connected & { sessionId: string }> => {
+    const session = await whisk.sessions.create({ userId, userName: userId }, sessionTtlMs);
     const { token } = await whisk.issueToken({ sessionId: session.id, userId });
     const connected = await connect(url, { token });
     cleanups.push(() => connected.socket.close());
@@ -74,6 +74,18 @@ describe("gateway limits", () => {
     // Deleted in the store only: no bus message, as if it expired or the message was lost.
     await whisk.sessions.delete(ended.sessionId);
     expect(await dropped).toBe("io server disconnect");
+    expect(kept.socket.connected).toBe(true);
+  });
+
+  it("closes a socket within a second of its session expiring, and nobody else's", async () => {
+    const { signIn } = await gateway({});
+    const expiring = await signIn("short", 1_000);
+    const kept = await signIn("long");
+    const startedAt = Date.now();
+    expect(await nextEvent<string>(expiring.socket, "disconnect", 5_000)).toBe("io server disconnect");
+    const after = Date.now() - startedAt;
+    console.log(`session expiry: socket closed ${after} ms after connecting with a 1,000 ms session`);
+    expect(after).toBeLessThan(2_000);
     expect(kept.socket.connected).toBe(true);
   });
 

@@ -7,6 +7,8 @@ import { connectError } from "./connect-error";
 export interface SocketIdentity {
   sessionId: string;
   user: { id: string; name: string };
+  /** When the session expires: the socket is closed then. */
+  sessionExpiresAt: number;
 }
 
 /**
@@ -23,7 +25,11 @@ export function authMiddleware(tokens: TokenStore, sessions: SessionStore) {
       if (!binding) return next(connectError("TOKEN_INVALID"));
       const session = await sessions.get(binding.sessionId);
       if (!session || session.userId !== binding.userId) return next(connectError("UNAUTHORIZED"));
-      const identity: SocketIdentity = { sessionId: session.id, user: { id: session.userId, name: session.userName } };
+      const identity: SocketIdentity = {
+        sessionId: session.id,
+        user: { id: session.userId, name: session.userName },
+        sessionExpiresAt: session.expiresAt,
+      };
       socket.data.identity = identity;
       next();
     } catch (error) {

@@ -126,7 +126,11 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
         socket.disconnect(true);
       }
     });
+    // The session's end is known: close the socket then, not at the next revalidation.
+    const expiry = setTimeout(() => socket.disconnect(true), Math.min(identity.sessionExpiresAt - Date.now(), 2 ** 31 - 1));
+    expiry.unref();
     socket.on("disconnect", (reason) => {
+      clearTimeout(expiry);
       presence.leaveAll(socket.id).catch((error) => log.warn({ err: String(error) }, "presence leave failed"));
       runHook(() => hooks.onDisconnect?.(connection, reason, base));
     });
