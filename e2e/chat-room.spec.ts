@@ -107,7 +107,8 @@ test("a gateway restarted mid-conversation: the banner shows, users come back, a
 
   const node = await kim.node();
   expect(await jo.node()).not.toBe(node);
-  const restarting = cluster.restart(node);
+  // A crash, not a deploy: a deploy drains and moves clients without a banner (see drain.test.ts).
+  const restarting = cluster.restart(node, { crash: true });
   await expect(kim.page.getByRole("status")).toHaveText(/Reconnecting|Connecting/);
   await jo.say("while you were away");
   await restarting;

@@ -29,8 +29,12 @@ export interface Cluster {
   web: ServerProcess[];
   gateways: ServerProcess[];
   workers: ServerProcess[];
-  /** Starts a stopped or killed node again on its port. */
-  restart(nodeId: string): Promise<ServerProcess>;
+  /**
+   * Stops a node and starts it again on its port: gracefully by default (SIGTERM: a gateway
+   * drains, its clients move without noticing), or `{ crash: true }` (SIGKILL: clients see the
+   * connection drop and recover).
+   */
+  restart(nodeId: string, options?: { crash?: boolean }): Promise<ServerProcess>;
   stop(): Promise<void>;
 }
 
@@ -98,8 +102,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     get workers() {
       return pick(topology.worker);
     },
-    async restart(nodeId) {
-      await nodes[nodeId]?.stop();
+    async restart(nodeId, restartOptions = {}) {
+      const node = nodes[nodeId];
+      if (restartOptions.crash && node?.child.exitCode === null) {
+        const gone = new Promise((resolve) => node.child.once("exit", resolve));
+        node.child.kill("SIGKILL");
+        await gone;
+      }
+      await node?.stop();
       const restarted = await start(nodeId);
       nodes[nodeId] = restarted;
       return restarted;

@@ -1,0 +1,38 @@
+/**
+ * The baseline: a minimal socket.io server doing the benchmark's jobs with nothing of Whisk's:
+ * no tokens, no sessions, no validation library, no bus. Same path and transports as Whisk.
+ */
+import { createServer } from "node:http";
+import { Server } from "socket.io";
+
+const port = Number(process.env.PORT ?? 4000);
+const server = createServer((req, res) => {
+  res.writeHead(req.url === "/healthz" ? 200 : 404).end(req.url === "/healthz" ? "ok" : "");
+});
+const io = new Server(server, { path: "/whisk", serveClient: false, maxHttpBufferSize: 64 * 1024 });
+
+io.on("connection", (socket) => {
+  socket.emit("whisk.welcome", { nodeId: "bare", socketId: socket.id });
+  socket.on("world.say", (payload: { message?: unknown }, ack?: (reply: unknown) => void) => {
+    if (typeof payload?.message !== "string") return ack?.({ status: "error" });
+    const said = { text: `said "${payload.message}"`, at: Date.now() };
+    io.emit("world.said", said);
+    ack?.({ status: "ok", data: said });
+  });
+  socket.on("room.enter", (payload: { room?: unknown }, ack?: (reply: unknown) => void) => {
+    if (typeof payload?.room !== "string") return ack?.({ status: "error" });
+    void socket.join(payload.room);
+    ack?.({ status: "ok", data: { room: payload.room, messages: [] } });
+  });
+  socket.on("room.say", (payload: { room?: unknown; text?: unknown }, ack?: (reply: unknown) => void) => {
+    if (typeof payload?.room !== "string" || typeof payload.text !== "string") return ack?.({ status: "error" });
+    io.to(payload.room).emit("room.message", { room: payload.room, text: payload.text, at: Date.now() });
+    ack?.({ status: "ok", data: { sent: true } });
+  });
+});
+
+server.listen(port, "127.0.0.1");
+process.on("SIGTERM", () => {
+  io.close();
+  process.exit(0);
+});

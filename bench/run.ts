@@ -1,0 +1,182 @@
+/**
+ * `npm run bench`: Whisk and a bare socket.io server doing the same jobs, one after the other on
+ * this machine, with load from separate processes. Prints a table and writes bench/results.json
+ * and docs/BENCHMARKS.md. `BENCH_SMOKE=1` runs a seconds-long version (used by `npm test`).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { io } from "socket.io-client";
+import { freePort } from "../whisk/testing/free-port";
+import { startServerProcess } from "../whisk/testing/server-process";
+import { cpuMs, residentBytes } from "./process-stats";
+
+const smoke = process.env.BENCH_SMOKE === "1";
+const SIZES = smoke
+  ? { handshakes: 30, rttRate: 50, rttSeconds: 1, memorySockets: [50], fanout: [50], fanoutMessages: 3 }
+  : { handshakes: 500, rttRate: 500, rttSeconds: 5, memorySockets: [1000, 5000], fanout: [1000, 5000], fanoutMessages: 10 };
+const here = import.meta.dirname;
+const root = join(here, "..");
+
+interface Target {
+  name: "whisk" | "bare";
+  url: string;
+  pid: number;
+  stop(): Promise<unknown>;
+}
+
+async function startTarget(name: Target["name"]): Promise<Target> {
+  if (name === "whisk") {
+    const server = await startServerProcess({ cwd: root, env: { WHISK_NODE_ID: "bench", LOG_LEVEL: "warn" } });
+    return { name, url: server.url, pid: server.child.pid as number, stop: () => server.stop() };
+  }
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", join(here, "bare-server.ts")], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { name, url, pid: child.pid as number, stop: () => stopChild(child) };
+}
+
+function stopChild(child: ChildProcess) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(null);
+    child.once("exit", resolve);
+    child.kill("SIGTERM");
+  });
+}
+
+/** Runs a load-client job in its own process; resolves with its result and CPU time. */
+function load(job: Record<string, unknown>, onLine?: (line: Record<string, unknown>, child: ChildProcess) => void) {
+  const child = spawn(process.execPath, ["--import", "tsx", join(here, "load-client.ts"), JSON.stringify(job)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let buffer = "";
+  return {
+    child,
+    done: new Promise<{ result: Record<string, number>; cpuMs: number }>((resolve, reject) => {
+      child.stdout?.on("data", (chunk) => {
+        buffer += chunk;
+        let newline = buffer.indexOf("\n");
+        while (newline >= 0) {
+          const line = JSON.parse(buffer.slice(0, newline)) as Record<string, unknown>;
+          buffer = buffer.slice(newline + 1);
+          if ("result" in line) resolve(line as { result: Record<string, number>; cpuMs: number });
+          else onLine?.(line, child);
+          newline = buffer.indexOf("\n");
+        }
+      });
+      child.once("exit", (code) => code !== 0 && reject(new Error(`load client exited with ${code}`)));
+    }),
+  };
+}
+
+async function measure(target: Target) {
+  const whisk = target.name === "whisk";
+  const figures: Record<string, unknown> = {};
+
+  const serverCpu0 = cpuMs(target.pid);
+  const handshake = await load({ kind: "handshake", url: target.url, whisk, count: SIZES.handshakes, concurrency: 10 }).done;
+  figures.handshakes = { perSecond: handshake.result.perSecond, serverCpuMs: cpuMs(target.pid) - serverCpu0, clientCpuMs: handshake.cpuMs };
+
+  // One socket may send 20 events/s under Whisk's default rate limit: spread the rate over sockets.
+  const rttSockets = Math.max(1, Math.ceil(SIZES.rttRate / 10));
+  const rttCpu0 = cpuMs(target.pid);
+  const rtt = await load({ kind: "rtt", url: target.url, whisk, count: rttSockets, rate: SIZES.rttRate, seconds: SIZES.rttSeconds }).done;
+  figures.roundTrip = { ...rtt.result, serverCpuMs: cpuMs(target.pid) - rttCpu0, clientCpuMs: rtt.cpuMs };
+
+  const memory: Record<string, unknown> = {};
+  for (const sockets of SIZES.memorySockets) {
+    const before = residentBytes(target.pid);
+    const holder = load({ kind: "hold", url: target.url, whisk, count: sockets, concurrency: 50 }, (line, child) => {
+      if ("holding" in line) {
+        const after = residentBytes(target.pid);
+        memory[String(sockets)] = { bytesPerSocket: Math.round((after - before) / sockets), rssMb: Math.round(after / 1e6) };
+        child.kill("SIGTERM");
+      }
+    });
+    await holder.done;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  figures.memory = memory;
+
+  const fanout: Record<string, unknown> = {};
+  for (const listeners of SIZES.fanout) {
+    const room = `bench-${listeners}`;
+    let ready: () => void = () => {};
+    const isReady = new Promise<void>((resolve) => {
+      ready = resolve;
+    });
+    const run = load(
+      { kind: "fanout", url: target.url, whisk, count: listeners, room, rate: SIZES.fanoutMessages, seconds: 60 },
+      (line) => {
+        if ("ready" in line) ready();
+      },
+    );
+    await isReady;
+    const publisher = await openPublisher(target, room);
+    const started = Date.now();
+    for (let i = 0; i < SIZES.fanoutMessages; i++) {
+      await publisher.timeout(10_000).emitWithAck("room.say", { room, text: String(Date.now()) });
+      await new Promise((resolve) => setTimeout(resolve, 100)); // under the per-socket rate limit
+    }
+    const result = await run.done;
+    const seconds = (Date.now() - started) / 1000;
+    publisher.close();
+    fanout[String(listeners)] = { ...result.result, deliveriesPerSecond: Math.round((result.result.received ?? 0) / seconds) };
+  }
+  figures.fanout = fanout;
+  return figures;
+}
+
+async function openPublisher(target: Target, room: string) {
+  const auth =
+    target.name === "whisk"
+      ? {
+          token: (
+            (await (await fetch(`${target.url}/api/ws-token`, { method: "POST", headers: { origin: target.url } })).json()) as {
+              token: string;
+            }
+          ).token,
+        }
+      : {};
+  const socket = io(target.url, { path: "/whisk", transports: ["websocket"], auth, extraHeaders: { origin: target.url }, forceNew: true });
+  await new Promise((resolve) => socket.once("whisk.welcome", resolve));
+  await socket.timeout(10_000).emitWithAck("room.enter", { room, rejoin: true });
+  return socket;
+}
+
+export async function runBenchmarks() {
+  const results: Record<string, unknown> = {
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 1e9), node: process.version },
+    when: new Date().toISOString(),
+    smoke,
+  };
+  for (const name of ["bare", "whisk"] as const) {
+    const target = await startTarget(name);
+    try {
+      results[name] = await measure(target);
+    } finally {
+      await target.stop();
+    }
+  }
+  return results;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const results = await runBenchmarks();
+  console.log(JSON.stringify(results, null, 2));
+  if (!smoke) writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+}
