@@ -108,8 +108,10 @@ async function hold() {
   for (let i = 0; i < count; i += job.concurrency ?? 50) {
     sockets.push(...(await Promise.all(Array.from({ length: Math.min(job.concurrency ?? 50, count - i) }, () => open()))));
   }
+  // Listen before telling the orchestrator, which answers "holding" with SIGTERM.
+  const stopped = new Promise((resolve) => process.once("SIGTERM", resolve));
   process.stdout.write(`${JSON.stringify({ holding: sockets.length })}\n`);
-  await new Promise((resolve) => process.once("SIGTERM", resolve));
+  await stopped;
   for (const socket of sockets) socket.close();
   return { held: sockets.length };
 }

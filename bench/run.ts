@@ -12,10 +12,11 @@ import { freePort } from "../whisk/testing/free-port";
 import { startServerProcess } from "../whisk/testing/server-process";
 import { cpuMs, residentBytes } from "./process-stats";
 
-const smoke = process.env.BENCH_SMOKE === "1";
-const SIZES = smoke
-  ? { handshakes: 30, rttRate: 50, rttSeconds: 1, memorySockets: [50], fanout: [50], fanoutMessages: 3 }
-  : { handshakes: 500, rttRate: 500, rttSeconds: 5, memorySockets: [1000, 5000], fanout: [1000, 5000], fanoutMessages: 10 };
+const sizesFor = (smoke: boolean) =>
+  smoke
+    ? { handshakes: 30, rttRate: 50, rttSeconds: 1, memorySockets: [50], fanout: [50], fanoutMessages: 3 }
+    : { handshakes: 500, rttRate: 500, rttSeconds: 5, memorySockets: [1000, 5000], fanout: [1000, 5000], fanoutMessages: 10 };
+type Sizes = ReturnType<typeof sizesFor>;
 const here = import.meta.dirname;
 const root = join(here, "..");
 
@@ -78,12 +79,15 @@ function load(job: Record<string, unknown>, onLine?: (line: Record<string, unkno
           newline = buffer.indexOf("\n");
         }
       });
-      child.once("exit", (code) => code !== 0 && reject(new Error(`load client exited with ${code}`)));
+      child.once(
+        "exit",
+        (code, signal) => code !== 0 && reject(new Error(`load client (${String(job.kind)}) exited with ${code ?? signal}`)),
+      );
     }),
   };
 }
 
-async function measure(target: Target) {
+async function measure(target: Target, SIZES: Sizes) {
   const whisk = target.name === "whisk";
   const figures: Record<string, unknown> = {};
 
@@ -113,8 +117,9 @@ async function measure(target: Target) {
   figures.memory = memory;
 
   const fanout: Record<string, unknown> = {};
-  for (const listeners of SIZES.fanout) {
-    const room = `bench-${listeners}`;
+  for (const [index, listeners] of SIZES.fanout.entries()) {
+    // One of the demo's rooms (Whisk validates the room id), a fresh one for each size.
+    const room = ["beach", "orbit", "dog-park"][index] ?? "room";
     let ready: () => void = () => {};
     const isReady = new Promise<void>((resolve) => {
       ready = resolve;
@@ -158,7 +163,8 @@ async function openPublisher(target: Target, room: string) {
   return socket;
 }
 
-export async function runBenchmarks() {
+export async function runBenchmarks(options: { smoke?: boolean } = {}) {
+  const smoke = options.smoke ?? process.env.BENCH_SMOKE === "1";
   const results: Record<string, unknown> = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 1e9), node: process.version },
     when: new Date().toISOString(),
@@ -167,7 +173,7 @@ export async function runBenchmarks() {
   for (const name of ["bare", "whisk"] as const) {
     const target = await startTarget(name);
     try {
-      results[name] = await measure(target);
+      results[name] = await measure(target, sizesFor(smoke));
     } finally {
       await target.stop();
     }
@@ -175,8 +181,53 @@ export async function runBenchmarks() {
   return results;
 }
 
+type Figures = Record<string, Record<string, Record<string, number>> | Record<string, number>>;
+
+/** The Markdown table of docs/BENCHMARKS.md: each figure for bare and Whisk, and Whisk's ratio. */
+export function renderTable(results: Record<string, unknown>): string {
+  const SIZES = sizesFor(results.smoke === true);
+  const bare = results.bare as Figures;
+  const whisk = results.whisk as Figures;
+  const pick = (figures: Figures, path: string[]) =>
+    path.reduce<unknown>((value, key) => (value as Record<string, unknown>)?.[key], figures) as number;
+  const rows: [string, string[], "higher" | "lower"][] = [
+    ["handshakes per second (Whisk: token issue + consumption)", ["handshakes", "perSecond"], "higher"],
+    [`route round trip p50, ms (at ${SIZES.rttRate}/s offered)`, ["roundTrip", "p50"], "lower"],
+    [`route round trip p99, ms (at ${SIZES.rttRate}/s offered)`, ["roundTrip", "p99"], "lower"],
+    ...SIZES.memorySockets.map(
+      (n) => [`memory per socket, bytes (${n} sockets)`, ["memory", String(n), "bytesPerSocket"], "lower"] as [string, string[], "lower"],
+    ),
+    ...SIZES.fanout.flatMap(
+      (n) =>
+        [
+          [`fan-out to a room of ${n}: deliveries per second`, ["fanout", String(n), "deliveriesPerSecond"], "higher"],
+          [`fan-out to a room of ${n}: p50 delivery, ms`, ["fanout", String(n), "p50"], "lower"],
+          [`fan-out to a room of ${n}: p99 delivery, ms`, ["fanout", String(n), "p99"], "lower"],
+        ] as [string, string[], "higher" | "lower"][],
+    ),
+  ];
+  const format = (value: number) =>
+    Number.isFinite(value) ? (value >= 100 ? Math.round(value).toLocaleString("en") : value.toFixed(1)) : "n/a";
+  const lines = ["| figure | bare socket.io | Whisk | Whisk / bare |", "| --- | ---: | ---: | ---: |"];
+  for (const [label, path, better] of rows) {
+    const b = pick(bare, path);
+    const w = pick(whisk, path);
+    const ratio = better === "higher" ? w / b : b / w;
+    lines.push(`| ${label} | ${format(b)} | ${format(w)} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : "n/a"} |`);
+  }
+  return lines.join("\n");
+}
+
 if (process.argv[1] === import.meta.filename) {
   const results = await runBenchmarks();
   console.log(JSON.stringify(results, null, 2));
-  if (!smoke) writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(renderTable(results));
+  if (!results.smoke) {
+    writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    const machine = results.machine as { cpus: number; model: string; memoryGb: number; node: string };
+    writeFileSync(
+      join(root, "docs", "BENCHMARKS.md"),
+      `# Benchmarks: Whisk against bare socket.io\n\nMade by \`npm run bench\` (production build, loopback, load from separate processes) on ${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}, ${results.when}. The ratio is Whisk's share of bare socket.io's figure (1.00 = as good; above 1 = better).\n\n${renderTable(results)}\n\nThe raw figures, with the CPU time of server and load generator for each, are in \`bench/results.json\`.\n`,
+    );
+  }
 }
