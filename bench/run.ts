@@ -87,22 +87,40 @@ function load(job: Record<string, unknown>, onLine?: (line: Record<string, unkno
   };
 }
 
+interface FanoutPart {
+  listeners: number;
+  failedToEnter: number;
+  expected: number;
+  received: number;
+  latencies: number[];
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+};
+
+const progress = (what: string) => process.stderr.write(`bench: ${what}\n`);
+
 async function measure(target: Target, SIZES: Sizes) {
   const whisk = target.name === "whisk";
   const figures: Record<string, unknown> = {};
 
+  progress(`${target.name}: handshakes`);
   const serverCpu0 = cpuMs(target.pid);
   const handshake = await load({ kind: "handshake", url: target.url, whisk, count: SIZES.handshakes, concurrency: 10 }).done;
   figures.handshakes = { perSecond: handshake.result.perSecond, serverCpuMs: cpuMs(target.pid) - serverCpu0, clientCpuMs: handshake.cpuMs };
 
   // One socket may send 20 events/s under Whisk's default rate limit: spread the rate over sockets.
   const rttSockets = Math.max(1, Math.ceil(SIZES.rttRate / 10));
+  progress(`${target.name}: round trips`);
   const rttCpu0 = cpuMs(target.pid);
   const rtt = await load({ kind: "rtt", url: target.url, whisk, count: rttSockets, rate: SIZES.rttRate, seconds: SIZES.rttSeconds }).done;
   figures.roundTrip = { ...rtt.result, serverCpuMs: cpuMs(target.pid) - rttCpu0, clientCpuMs: rtt.cpuMs };
 
   const memory: Record<string, unknown> = {};
   for (const sockets of SIZES.memorySockets) {
+    progress(`${target.name}: memory with ${sockets} sockets`);
     const before = residentBytes(target.pid);
     const holder = load({ kind: "hold", url: target.url, whisk, count: sockets, concurrency: 50 }, (line, child) => {
       if ("holding" in line) {
@@ -120,27 +138,42 @@ async function measure(target: Target, SIZES: Sizes) {
   for (const [index, listeners] of SIZES.fanout.entries()) {
     // One of the demo's rooms (Whisk validates the room id), a fresh one for each size.
     const room = ["beach", "orbit", "dog-park"][index] ?? "room";
-    let ready: () => void = () => {};
+    // At most 1,000 listeners per load process, so no generator starves its own sockets.
+    const shares = Array.from({ length: Math.ceil(listeners / 1_000) }, (_, i) => Math.min(1_000, listeners - i * 1_000));
+    let readyCount = 0;
+    let allReady: () => void = () => {};
     const isReady = new Promise<void>((resolve) => {
-      ready = resolve;
+      allReady = resolve;
     });
-    const run = load(
-      { kind: "fanout", url: target.url, whisk, count: listeners, room, rate: SIZES.fanoutMessages, seconds: 60 },
-      (line) => {
-        if ("ready" in line) ready();
-      },
+    const runs = shares.map((count) =>
+      load({ kind: "fanout", url: target.url, whisk, count, room, rate: SIZES.fanoutMessages, seconds: 120 }, (line) => {
+        if ("ready" in line && ++readyCount === shares.length) allReady();
+      }),
     );
     await isReady;
+    progress(`${target.name}: fan-out to ${listeners}`);
     const publisher = await openPublisher(target, room);
+    const cpu0 = cpuMs(target.pid);
     const started = Date.now();
     for (let i = 0; i < SIZES.fanoutMessages; i++) {
-      await publisher.timeout(10_000).emitWithAck("room.say", { room, text: String(Date.now()) });
+      await publisher.timeout(30_000).emitWithAck("room.say", { room, text: String(Date.now()) });
       await new Promise((resolve) => setTimeout(resolve, 100)); // under the per-socket rate limit
     }
-    const result = await run.done;
+    const parts = (await Promise.all(runs.map((run) => run.done))).map((part) => part.result as unknown as FanoutPart);
     const seconds = (Date.now() - started) / 1000;
     publisher.close();
-    fanout[String(listeners)] = { ...result.result, deliveriesPerSecond: Math.round((result.result.received ?? 0) / seconds) };
+    const latencies = parts.flatMap((part) => part.latencies);
+    const received = parts.reduce((sum, part) => sum + part.received, 0);
+    const result = {
+      listeners: parts.reduce((sum, part) => sum + part.listeners, 0),
+      failedToEnter: parts.reduce((sum, part) => sum + part.failedToEnter, 0),
+      expected: parts.reduce((sum, part) => sum + part.expected, 0),
+      received,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      serverCpuMs: cpuMs(target.pid) - cpu0,
+    };
+    fanout[String(listeners)] = { ...result, deliveriesPerSecond: Math.round(received / seconds) };
   }
   figures.fanout = fanout;
   return figures;
