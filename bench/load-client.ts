@@ -121,8 +121,13 @@ async function fanout() {
   const sockets: Socket[] = [];
   const count = job.count ?? 1000;
   const room = job.room ?? "beach";
+  let failedToOpen = 0;
   for (let i = 0; i < count; i += job.concurrency ?? 50) {
-    sockets.push(...(await Promise.all(Array.from({ length: Math.min(job.concurrency ?? 50, count - i) }, () => open()))));
+    const opened = await Promise.allSettled(Array.from({ length: Math.min(job.concurrency ?? 50, count - i) }, () => open()));
+    for (const each of opened) {
+      if (each.status === "fulfilled") sockets.push(each.value);
+      else failedToOpen += 1;
+    }
   }
   // rejoin: true enters quietly (no "entered" notice per listener). A listener that fails to
   // enter is counted, not fatal: the figure says how many listened.
