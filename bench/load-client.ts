@@ -153,7 +153,7 @@ async function fanout() {
   for (const socket of sockets) socket.close();
   return {
     listeners: listening.length,
-    failedToEnter: sockets.length - listening.length,
+    failedToEnter: failedToOpen + sockets.length - listening.length,
     expected: expected * listening.length,
     received,
     latencies,

@@ -146,7 +146,8 @@ async function measure(target: Target, SIZES: Sizes) {
       allReady = resolve;
     });
     const runs = shares.map((count) =>
-      load({ kind: "fanout", url: target.url, whisk, count, room, rate: SIZES.fanoutMessages, seconds: 120 }, (line) => {
+      // Listener processes open their sockets 10 at a time each, so handshakes do not pile up.
+      load({ kind: "fanout", url: target.url, whisk, count, concurrency: 10, room, rate: SIZES.fanoutMessages, seconds: 120 }, (line) => {
         if ("ready" in line && ++readyCount === shares.length) allReady();
       }),
     );
