@@ -12,6 +12,8 @@ export interface PresenceTrackerOptions {
   ttlMs?: number;
   /** How often this gateway refreshes its sockets' entries and sweeps expired ones. */
   refreshMs?: number;
+  /** Changes to one room within this window are announced together. */
+  coalesceMs?: number;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface PresenceTrackerOptions {
  */
 export class PresenceTracker {
   private readonly local = new Map<string, { entry: PresenceEntry; rooms: Set<string> }>();
+  private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly timer: NodeJS.Timeout;
   private readonly ttlMs: number;
 
@@ -35,14 +38,14 @@ export class PresenceTracker {
     local.rooms.add(room);
     this.local.set(entry.socketId, local);
     await this.options.store.add(room, entry, this.ttlMs);
-    await this.announce(room);
+    this.scheduleAnnounce(room);
   }
 
   async leave(socketId: string, room: string): Promise<void> {
     const local = this.local.get(socketId);
     if (!local?.rooms.delete(room)) return;
     await this.options.store.remove(room, socketId);
-    await this.announce(room);
+    this.scheduleAnnounce(room);
   }
 
   async leaveAll(socketId: string): Promise<void> {
@@ -50,7 +53,7 @@ export class PresenceTracker {
     this.local.delete(socketId);
     for (const room of local?.rooms ?? []) {
       await this.options.store.remove(room, socketId);
-      await this.announce(room);
+      this.scheduleAnnounce(room);
     }
   }
 
@@ -60,6 +63,20 @@ export class PresenceTracker {
 
   roomsOf(socketId: string): string[] {
     return [...(this.local.get(socketId)?.rooms ?? [])];
+  }
+
+  /**
+   * Announces a room's presence soon, once: a thousand people joining within `coalesceMs` cost
+   * one message to the room instead of a thousand (each to everyone: quadratic).
+   */
+  private scheduleAnnounce(room: string) {
+    if (this.pending.has(room)) return;
+    const timer = setTimeout(() => {
+      this.pending.delete(room);
+      this.announce(room).catch((error) => this.options.log.warn({ err: String(error), room }, "presence announcement failed"));
+    }, this.options.coalesceMs ?? 100);
+    timer.unref();
+    this.pending.set(room, timer);
   }
 
   /** Everyone in the room, counted per user, sent to the room's sockets on every gateway. */
@@ -72,6 +89,11 @@ export class PresenceTracker {
   async close(options: { leave: boolean }): Promise<void> {
     clearInterval(this.timer);
     if (options.leave) for (const socketId of [...this.local.keys()]) await this.leaveAll(socketId);
+    // Announce what is pending now: this gateway is about to go.
+    const rooms = [...this.pending.keys()];
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+    for (const room of rooms) await this.announce(room).catch(() => {});
   }
 
   private async tick() {
@@ -79,7 +101,7 @@ export class PresenceTracker {
       for (const { entry, rooms } of this.local.values()) {
         for (const room of rooms) await this.options.store.add(room, entry, this.ttlMs);
       }
-      for (const room of await this.options.store.sweep()) await this.announce(room);
+      for (const room of await this.options.store.sweep()) this.scheduleAnnounce(room);
     } catch (error) {
       this.options.log.warn({ err: String(error) }, "presence refresh failed; retrying on the next tick");
     }
