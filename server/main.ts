@@ -108,13 +108,15 @@ const server = createServer((req, res) => {
   if (!handled) handleRequest(req, res);
 });
 
-if (runs.web && nextApp) {
-  // The gateway owns upgrades under /whisk; everything else (hot reload in dev) is Next's.
-  const handleNextUpgrade = (nextApp as unknown as { getUpgradeHandler(): (...args: unknown[]) => void }).getUpgradeHandler();
-  server.on("upgrade", (req, socket, head) => {
-    if (!runs.gateway || !req.url?.startsWith("/whisk")) handleNextUpgrade(req, socket, head);
-  });
-}
+// The gateway owns upgrades under /whisk/; Next (web role) the rest (hot reload in dev). An
+// upgrade nobody owns is closed, so it cannot hold a file descriptor for ever.
+const handleNextUpgrade =
+  runs.web && nextApp ? (nextApp as unknown as { getUpgradeHandler(): (...args: unknown[]) => void }).getUpgradeHandler() : undefined;
+server.on("upgrade", (req, socket, head) => {
+  if (runs.gateway && req.url?.startsWith("/whisk/")) return;
+  if (handleNextUpgrade) handleNextUpgrade(req, socket, head);
+  else socket.destroy();
+});
 
 let stopAnnouncing: (() => Promise<void>) | undefined;
 if (runs.gateway) {

@@ -37,6 +37,7 @@ const lab = defineRoutes("lab", {
   boom: route.input(z.object({})).handle(() => {
     throw new Error("secret internal detail");
   }),
+  unserialisable: route.input(z.object({})).handle(() => ({ count: 1n })),
   greet: route.input(z.object({})).handle((_input, ctx) => ({ greeting: ctx.app.greeting, user: ctx.user.id })),
   join: route.input(z.object({ room: z.string() })).handle(async ({ room }, ctx) => {
     await ctx.socket.join(room);
@@ -105,6 +106,11 @@ describe("a gateway made with createWhisk", () => {
     expect(JSON.stringify(ack)).not.toContain("secret internal detail");
     expect(logLines.some((line) => line.includes("route handler threw") && line.includes("secret internal detail"))).toBe(true);
     expect(client.socket.connected).toBe(true);
+    // A reply socket.io cannot serialise is that client's INTERNAL error, not a process crash.
+    expect(await request<Ack<unknown>>(client.socket, "lab.unserialisable", {})).toMatchObject({
+      status: "error",
+      error: { code: "INTERNAL" },
+    });
     expect(await request(client.socket, "lab.greet", {})).toEqual({
       status: "ok",
       data: { greeting: "hello from the app context", user: "u1" },

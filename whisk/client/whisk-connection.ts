@@ -186,7 +186,8 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
       listeners.delete(listener as Listener);
       if (listeners.size === 0) {
         this.eventListeners.delete(event);
-        this.socket?.off(event);
+        // Only the listener attach() added; whisk.error's own handler stays.
+        if (event !== ERROR_EVENT) this.socket?.off(event);
       }
     };
   }

@@ -148,14 +148,19 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     ack: ((reply: unknown) => void) | undefined,
     socket: Socket,
   ) => {
-    runRoute(routes, event, payload, ctx).then(
-      (data) => ack?.(ok(data ?? null)),
-      (thrown: unknown) => {
+    runRoute(routes, event, payload, ctx)
+      // Inside the chain: a value socket.io cannot serialise (a BigInt, a cycle) throws here,
+      // and must become this client's INTERNAL error, not an unhandled rejection.
+      .then((data) => ack?.(ok(data ?? null)))
+      .catch((thrown: unknown) => {
         const error = toWhiskError(thrown);
         if (error.code === "INTERNAL") log.error({ err: error.cause, event: event.slice(0, 100) }, "route handler threw");
-        reply(socket, event, ack, error);
-      },
-    );
+        try {
+          reply(socket, event, ack, error);
+        } catch (replyError) {
+          log.error({ err: replyError }, "could not send an error reply");
+        }
+      });
   };
 
   /** An error goes back as the ack when there is one, else as a whisk.error event. */

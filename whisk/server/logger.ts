@@ -18,6 +18,9 @@ export const REDACTED_PATHS = [
   "req.headers.authorization",
   "payload",
   "*.payload",
+  // ioredis puts the failed command, with its arguments (envelopes, session data), on errors.
+  "err.command",
+  "*.err.command",
 ];
 
 export function createLogger(options: { nodeId: string; level?: string; destination?: pino.DestinationStream }): Logger {

@@ -1,7 +1,7 @@
 import createDebug from "debug";
 
 /** socket.io and engine.io debug namespaces that print whole packets, handshake tokens included. */
-const PACKET_NAMESPACES = ["socket.io-parser", "socket.io:client", "socket.io:socket", "engine", "engine:*"];
+const PACKET_NAMESPACES = ["socket.io-parser", "socket.io:client", "socket.io:socket", "engine", "engine:*", "ioredis:*"];
 
 /**
  * `DEBUG=*` must never print a ws_token or a message: keep whatever the person asked for, minus
