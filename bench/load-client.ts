@@ -3,6 +3,7 @@
  * silently. Reads its job from argv[2] (JSON), prints one JSON line with its result.
  */
 import { io, type Socket } from "socket.io-client";
+import { percentile } from "../whisk/testing/percentile";
 
 interface Job {
   kind: "handshake" | "rtt" | "hold" | "fanout";
@@ -40,11 +41,6 @@ async function open(): Promise<Socket> {
   });
   return socket;
 }
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-};
 
 async function handshakes() {
   const count = job.count ?? 200;

@@ -9,6 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { io } from "socket.io-client";
 import { freePort } from "../whisk/testing/free-port";
+import { percentile } from "../whisk/testing/percentile";
 import { startServerProcess } from "../whisk/testing/server-process";
 import { cpuMs, residentBytes } from "./process-stats";
 
@@ -94,11 +95,6 @@ interface FanoutPart {
   received: number;
   latencies: number[];
 }
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-};
 
 const progress = (what: string) => process.stderr.write(`bench: ${what}\n`);
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import type { Ack } from "../../whisk/core/result";
 import { type ServerProcess, startServerProcess } from "../../whisk/testing";
+import { percentile } from "../../whisk/testing/percentile";
 import { type Connected, connect, nextEvent, refusal, request, requestToken } from "./clients";
 
 let server: ServerProcess;
@@ -28,9 +29,6 @@ async function client(cookie?: string): Promise<Connected & { cookie: string }> 
   open.push(connected);
   return { ...connected, cookie: grant.cookie };
 }
-
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? 0;
 
 async function roundTrip(socket: Connected["socket"]): Promise<number> {
   const started = performance.now();
@@ -73,6 +71,16 @@ describe("security of the real server process", () => {
       expect(response.headers.get("set-cookie"), origin).toBeNull();
       expect(await response.text()).not.toMatch(/"token"/);
     }
+  });
+
+  it("answers /api/session without a session with 401, and refuses a foreign-origin sign-out with 403", async () => {
+    expect((await fetch(`${server.url}/api/session`)).status).toBe(401);
+    const { cookie } = await requestToken(server.url);
+    const foreign = await fetch(`${server.url}/api/session`, { method: "DELETE", headers: { cookie, origin: "http://evil.example" } });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe("ORIGIN_NOT_ALLOWED");
+    // The session survived the refused sign-out.
+    expect((await fetch(`${server.url}/api/session`, { headers: { cookie } })).status).toBe(200);
   });
 
   it("sets the session cookie HttpOnly, SameSite=Lax and Secure in production", async () => {

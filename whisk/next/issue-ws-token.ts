@@ -1,4 +1,4 @@
-import { WhiskError } from "../core/errors";
+import { ERROR_CODES, WhiskError } from "../core/errors";
 import type { TokenGrant } from "../core/protocol";
 import { isOriginAllowed } from "../server/origin-allow-list";
 import type { NewSession } from "../session/session-store";
@@ -32,6 +32,12 @@ export async function issueWsToken(options: { newUser?: () => NewSession | Promi
  * For a route handler that issues tokens to non-React clients (scripts, mobile apps, tests):
  * refuses a request whose Origin is foreign, as Next.js does for server actions.
  */
+/** For route handlers: a 403 Response for a foreign origin, or null to go on. */
+export function refuseForeignOrigin(request: Request): Response | null {
+  if (isTrustedRequestOrigin(request)) return null;
+  return Response.json({ error: { code: "ORIGIN_NOT_ALLOWED", message: ERROR_CODES.ORIGIN_NOT_ALLOWED } }, { status: 403 });
+}
+
 export function isTrustedRequestOrigin(request: Request): boolean {
   return isOriginAllowed(request.headers.get("origin") ?? undefined, whiskRuntime().config.allowedOrigins);
 }

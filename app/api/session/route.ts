@@ -2,7 +2,7 @@
  * GET /api/session: who the cookie's session belongs to, and its data (readable from any process).
  * DELETE /api/session: sign out everywhere: the session ends and its sockets on every gateway close.
  */
-import { currentSession, endSession, isTrustedRequestOrigin } from "../../../whisk/next";
+import { currentSession, endSession, refuseForeignOrigin } from "../../../whisk/next";
 
 export async function GET() {
   const session = await currentSession();
@@ -14,9 +14,8 @@ export async function GET() {
 }
 
 export async function DELETE(request: Request) {
-  if (!isTrustedRequestOrigin(request)) {
-    return Response.json({ error: { code: "ORIGIN_NOT_ALLOWED", message: "Foreign origin." } }, { status: 403 });
-  }
+  const refused = refuseForeignOrigin(request);
+  if (refused) return refused;
   await endSession();
   return new Response(null, { status: 204 });
 }

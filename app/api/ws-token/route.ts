@@ -2,12 +2,11 @@
  * POST /api/ws-token: a one-time ws_token for clients that cannot call server actions (scripts,
  * mobile apps, the integration tests): the original Whisk's renew_ws_session endpoint.
  */
-import { isTrustedRequestOrigin } from "../../../whisk/next";
+import { refuseForeignOrigin } from "../../../whisk/next";
 import { getWsToken } from "../../actions";
 
 export async function POST(request: Request) {
-  if (!isTrustedRequestOrigin(request)) {
-    return Response.json({ error: { code: "ORIGIN_NOT_ALLOWED", message: "Foreign origin." } }, { status: 403 });
-  }
+  const refused = refuseForeignOrigin(request);
+  if (refused) return refused;
   return Response.json(await getWsToken(), { headers: { "cache-control": "no-store" } });
 }
