@@ -85,4 +85,25 @@ describe("worker queues over Redis, with real worker processes", () => {
     // At-least-once: only a job in flight at the kill may run twice.
     expect(result.duplicates).toBeLessThanOrEqual(1);
   });
+
+  it("runs no job twice when a worker is stopped mid-way (SIGTERM, as in a deploy)", async () => {
+    const [stopping] = await Promise.all([startWorker("worker-e", 3), startWorker("worker-f", 3)]);
+    for (let n = 2000; n < 3000; n++) await bus.send(countWorkers.queues.job, { n });
+    await vi.waitFor(async () => expect((await counts(2000, 3000)).processed).toBeGreaterThan(200), { timeout: 30_000, interval: 20 });
+    stopping?.kill("SIGTERM");
+    if (stopping) await exited(stopping);
+    const stoppedAt = (await counts(2000, 3000)).processed;
+    await vi.waitFor(async () => expect((await counts(2000, 3000)).processed).toBe(1000), { timeout: 30_000, interval: 100 });
+    // Anything the stopped worker had left pending would be claimed and run again after 1 s.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const result = await counts(2000, 3000);
+    console.log(`queue: 1000 jobs, worker stopped after ${stoppedAt} -> processed ${result.processed}, duplicates ${result.duplicates}`);
+    expect(result.duplicates).toBe(0);
+    expect(await test.redis.xpending(`${test.prefix}queue:${countWorkers.queues.job.name}`, `${test.prefix}workers`)).toEqual([
+      0,
+      null,
+      null,
+      null,
+    ]);
+  });
 });

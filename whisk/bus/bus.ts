@@ -6,7 +6,7 @@ import { ERROR_CODES } from "../core/errors";
 import { REPLY_TOPIC } from "../core/protocol";
 import { type Ack, failed } from "../core/result";
 import { checkPayload, type Queue, type Topic } from "./topic";
-import type { BusTransport, Unsubscribe } from "./transport";
+import type { BusTransport, StopConsuming, Unsubscribe } from "./transport";
 
 /**
  * A saved destination. Every method returns a new target, so a target kept in a variable can be
@@ -129,8 +129,11 @@ export class Bus {
     return this.transport.subscribe(listener);
   }
 
-  /** Workers listen here; each envelope of `queueName` goes to one consumer. */
-  onQueue(queueName: string, handler: (envelope: Envelope) => Promise<void>): Unsubscribe {
+  /**
+   * Workers listen here; each envelope of `queueName` goes to one consumer. The returned stop
+   * lets the jobs in hand finish (and be acknowledged) before it resolves.
+   */
+  onQueue(queueName: string, handler: (envelope: Envelope) => Promise<void>): StopConsuming {
     return this.transport.consume(queueName, handler);
   }
 

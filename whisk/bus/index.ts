@@ -8,4 +8,4 @@
 export { Bus, BusTarget } from "./bus";
 export { MemoryTransport } from "./memory-transport";
 export { type Queue, queue, type Topic, topic } from "./topic";
-export type { BusTransport, Unsubscribe } from "./transport";
+export type { BusTransport, StopConsuming, Unsubscribe } from "./transport";

@@ -1,5 +1,5 @@
 import type { Envelope } from "../core/envelope";
-import type { BusTransport, Unsubscribe } from "./transport";
+import type { BusTransport, StopConsuming, Unsubscribe } from "./transport";
 
 type Consumer = (envelope: Envelope) => Promise<void>;
 
@@ -39,16 +39,24 @@ export class MemoryTransport implements BusTransport {
     });
   }
 
-  consume(queue: string, handler: Consumer): Unsubscribe {
-    this.consumers.set(queue, [...(this.consumers.get(queue) ?? []), handler]);
+  consume(queue: string, handler: Consumer): StopConsuming {
+    // The jobs this consumer is running, so stopping it can wait for them as a process would.
+    const inFlight = new Set<Promise<void>>();
+    const consumer: Consumer = (envelope) => {
+      const running = handler(envelope).finally(() => inFlight.delete(running));
+      inFlight.add(running);
+      return running;
+    };
+    this.consumers.set(queue, [...(this.consumers.get(queue) ?? []), consumer]);
     const backlog = this.waiting.get(queue) ?? [];
     this.waiting.delete(queue);
     for (const envelope of backlog) void this.enqueue(queue, envelope);
-    return () => {
+    return async () => {
       this.consumers.set(
         queue,
-        (this.consumers.get(queue) ?? []).filter((c) => c !== handler),
+        (this.consumers.get(queue) ?? []).filter((c) => c !== consumer),
       );
+      await Promise.allSettled([...inFlight]);
     };
   }
 

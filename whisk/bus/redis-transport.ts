@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Envelope } from "../core/envelope";
 import { decodeEnvelope, encodeEnvelope } from "./envelope-codec";
-import type { BusTransport, Unsubscribe } from "./transport";
+import type { BusTransport, StopConsuming, Unsubscribe } from "./transport";
 
 export interface RedisTransportOptions {
   /** A connection for commands; the transport duplicates it for subscribing and blocking reads. */
@@ -12,7 +12,7 @@ export interface RedisTransportOptions {
   prefix?: string;
   /** A job unacknowledged this long (its worker died) is taken over by another worker. */
   claimIdleMs?: number;
-  /** Longest blocking read, so `close()` never waits longer than this. */
+  /** Longest blocking read: stopping a consumer waits at most this, plus the jobs it holds. */
   blockMs?: number;
   onHandlerError?: (error: unknown, envelope: Envelope) => void;
   onMalformed?: (where: string) => void;
@@ -21,6 +21,13 @@ export interface RedisTransportOptions {
 }
 
 type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * Most jobs one consumer reads (or claims) at a time. Read jobs are this consumer's until acked,
+ * so a small batch keeps little in hand: a stopping worker finishes them quickly, and a crashed
+ * one leaves few to be claimed after `claimIdleMs`.
+ */
+const BATCH = 10;
 
 /**
  * The bus across processes. Fan-out is Redis pub/sub on one channel: every gateway gets every
@@ -34,7 +41,7 @@ export class RedisTransport implements BusTransport {
   private subscriber: Redis | null = null;
   private subscribed: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(envelope: Envelope) => void>();
-  private readonly stops = new Set<() => Promise<void>>();
+  private readonly stops = new Set<StopConsuming>();
 
   constructor(private readonly options: RedisTransportOptions) {
     this.prefix = options.prefix ?? "whisk:";
@@ -76,7 +83,7 @@ export class RedisTransport implements BusTransport {
     await this.options.redis.xadd(this.queueKey(queue), "MAXLEN", "~", "100000", "*", "envelope", encodeEnvelope(envelope));
   }
 
-  consume(queue: string, handler: (envelope: Envelope) => Promise<void>): Unsubscribe {
+  consume(queue: string, handler: (envelope: Envelope) => Promise<void>): StopConsuming {
     const key = this.queueKey(queue);
     const group = `${this.prefix}workers`;
     const consumer = this.options.consumerName;
@@ -86,6 +93,8 @@ export class RedisTransport implements BusTransport {
     connection.on("error", () => {}); // the loop below sees failed commands and retries
     let stopped = false;
 
+    // Every job read is run and acknowledged, even once stopping has begun: a job left pending
+    // would run again on another worker after `claimIdleMs`, a second time if it had already run.
     const handle = async (entries: StreamEntry[]) => {
       for (const [id, fields] of entries) {
         const envelope = decodeEnvelope(fields[1] ?? "");
@@ -119,13 +128,15 @@ export class RedisTransport implements BusTransport {
           }
           if (Date.now() - lastClaim >= claimIdleMs / 3) {
             lastClaim = Date.now();
-            const [, claimed] = (await connection.xautoclaim(key, group, consumer, claimIdleMs, "0-0", "COUNT", 100)) as [
+            const [, claimed] = (await connection.xautoclaim(key, group, consumer, claimIdleMs, "0-0", "COUNT", BATCH)) as [
               string,
               StreamEntry[],
             ];
             await handle(claimed);
           }
-          const read = (await connection.xreadgroup("GROUP", group, consumer, "COUNT", 100, "BLOCK", blockMs, "STREAMS", key, ">")) as
+          // Checked again here: once stopping, read nothing new (what is read must be run).
+          if (stopped) break;
+          const read = (await connection.xreadgroup("GROUP", group, consumer, "COUNT", BATCH, "BLOCK", blockMs, "STREAMS", key, ">")) as
             | [string, StreamEntry[]][]
             | null;
           if (read) await handle(read[0]?.[1] ?? []);
@@ -140,16 +151,20 @@ export class RedisTransport implements BusTransport {
     };
 
     const running = loop();
-    const stop = async () => {
-      stopped = true;
-      connection.disconnect();
-      await running;
+    // Stop reading, let the jobs in hand finish and be acked (the loop ends after them, or after
+    // a blocking read of at most `blockMs` returns), and only then close the connection.
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        stopped = true;
+        await running;
+        connection.disconnect();
+        this.stops.delete(stop);
+      })();
+      return stopping;
     };
     this.stops.add(stop);
-    return () => {
-      this.stops.delete(stop);
-      void stop();
-    };
+    return stop;
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
 import { Bus } from "../bus/bus";
 import { MemoryTransport } from "../bus/memory-transport";
-import type { BusTransport, Unsubscribe } from "../bus/transport";
+import type { BusTransport, StopConsuming } from "../bus/transport";
 import { toSession, toUser } from "../core/address";
 import { DISCONNECT_TOPIC } from "../core/protocol";
 import { MemoryPresenceStore } from "../presence/memory-presence-store";
@@ -44,8 +44,11 @@ export interface Whisk<AppContext> {
   readonly handlerContext: HandlerContext<AppContext>;
   /** Attaches a gateway to an HTTP server this process owns. */
   attachGateway(httpServer: HttpServer, options: { allowedOrigins: readonly string[]; limits?: Partial<GatewayLimits> }): Gateway;
-  /** Starts consuming the app's worker queues in this process. */
-  startWorkers(): Unsubscribe;
+  /**
+   * Starts consuming the app's worker queues in this process. The returned stop (and `close`)
+   * lets the jobs in hand finish and be acknowledged before it resolves.
+   */
+  startWorkers(): StopConsuming;
   /** Mints a one-time ws_token for an existing session. */
   issueToken(session: { sessionId: string; userId: string }): Promise<IssuedToken>;
   /** Disconnects every socket of a session on every gateway, and ends the session. */
@@ -78,7 +81,7 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
   const tokenTtlMs = options.tokenTtlMs ?? 10_000;
   const handlerContext: HandlerContext<AppContext> = { app: options.context, bus, sessions, node: { id: options.nodeId }, log };
   const gateways: Gateway[] = [];
-  const stops: Unsubscribe[] = [];
+  const stops: StopConsuming[] = [];
 
   return {
     nodeId: options.nodeId,
@@ -122,7 +125,8 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
       return results.reduce((sum, each) => ({ moved: sum.moved + each.moved, left: sum.left + each.left }), { moved: 0, left: 0 });
     },
     async close() {
-      for (const stop of stops) stop();
+      // Workers first: the jobs they hold finish (and may still publish) before anything closes.
+      await Promise.all(stops.splice(0).map((stop) => stop()));
       await Promise.all(gateways.map((gateway) => gateway.close()));
       await Promise.all([transport.close(), tokens.close(), sessions.close()]);
     },

@@ -3,9 +3,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { Bus } from "../bus/bus";
 import { MemoryTransport } from "../bus/memory-transport";
+import { RedisTransport } from "../bus/redis-transport";
 import { queue } from "../bus/topic";
 import type { Envelope } from "../core/envelope";
 import { MemorySessionStore } from "../session/memory-session-store";
+import { connectTestRedis } from "../testing/redis-for-tests";
 import { createBuilders } from "./builders";
 import type { HandlerContext } from "./definitions";
 import { defineWorkers } from "./groups";
@@ -221,9 +223,118 @@ describe("startWorkers", () => {
     expect(resize.handler).not.toHaveBeenCalled();
   });
 
+  it("resolves its stop only once the job in hand has finished", async () => {
+    const { bus, ctx } = setUp();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const finished: number[] = [];
+    const started = recordingHandler<{ n: number }>();
+    const mail = defineWorkers("mail", {
+      send: work(z.object({ n: z.number() })).handle(async (payload, workerCtx) => {
+        await started.handler(payload, workerCtx);
+        await gate;
+        finished.push(payload.n);
+      }),
+    });
+    const stop = startWorkers(bus, [mail], ctx);
+    await bus.send(mail.queues.send, { n: 1 });
+    await started.until(1);
+    let stopped = false;
+    const stopping = stop().then(() => {
+      stopped = true;
+    });
+    await drainMicrotasks();
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(finished).toEqual([1]);
+  });
+
   it("consumes nothing and returns a harmless stop function for an app with no workers", () => {
     const { bus, ctx } = setUp();
     const stop = startWorkers(bus, [], ctx);
     expect(() => stop()).not.toThrow();
+  });
+});
+
+describe("startWorkers over Redis", () => {
+  const claimIdleMs = 300;
+  let test: Awaited<ReturnType<typeof connectTestRedis>>;
+  const redisTransports: RedisTransport[] = [];
+  afterEach(async () => {
+    await Promise.all(redisTransports.splice(0).map((transport) => transport.close()));
+    await test?.cleanup();
+  });
+
+  /** A worker process's bus over real Redis, claiming jobs idle for `claimIdleMs` (30 s in production). */
+  function redisWorker(nodeId: string) {
+    const transport = new RedisTransport({ redis: test.redis, prefix: test.prefix, consumerName: nodeId, claimIdleMs, blockMs: 100 });
+    redisTransports.push(transport);
+    const bus = new Bus(transport, nodeId);
+    const ctx: HandlerContext<AppContext> = {
+      app: { mailer: { sent: [] } },
+      bus,
+      sessions: new MemorySessionStore(),
+      node: { id: nodeId },
+      log: pino({ level: "silent" }),
+    };
+    return { bus, ctx };
+  }
+
+  it("when stopped mid-job, finishes that job and the ones read with it, acks each once, and none runs again elsewhere", async () => {
+    test = await connectTestRedis();
+    const queueKey = `${test.prefix}queue:mail.send`;
+    const groupName = `${test.prefix}workers`;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let firstStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      firstStarted = resolve;
+    });
+    const ranOnA: number[] = [];
+    const ranOnB = recordingHandler<{ n: number }>();
+    const slowMail = defineWorkers("mail", {
+      send: work(z.object({ n: z.number() })).handle(async ({ n }) => {
+        ranOnA.push(n);
+        if (n === 1) {
+          firstStarted();
+          await gate;
+        }
+      }),
+    });
+    const otherMail = defineWorkers("mail", { send: work(z.object({ n: z.number() })).handle(ranOnB.handler) });
+
+    // Five jobs waiting, so worker A reads them in one batch and holds all five while job 1 runs.
+    const a = redisWorker("worker-a");
+    for (let n = 1; n <= 5; n++) await a.bus.send(slowMail.queues.send, { n });
+    const stopA = startWorkers(a.bus, [slowMail], a.ctx);
+    await started;
+
+    // The deploy stops worker A while job 1 runs: the stop waits for it.
+    let stopped = false;
+    const stopping = stopA().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+
+    expect(ranOnA).toEqual([1, 2, 3, 4, 5]);
+    expect(await test.redis.xpending(queueKey, groupName)).toEqual([0, null, null, null]);
+    expect(await test.redis.xlen(queueKey)).toBe(0);
+
+    // Worker B takes over; it would claim anything left pending after `claimIdleMs`, but only gets the new job.
+    const b = redisWorker("worker-b");
+    startWorkers(b.bus, [otherMail], b.ctx);
+    await b.bus.send(otherMail.queues.send, { n: 6 });
+    await ranOnB.until(1);
+    await new Promise((resolve) => setTimeout(resolve, claimIdleMs * 3));
+    expect(ranOnB.calls.map((call) => call.payload)).toEqual([{ n: 6 }]);
+    expect(ranOnA).toEqual([1, 2, 3, 4, 5]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Bus } from "../bus/bus";
-import type { Unsubscribe } from "../bus/transport";
+import type { StopConsuming } from "../bus/transport";
 import { toErrorPayload, WhiskError } from "../core/errors";
 import { failed, ok } from "../core/result";
 import type { HandlerContext } from "./definitions";
@@ -9,10 +9,13 @@ import { toPayloadIssues } from "./payload-issues";
 /**
  * Consumes every queue of the app's worker groups on this process. Each job runs once on one
  * worker; a job whose payload does not match the schema is logged and dropped, never retried.
+ *
+ * The returned stop takes no new job, lets the jobs in hand finish and be acknowledged, and
+ * resolves after that: await it before closing the bus, or those jobs run again elsewhere.
  */
-export function startWorkers<AppContext>(bus: Bus, groups: readonly AnyWorkerGroup[], ctx: HandlerContext<AppContext>): Unsubscribe {
+export function startWorkers<AppContext>(bus: Bus, groups: readonly AnyWorkerGroup[], ctx: HandlerContext<AppContext>): StopConsuming {
   const log = ctx.log.child({ component: "worker" });
-  const stops: Unsubscribe[] = [];
+  const stops: StopConsuming[] = [];
   for (const group of groups) {
     for (const [key, worker] of Object.entries(group.workers)) {
       const queueName = `${group.name}.${key}`;
@@ -39,7 +42,7 @@ export function startWorkers<AppContext>(bus: Bus, groups: readonly AnyWorkerGro
       );
     }
   }
-  return () => {
-    for (const stop of stops) stop();
+  return async () => {
+    await Promise.all(stops.map((stop) => stop()));
   };
 }
