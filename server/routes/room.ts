@@ -28,8 +28,7 @@ export const roomRoutes = defineRoutes("room", {
       }),
     )
     .handle(async ({ room, since, rejoin }, ctx) => {
-      for (const other of ctx.socket.rooms()) if (other !== room) await ctx.socket.leave(other);
-      await ctx.socket.join(room);
+      await ctx.socket.moveTo(room);
       if (!rejoin) await ctx.bus.send(chatWorkers.queues.enter, { room, user: ctx.user, sessionId: ctx.session.id });
       const stream = historyStream(room);
       const page = since ? await ctx.app.history.since(stream, since, HISTORY_LIMIT) : await ctx.app.history.recent(stream, HISTORY_LIMIT);

@@ -8,7 +8,9 @@ import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { MemoryTransport } from "../../whisk/bus";
+import type { PresenceUpdate } from "../../whisk/core/protocol";
 import type { Ack } from "../../whisk/core/result";
+import { MemoryPresenceStore, type PresenceEntry, type PresenceStore } from "../../whisk/presence";
 import {
   type AuthFailure,
   type ConnectionInfo,
@@ -43,6 +45,11 @@ const lab = defineRoutes("lab", {
     await ctx.socket.join(room);
     return { joined: room };
   }),
+  move: route.input(z.object({ room: z.string() })).handle(async ({ room }, ctx) => {
+    await ctx.socket.moveTo(room);
+    return { rooms: ctx.socket.rooms() };
+  }),
+  rooms: route.input(z.object({})).handle((_input, ctx) => ({ rooms: ctx.socket.rooms() })),
 });
 const testApp = defineWhiskApp({ routes: [lab], observers: [news], workers: [] });
 
@@ -52,7 +59,8 @@ afterEach(async () => {
 });
 
 /** Nodes sharing one bus, token store and session store, as Redis would make them share. */
-async function startCluster(nodeIds: string[]) {
+async function startCluster(nodeIds: string[], options: { presence?: PresenceStore } = {}) {
+  const presence = options.presence ?? new MemoryPresenceStore();
   const transport = new MemoryTransport();
   const tokens = new MemoryTokenStore();
   const sessions = new MemorySessionStore();
@@ -71,6 +79,7 @@ async function startCluster(nodeIds: string[]) {
       transport,
       tokens,
       sessions,
+      presence,
       hooks: {
         onConnect: (connection) => void events.connects.push(connection),
         onDisconnect: (_connection, reason) => void events.disconnects.push(reason),
@@ -178,4 +187,59 @@ describe("a gateway made with createWhisk", () => {
     expect((await flashOn2).node).toBe("ws-2");
     await expect.poll(() => seen.sort()).toEqual(["alice@2:hello from the app context node", "bob@2:hello from the app context node"]);
   });
+
+  it("sends a joiner the room's people, and the room only the users who changed", async () => {
+    const { nodes, signIn } = await startCluster(["solo"]);
+    const [alice, bob] = [await signIn(at(nodes, 0), "alice"), await signIn(at(nodes, 0), "bob")];
+    const aliceSees: PresenceUpdate[] = [];
+    alice.socket.on("whisk.presence", (update: PresenceUpdate) => aliceSees.push(update));
+    await request(alice.socket, "lab.join", { room: "beach" });
+    // Her snapshot at once, then the room's (coalesced) news of her own arrival.
+    await expect
+      .poll(() => aliceSees)
+      .toEqual([
+        { room: "beach", kind: "snapshot", users: [user("alice", 1)] },
+        { room: "beach", kind: "diff", users: [user("alice", 1)] },
+      ]);
+
+    aliceSees.length = 0;
+    const bobsSnapshot = nextEvent<PresenceUpdate>(bob.socket, "whisk.presence");
+    await request(bob.socket, "lab.join", { room: "beach" });
+    expect(await bobsSnapshot).toEqual({ room: "beach", kind: "snapshot", users: [user("alice", 1), user("bob", 1)] });
+    await expect.poll(() => aliceSees).toEqual([{ room: "beach", kind: "diff", users: [user("bob", 1)] }]);
+
+    aliceSees.length = 0;
+    bob.socket.close();
+    await expect.poll(() => aliceSees).toEqual([{ room: "beach", kind: "diff", users: [user("bob", 0)] }]);
+  });
+
+  it("runs one socket's room changes one at a time: two quick moves leave it in the last room only", async () => {
+    const { nodes, signIn } = await startCluster(["solo"]);
+    const client = await signIn(at(nodes, 0), "alice");
+    const moves = ["beach", "orbit", "park"].map((room) => request(client.socket, "lab.move", { room }));
+    await Promise.all(moves);
+    expect(await request(client.socket, "lab.rooms", {})).toEqual({ status: "ok", data: { rooms: ["park"] } });
+  });
+
+  it("does not keep a socket present that closed while its join was still being recorded", async () => {
+    const store = new MemoryPresenceStore();
+    const slowStore: PresenceStore = {
+      add: async (room: string, entry: PresenceEntry, ttlMs: number) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await store.add(room, entry, ttlMs);
+      },
+      remove: (room, socketId) => store.remove(room, socketId),
+      list: (room) => store.list(room),
+      sweep: () => store.sweep(),
+    };
+    const { nodes, signIn } = await startCluster(["solo"], { presence: slowStore });
+    const client = await signIn(at(nodes, 0), "alice");
+    client.socket.emit("lab.join", { room: "beach" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    client.socket.close();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await store.list("beach")).toEqual([]);
+  });
 });
+
+const user = (id: string, tabs: number) => ({ userId: id, userName: id, tabs });

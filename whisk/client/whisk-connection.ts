@@ -13,6 +13,7 @@ import {
 import type { Ack, EmitResult } from "../core/result";
 import { delayFor } from "./backoff";
 import { type ConnectionEvent, type ConnectionState, INITIAL_STATE, transition } from "./connection-state";
+import { applyPresenceUpdate } from "./presence-view";
 
 export type RouteMap = Record<string, { input: unknown; output: unknown }>;
 export type EventMap = Record<string, unknown>;
@@ -137,7 +138,7 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     // The gateway is going away: move now, while it still answers, instead of waiting to fail.
     socket.on(DRAIN_EVENT, () => this.switchGateway(socket, { evenToSameUrl: true }));
     socket.on(PRESENCE_TOPIC, (update: PresenceUpdate) => {
-      this.presence.set(update.room, update.users);
+      this.presence.set(update.room, applyPresenceUpdate(this.presence.get(update.room) ?? NOBODY, update));
       for (const listener of this.presenceListeners) listener();
     });
     for (const event of this.eventListeners.keys()) this.attach(event);

@@ -13,8 +13,14 @@ export const DISCONNECT_TOPIC = "whisk.disconnect";
 /** Bus topic and client event: who is in a room now (sent to that room whenever it changes). */
 export const PRESENCE_TOPIC = "whisk.presence";
 
+/**
+ * A `snapshot` lists everyone in the room (sent to a socket as it joins, and to the room after a
+ * gateway died); a `diff` lists only the users whose count changed, `tabs: 0` meaning gone. Diffs
+ * keep a big room cheap: a join costs one line to each member, not the whole list.
+ */
 export interface PresenceUpdate {
   room: string;
+  kind: "snapshot" | "diff";
   users: { userId: string; userName: string; tabs: number }[];
 }
 

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
-import { appRoom, sessionRoom, userRoom } from "../core/address";
+import { sessionRoom, userRoom } from "../core/address";
 import { toErrorPayload, toWhiskError, WhiskError } from "../core/errors";
 import { DRAIN_EVENT, ERROR_EVENT, WELCOME_EVENT, type Welcome, WHISK_PATH } from "../core/protocol";
 import { failed, ok } from "../core/result";
@@ -18,6 +18,7 @@ import { createObserverTable, deliverEnvelope } from "./observer-delivery";
 import { isOriginAllowed } from "./origin-allow-list";
 import { PresenceTracker } from "./presence-tracker";
 import { createRouteTable, runRoute } from "./route-table";
+import { socketMembership } from "./socket-membership";
 import type { WhiskAppDefinition } from "./whisk-app";
 
 export interface GatewayOptions<AppContext> {
@@ -231,21 +232,6 @@ function routeContext<AppContext>(
         await sessions.update(identity.sessionId, patch);
       },
     },
-    socket: {
-      id: socket.id,
-      join: async (room) => {
-        const rooms = presence.roomsOf(socket.id);
-        if (!rooms.includes(room) && rooms.length >= limits.maxRoomsPerSocket) {
-          throw new WhiskError("LIMIT_REACHED", `A connection may be in at most ${limits.maxRoomsPerSocket} rooms at once.`);
-        }
-        await socket.join(appRoom(room));
-        await presence.join(entry, room);
-      },
-      leave: async (room) => {
-        await socket.leave(appRoom(room));
-        await presence.leave(socket.id, room);
-      },
-      rooms: () => presence.roomsOf(socket.id),
-    },
+    socket: socketMembership(socket, entry, presence, limits.maxRoomsPerSocket),
   };
 }

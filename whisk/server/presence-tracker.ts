@@ -1,7 +1,7 @@
 import type { Bus } from "../bus/bus";
 import { toRoom } from "../core/address";
 import { PRESENCE_TOPIC, type PresenceUpdate } from "../core/protocol";
-import { groupPresence, type PresenceEntry, type PresenceStore } from "../presence/presence-store";
+import { groupPresence, type PresenceEntry, type PresenceStore, type PresentUser } from "../presence/presence-store";
 import type { Logger } from "./logger";
 
 export interface PresenceTrackerOptions {
@@ -16,14 +16,17 @@ export interface PresenceTrackerOptions {
   coalesceMs?: number;
 }
 
+/** What a room's next announcement carries: the users who changed, or everyone (after a sweep). */
+type PendingAnnouncement = { timer: NodeJS.Timeout; changed: Map<string, string> | "everyone" };
+
 /**
  * One gateway's part of presence: it records which of its sockets are in which rooms, keeps
  * those entries alive, sweeps entries other (dead) gateways left behind, and tells each room who
- * is in it whenever that changes.
+ * changed whenever someone joins or leaves.
  */
 export class PresenceTracker {
   private readonly local = new Map<string, { entry: PresenceEntry; rooms: Set<string> }>();
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Map<string, PendingAnnouncement>();
   private readonly timer: NodeJS.Timeout;
   private readonly ttlMs: number;
 
@@ -33,27 +36,35 @@ export class PresenceTracker {
     this.timer.unref();
   }
 
-  async join(entry: PresenceEntry, room: string): Promise<void> {
+  /** Makes the socket present in `room`; returns everyone there now (the joiner's snapshot). */
+  async join(entry: PresenceEntry, room: string): Promise<PresentUser[]> {
     const local = this.local.get(entry.socketId) ?? { entry, rooms: new Set<string>() };
     local.rooms.add(room);
     this.local.set(entry.socketId, local);
     await this.options.store.add(room, entry, this.ttlMs);
-    this.scheduleAnnounce(room);
+    // The socket left (or closed) while the entry was being written: take it out again.
+    if (!this.local.get(entry.socketId)?.rooms.has(room)) {
+      await this.options.store.remove(room, entry.socketId);
+      return [];
+    }
+    this.scheduleAnnounce(room, entry);
+    return this.usersIn(room);
   }
 
   async leave(socketId: string, room: string): Promise<void> {
     const local = this.local.get(socketId);
     if (!local?.rooms.delete(room)) return;
     await this.options.store.remove(room, socketId);
-    this.scheduleAnnounce(room);
+    this.scheduleAnnounce(room, local.entry);
   }
 
   async leaveAll(socketId: string): Promise<void> {
     const local = this.local.get(socketId);
+    if (!local) return;
     this.local.delete(socketId);
-    for (const room of local?.rooms ?? []) {
+    for (const room of local.rooms) {
       await this.options.store.remove(room, socketId);
-      this.scheduleAnnounce(room);
+      this.scheduleAnnounce(room, local.entry);
     }
   }
 
@@ -66,22 +77,41 @@ export class PresenceTracker {
   }
 
   /**
-   * Announces a room's presence soon, once: a thousand people joining within `coalesceMs` cost
-   * one message to the room instead of a thousand (each to everyone: quadratic).
+   * Announces a room's changes soon, once: a thousand people joining within `coalesceMs` cost one
+   * message to the room, and that message names only them, not everyone already there.
    */
-  private scheduleAnnounce(room: string) {
-    if (this.pending.has(room)) return;
+  private scheduleAnnounce(room: string, who: PresenceEntry | "everyone") {
+    const pending = this.pending.get(room);
+    if (pending) {
+      if (who === "everyone") pending.changed = "everyone";
+      else if (pending.changed !== "everyone") pending.changed.set(who.userId, who.userName);
+      return;
+    }
     const timer = setTimeout(() => {
+      const due = this.pending.get(room);
       this.pending.delete(room);
-      this.announce(room).catch((error) => this.options.log.warn({ err: String(error), room }, "presence announcement failed"));
+      if (!due) return;
+      this.announce(room, due.changed).catch((error) =>
+        this.options.log.warn({ err: String(error), room }, "presence announcement failed"),
+      );
     }, this.options.coalesceMs ?? 100);
     timer.unref();
-    this.pending.set(room, timer);
+    this.pending.set(room, { timer, changed: who === "everyone" ? "everyone" : new Map([[who.userId, who.userName]]) });
   }
 
-  /** Everyone in the room, counted per user, sent to the room's sockets on every gateway. */
-  async announce(room: string): Promise<void> {
-    const update: PresenceUpdate = { room, users: await this.usersIn(room) };
+  /**
+   * Sends the room, on every gateway, the current count of each changed user (0 = gone), read
+   * from the shared store so tabs on other gateways are counted too.
+   */
+  private async announce(room: string, changed: Map<string, string> | "everyone"): Promise<void> {
+    const users = await this.usersIn(room);
+    let update: PresenceUpdate;
+    if (changed === "everyone") update = { room, kind: "snapshot", users };
+    else {
+      const now = new Map(users.map((user) => [user.userId, user]));
+      const diff = [...changed].map(([userId, userName]) => now.get(userId) ?? { userId, userName, tabs: 0 });
+      update = { room, kind: "diff", users: diff };
+    }
     await this.options.bus.publishControl(PRESENCE_TOPIC, update, [toRoom(room)]);
   }
 
@@ -90,10 +120,10 @@ export class PresenceTracker {
     clearInterval(this.timer);
     if (options.leave) for (const socketId of [...this.local.keys()]) await this.leaveAll(socketId);
     // Announce what is pending now: this gateway is about to go.
-    const rooms = [...this.pending.keys()];
-    for (const timer of this.pending.values()) clearTimeout(timer);
+    const due = [...this.pending];
+    for (const { timer } of this.pending.values()) clearTimeout(timer);
     this.pending.clear();
-    for (const room of rooms) await this.announce(room).catch(() => {});
+    for (const [room, { changed }] of due) await this.announce(room, changed).catch(() => {});
   }
 
   private async tick() {
@@ -101,7 +131,8 @@ export class PresenceTracker {
       for (const { entry, rooms } of this.local.values()) {
         for (const room of rooms) await this.options.store.add(room, entry, this.ttlMs);
       }
-      for (const room of await this.options.store.sweep()) this.scheduleAnnounce(room);
+      // A sweep does not say whose entries expired: resend those rooms whole.
+      for (const room of await this.options.store.sweep()) this.scheduleAnnounce(room, "everyone");
     } catch (error) {
       this.options.log.warn({ err: String(error) }, "presence refresh failed; retrying on the next tick");
     }
