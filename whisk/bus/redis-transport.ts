@@ -21,6 +21,11 @@ export interface RedisTransportOptions {
 }
 
 type StreamEntry = [id: string, fields: string[]];
+/**
+ * What XAUTOCLAIM may hand back for an entry deleted after it was read: Redis 6.2 replies nil in
+ * its place (Redis 7 leaves it out and clears it from the pending list itself).
+ */
+type ClaimedEntry = StreamEntry | [id: string, fields: null] | null;
 
 /**
  * Most jobs one consumer reads (or claims) at a time. Read jobs are this consumer's until acked,
@@ -80,7 +85,11 @@ export class RedisTransport implements BusTransport {
   }
 
   async enqueue(queue: string, envelope: Envelope): Promise<void> {
-    await this.options.redis.xadd(this.queueKey(queue), "MAXLEN", "~", "100000", "*", "envelope", encodeEnvelope(envelope));
+    // No MAXLEN: trimming by length drops the oldest entries whether or not a worker has taken
+    // them, so a backlog would silently lose jobs. The stream stays small anyway, because each
+    // job is deleted (XDEL) in the same MULTI as its XACK: what remains is only what waits for a
+    // worker or is in a worker's hands. (One consumer group per queue, so acked means done.)
+    await this.options.redis.xadd(this.queueKey(queue), "*", "envelope", encodeEnvelope(envelope));
   }
 
   consume(queue: string, handler: (envelope: Envelope) => Promise<void>): StopConsuming {
@@ -95,8 +104,16 @@ export class RedisTransport implements BusTransport {
 
     // Every job read is run and acknowledged, even once stopping has begun: a job left pending
     // would run again on another worker after `claimIdleMs`, a second time if it had already run.
-    const handle = async (entries: StreamEntry[]) => {
-      for (const [id, fields] of entries) {
+    const handle = async (entries: readonly ClaimedEntry[]) => {
+      for (const entry of entries) {
+        // Deleted meanwhile (see ClaimedEntry): nothing to run. Without an id there is nothing to
+        // ack either; with one, ack it so it leaves the pending list.
+        if (!Array.isArray(entry)) continue;
+        const [id, fields] = entry;
+        if (!Array.isArray(fields)) {
+          await connection.xack(key, group, id);
+          continue;
+        }
         const envelope = decodeEnvelope(fields[1] ?? "");
         if (!envelope) this.options.onMalformed?.(key);
         else {
@@ -119,6 +136,9 @@ export class RedisTransport implements BusTransport {
 
     const loop = async () => {
       let lastClaim = 0;
+      // Where the last claim stopped; not "0-0" means more pending entries to look at, at once
+      // (a batch is small, and a dead worker may have left more than one).
+      let claimFrom = "0-0";
       let needsGroup = true;
       while (!stopped) {
         try {
@@ -126,13 +146,16 @@ export class RedisTransport implements BusTransport {
             await ensureGroup();
             needsGroup = false;
           }
-          if (Date.now() - lastClaim >= claimIdleMs / 3) {
+          if (claimFrom !== "0-0" || Date.now() - lastClaim >= claimIdleMs / 3) {
             lastClaim = Date.now();
-            const [, claimed] = (await connection.xautoclaim(key, group, consumer, claimIdleMs, "0-0", "COUNT", BATCH)) as [
+            const [next, claimed] = (await connection.xautoclaim(key, group, consumer, claimIdleMs, claimFrom, "COUNT", BATCH)) as [
               string,
-              StreamEntry[],
+              ClaimedEntry[],
             ];
+            claimFrom = next;
             await handle(claimed);
+            // More to look at: the older jobs first, before a blocking read of new ones.
+            if (claimFrom !== "0-0") continue;
           }
           // Checked again here: once stopping, read nothing new (what is read must be run).
           if (stopped) break;
@@ -145,6 +168,7 @@ export class RedisTransport implements BusTransport {
           // Redis went away or restarted empty: wait, make sure the group exists, and go on.
           this.options.onConsumerError?.(error, queue);
           needsGroup = true;
+          claimFrom = "0-0";
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
       }
