@@ -89,7 +89,7 @@ describe("gateway limits", () => {
     expect(kept.socket.connected).toBe(true);
   });
 
-  it("disconnects a slow reader whose outbound buffer passes the cap, and nobody else", async () => {
+  it("cuts a slow reader whose outbound buffer passes the cap at the transport (so it reconnects), and nobody else", async () => {
     const { whisk, url, signIn, socketsOf } = await gateway({ maxBufferedPackets: 20 });
     const reader = await signIn("fast");
     // A raw polling client that completes the handshake, then never polls again: a stalled reader.
@@ -104,6 +104,12 @@ describe("gateway limits", () => {
     reader.socket.on("news.flash", (flash: { n: number }) => fastGot.push(flash.n));
     for (let n = 0; n < 60; n++) await whisk.bus.to(toUser("slow"), toUser("fast")).publish(news.topics.flash, { n });
     await vi.waitFor(() => expect(socketsOf("slow")).toBe(0), { timeout: 5_000, interval: 100 });
+    // Cut at the transport, its buffer dropped: when the reader polls again, its session is gone
+    // (a client reconnects). A socket.io disconnect would instead still hold the buffer, ending
+    // in a disconnect packet ("41") the client would take for a sign-out, never to come back.
+    const late = await fetch(poll, { headers: { origin: url } });
+    expect(late.status).toBe(400);
+    expect(await late.json()).toMatchObject({ message: "Session ID unknown" });
     await vi.waitFor(() => expect(fastGot).toHaveLength(60));
     expect(reader.socket.connected).toBe(true);
   });

@@ -101,13 +101,14 @@ describe("security of the real server process", () => {
     expect(other.socket.connected).toBe(true);
   });
 
-  it("tells a flooding socket RATE_LIMITED, then disconnects it, while another keeps its latency", async () => {
+  it("tells a flooding socket RATE_LIMITED, then why it is disconnected (so it may come back), while another keeps its latency", async () => {
     const canary = await client();
     const before: number[] = [];
     for (let i = 0; i < 20; i++) before.push(await roundTrip(canary.socket));
     const flooder = await client();
     const codes: string[] = [];
     const dropped = nextEvent<string>(flooder.socket, "disconnect", 10_000);
+    const told = nextEvent<{ code: string }>(flooder.socket, "whisk.disconnect", 10_000);
     for (let i = 0; i < 500; i++) {
       flooder.socket.emit("world.say", { message: `flood ${i}` }, (ack: Ack<unknown>) => {
         if (ack.status === "error") codes.push(ack.error.code);
@@ -116,6 +117,8 @@ describe("security of the real server process", () => {
     const during: number[] = [];
     for (let i = 0; i < 20; i++) during.push(await roundTrip(canary.socket));
     expect(await dropped).toBe("io server disconnect");
+    // The notice comes before the disconnect; without it a client would read a sign-out.
+    expect(await told).toMatchObject({ code: "RATE_LIMITED" });
     console.log(
       `flood: 500 events from one socket -> ${codes.filter((code) => code === "RATE_LIMITED").length} RATE_LIMITED acks then disconnected; ` +
         `canary p50 ${percentile(before, 50).toFixed(1)} ms before, ${percentile(during, 50).toFixed(1)} ms during (max ${Math.max(...during).toFixed(1)} ms)`,

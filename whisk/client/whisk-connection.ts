@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
 import { ERROR_CODES, type WhiskErrorPayload } from "../core/errors";
 import {
+  DISCONNECT_EVENT,
   DRAIN_EVENT,
   ERROR_EVENT,
   PRESENCE_TOPIC,
@@ -43,6 +44,17 @@ const SWITCH_AFTER_FAILURES = 1;
 const RETRYABLE = new Set(["TOKEN_MISSING", "TOKEN_INVALID", "UNAUTHORIZED", "INTERNAL", "DRAINING", "LIMIT_REACHED"]);
 
 /**
+ * How the client reads the ways a server ends a connection:
+ * - a closed transport (network, gateway gone, a slow reader cut off): socket.io reconnects by
+ *   itself with a fresh token; the app catches up from history;
+ * - `whisk.disconnect` with one of these codes, then a server disconnect (a flood): reconnect
+ *   after a pause of its own, longer after each time (`delayFor(pauses + 2)`: 1 s, 2 s, 5 s...);
+ * - a server disconnect without such a notice (sign-out, session ended): final, `disconnected`
+ *   with reason `server`; `open()` starts a new connection.
+ */
+const COMES_BACK_AFTER = new Set(["RATE_LIMITED"]);
+
+/**
  * One client connection to a Whisk gateway: a fresh token for every (re)connect, a state machine
  * the UI can show, typed emits that resolve to a result (never reject), and listeners that
  * survive reconnects. Creating it does nothing; `open()` connects.
@@ -61,6 +73,8 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private authFailures = 0;
   private transportFailures = 0;
+  /** Server disconnects announced as temporary (floods) since `open()`: each pause is longer. */
+  private pauses = 0;
   private switching = false;
   /** Bumped by open and close, so a grant that arrives after close is ignored. */
   private generation = 0;
@@ -94,12 +108,18 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   close(): void {
     this.generation++;
     this.opening = null;
+    this.release();
+    if (this.state.status !== "disconnected" || this.state.reason !== "idle") this.dispatch({ type: "close" });
+  }
+
+  /** Forgets the socket and the retry counts, so the next `open()` starts from scratch. */
+  private release() {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.dropSocket();
     this.authFailures = 0;
     this.transportFailures = 0;
-    if (this.state.status !== "disconnected" || this.state.reason !== "idle") this.dispatch({ type: "close" });
+    this.pauses = 0;
   }
 
   private createSocket(grant: TokenGrant | null): Socket {
@@ -129,9 +149,19 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
       this.transportFailures = 0;
       this.dispatch({ type: "welcome", welcome });
     });
+    // See COMES_BACK_AFTER for what each way of being disconnected means.
+    let notice: WhiskErrorPayload | null = null;
+    socket.on(DISCONNECT_EVENT, (body: WhiskErrorPayload) => {
+      notice = body;
+    });
     socket.on("disconnect", (reason) => {
+      const told = notice;
+      notice = null;
       if (reason === "io client disconnect") return;
-      this.dispatch(reason === "io server disconnect" ? { type: "kicked" } : { type: "retrying" });
+      if (reason !== "io server disconnect") return this.dispatch({ type: "retrying" });
+      if (told && COMES_BACK_AFTER.has(told.code)) return this.comeBackLater(socket, told);
+      this.release();
+      this.dispatch({ type: "kicked" });
     });
     socket.on("connect_error", (error) => this.onConnectError(socket, error));
     socket.on(ERROR_EVENT, (body: { error: WhiskErrorPayload }) => this.notify(ERROR_EVENT, body));
@@ -268,8 +298,23 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     );
   }
 
+  /** socket.io does not reconnect after a server disconnect: Whisk does, after a pause. */
+  private comeBackLater(socket: Socket, error: WhiskErrorPayload) {
+    this.pauses += 1;
+    this.dispatch({ type: "retrying", error });
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        if (this.socket === socket) socket.connect();
+      },
+      delayFor(this.pauses + 2),
+    );
+  }
+
   private fail(socket: Socket, error: WhiskErrorPayload) {
-    socket.disconnect();
+    if (this.socket === socket) this.release();
+    else socket.disconnect();
     this.dispatch({ type: "failed", error });
   }
 }

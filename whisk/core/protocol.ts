@@ -10,6 +10,12 @@ export const WELCOME_EVENT = "whisk.welcome";
 export const ERROR_EVENT = "whisk.error";
 /** Bus topic: gateways disconnect the addressed sockets (logout, reset). */
 export const DISCONNECT_TOPIC = "whisk.disconnect";
+/**
+ * Server -> client, right before the server disconnects a socket that may come back: why, as a
+ * `WhiskErrorPayload` (`RATE_LIMITED` for a flood). The client reconnects after a pause. A server
+ * disconnect without it (sign-out, session ended) is final: the client stays disconnected.
+ */
+export const DISCONNECT_EVENT = "whisk.disconnect";
 /** Bus topic and client event: who is in a room now (sent to that room whenever it changes). */
 export const PRESENCE_TOPIC = "whisk.presence";
 

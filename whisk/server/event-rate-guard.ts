@@ -1,3 +1,6 @@
+import type { Socket } from "socket.io";
+import { toErrorPayload, WhiskError } from "../core/errors";
+import { DISCONNECT_EVENT } from "../core/protocol";
 import { type BucketConfig, fullBucket, takeToken } from "./token-bucket";
 
 export type RateVerdict = "allow" | "refuse" | "disconnect";
@@ -26,4 +29,17 @@ export function createEventRateGuard(config: BucketConfig & { disconnectAfter: n
       return refused > config.disconnectAfter ? "disconnect" : "refuse";
     },
   };
+}
+
+/**
+ * Disconnects a socket that kept flooding after its RATE_LIMITED refusals. It is told why first
+ * (`whisk.disconnect` with RATE_LIMITED): a bare server disconnect reads as a sign-out, after
+ * which the client never comes back; with the notice, it reconnects after a growing pause (and
+ * gets a fresh budget). The notice and the disconnect packet go out in order on one connection.
+ */
+export function disconnectFlooder(socket: Socket): void {
+  // Events already received in the same batch may ask again: tell and disconnect once.
+  if (!socket.connected) return;
+  socket.emit(DISCONNECT_EVENT, toErrorPayload(new WhiskError("RATE_LIMITED", "Disconnected for flooding; reconnect after a pause.")));
+  socket.disconnect(true);
 }

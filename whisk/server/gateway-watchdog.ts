@@ -5,8 +5,11 @@ import type { Logger } from "./logger";
 
 /**
  * A gateway's periodic checks on the sockets it holds:
- * - a slow reader whose outbound buffer passed `maxBufferedPackets` is disconnected, so one
- *   stalled client cannot grow the server's memory (it reconnects and catches up);
+ * - a slow reader whose outbound buffer passed `maxBufferedPackets` is cut at the transport, so
+ *   one stalled client cannot grow the server's memory. It sees a network failure and reconnects
+ *   (fresh token), then catches up from room history. Not socket.io's `disconnect()`: that queues
+ *   a disconnect packet behind the stalled buffer, and a client that finally reads it takes it for
+ *   a sign-out ("io server disconnect") and never comes back;
  * - every `revalidateEveryMs`, each socket's session is read again, and sockets whose session
  *   expired or ended (even if the sign-out message was lost) are disconnected.
  */
@@ -25,8 +28,9 @@ export function startGatewayWatchdog(options: {
     for (const socket of sockets) {
       const buffered = bufferedPackets(socket.conn);
       if (buffered > options.maxBufferedPackets) {
-        log.warn({ socket: socket.id, buffered }, "slow reader disconnected");
-        socket.disconnect(true);
+        log.warn({ socket: socket.id, buffered }, "slow reader cut off");
+        // `true`: drop the buffered packets and close now, instead of waiting for them to drain.
+        socket.conn.close(true);
       }
     }
     if (Date.now() - lastRevalidation < options.revalidateEveryMs) return;

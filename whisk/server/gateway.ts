@@ -10,7 +10,7 @@ import type { TokenStore } from "../session/token-store";
 import { authMiddleware, type SocketIdentity } from "./auth-middleware";
 import { connectError } from "./connect-error";
 import type { HandlerContext, RouteContext } from "./definitions";
-import { createEventRateGuard } from "./event-rate-guard";
+import { createEventRateGuard, disconnectFlooder } from "./event-rate-guard";
 import { DEFAULT_LIMITS, type GatewayLimits } from "./gateway-limits";
 import { startGatewayWatchdog } from "./gateway-watchdog";
 import type { ConnectionInfo, WhiskHooks } from "./hooks";
@@ -124,7 +124,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
       reply(socket, name, ack, new WhiskError("RATE_LIMITED"));
       if (verdict === "disconnect") {
         log.warn({ socket: socket.id, user: identity.user.id }, "flooding socket disconnected");
-        socket.disconnect(true);
+        disconnectFlooder(socket);
       }
     });
     // The session's end is known: close the socket then, not at the next revalidation.
