@@ -6,6 +6,7 @@
 import { createServer } from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { WhiskError } from "../core/errors";
 import type { TokenGrant } from "../core/protocol";
 import { createBuilders, createWhisk, defineRoutes, defineWhiskApp, type GatewayLimits } from "../server";
 import { freePort } from "../testing/free-port";
@@ -111,5 +112,36 @@ describe("WhiskConnection", () => {
     await vi.waitFor(() => expect(connectedSocket(connection.getState())).not.toBe(first), { timeout: 8_000 });
     expect(states.map((state) => state.status)).toContain("reconnecting");
     expect(states.some((state) => state.status === "disconnected")).toBe(false);
+  });
+});
+
+describe("WhiskConnection when getToken throws", () => {
+  it("shows INTERNAL from the token action, not TOKEN_MISSING, while retrying and once it gives up", async () => {
+    const gateway = await startGateway();
+    const getToken = vi.fn(async (): Promise<TokenGrant> => {
+      throw new Error("An error occurred in the Server Components render.");
+    });
+    const { connection, states } = connectionTo(gateway.url, getToken, { maxAuthRetries: 1 });
+    connection.open();
+    await vi.waitFor(() => expect(connection.getState().status).toBe("error"), { timeout: 5_000 });
+    expect(connection.getState()).toEqual({
+      status: "error",
+      error: { code: "INTERNAL", message: "Could not get a ws_token: the token action (getToken) failed." },
+    });
+    const shown = states.flatMap((state) => ("lastError" in state && state.lastError ? [state.lastError.code] : []));
+    expect(shown).toEqual(["INTERNAL"]);
+    expect(getToken.mock.calls.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("keeps the code of a WhiskError that getToken throws", async () => {
+    const gateway = await startGateway();
+    const getToken = async (): Promise<TokenGrant> => {
+      throw new WhiskError("FORBIDDEN", "This account may not chat.");
+    };
+    const { connection } = connectionTo(gateway.url, getToken);
+    connection.open();
+    await vi.waitFor(() => expect(connection.getState().status).toBe("error"), { timeout: 5_000 });
+    // FORBIDDEN is not something a retry fixes: it stops at once, with the thrower's message.
+    expect(connection.getState()).toEqual({ status: "error", error: { code: "FORBIDDEN", message: "This account may not chat." } });
   });
 });

@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import { ERROR_CODES, type WhiskErrorPayload } from "../core/errors";
+import { ERROR_CODES, isErrorCode, type WhiskErrorPayload } from "../core/errors";
 import {
   DISCONNECT_EVENT,
   DRAIN_EVENT,
@@ -76,6 +76,8 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   /** Server disconnects announced as temporary (floods) since `open()`: each pause is longer. */
   private pauses = 0;
   private switching = false;
+  /** Why the last `getToken()` failed: the gateway then only sees a missing token. */
+  private tokenFailure: WhiskErrorPayload | null = null;
   /** Bumped by open and close, so a grant that arrives after close is ignored. */
   private generation = 0;
   private opening: Promise<Socket | null> | null = null;
@@ -100,7 +102,11 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     // The first grant comes before the socket: it may name the gateway to connect to.
     this.opening = this.options.getToken().then(
       (grant) => (generation === this.generation ? this.createSocket(grant) : null),
-      () => (generation === this.generation ? this.createSocket(null) : null),
+      (thrown: unknown) => {
+        if (generation !== this.generation) return null;
+        this.tokenFailure = tokenFailureOf(thrown);
+        return this.createSocket(null);
+      },
     );
   }
 
@@ -120,6 +126,7 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     this.authFailures = 0;
     this.transportFailures = 0;
     this.pauses = 0;
+    this.tokenFailure = null;
   }
 
   private createSocket(grant: TokenGrant | null): Socket {
@@ -138,8 +145,15 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
           return;
         }
         this.options.getToken().then(
-          (fresh) => done({ token: fresh.token }),
-          () => done({}),
+          (fresh) => {
+            this.tokenFailure = null;
+            done({ token: fresh.token });
+          },
+          (thrown: unknown) => {
+            // Connecting without a token gets TOKEN_MISSING, which onConnectError replaces with this.
+            this.tokenFailure = tokenFailureOf(thrown);
+            done({});
+          },
         );
       },
     });
@@ -254,7 +268,10 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   }
 
   private onConnectError(socket: Socket, error: Error & { data?: unknown; description?: unknown }) {
-    const refusal = readRefusal(error);
+    let refusal = readRefusal(error);
+    // No token was sent because the token action threw: say that, not "the handshake carried none".
+    if (refusal?.code === "TOKEN_MISSING" && this.tokenFailure) refusal = this.tokenFailure;
+    this.tokenFailure = null;
     if (refusal && !RETRYABLE.has(refusal.code)) {
       this.fail(socket, refusal);
       return;
@@ -317,6 +334,18 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     else socket.disconnect();
     this.dispatch({ type: "failed", error });
   }
+}
+
+/**
+ * What a throwing `getToken()` becomes: a Whisk error it carries (a client-side fetch may throw
+ * `new WhiskError("UNAUTHORIZED")`), else INTERNAL. Next.js hides a server action's error text in
+ * production, so the message is Whisk's own and says where it went wrong.
+ */
+function tokenFailureOf(thrown: unknown): WhiskErrorPayload {
+  const { code, message } = (thrown ?? {}) as { code?: unknown; message?: unknown };
+  if (isErrorCode(code) && code !== "INTERNAL")
+    return { code, message: typeof message === "string" && message ? message : ERROR_CODES[code] };
+  return { code: "INTERNAL", message: "Could not get a ws_token: the token action (getToken) failed." };
 }
 
 /** A refusal with a Whisk code: from the middleware (`data`), or the origin check (HTTP 403). */
