@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { toNode, toRoom, toSocket, toUser } from "../core/address";
+import { everyone, toNode, toRoom, toSocket, toUser } from "../core/address";
 import type { Envelope } from "../core/envelope";
 import { Bus } from "./bus";
 import { MemoryTransport } from "./memory-transport";
@@ -123,13 +123,29 @@ describe("Bus publish", () => {
     expect(envelope?.sentAt).toBeLessThanOrEqual(after);
   });
 
-  it("addresses nobody in particular (an empty to list, meaning everyone) through everyone()", async () => {
+  it("addresses everyone explicitly, with the everyone address, through everyone()", async () => {
     const { bus } = newBus();
     const delivered = nextPublished(bus);
     await bus.everyone().publish(said, { text: "hi" });
     const [envelope] = await delivered;
-    expect(envelope?.to).toEqual([]);
+    expect(envelope?.to).toEqual([everyone()]);
     expect(envelope?.except).toEqual([]);
+  });
+
+  it("sends nothing to nobody: an empty address list (e.g. an empty spread of recipients) never becomes everyone", async () => {
+    const { bus } = newBus();
+    const listener = vi.fn();
+    bus.onPublished(listener);
+    const recipients: string[] = [];
+    await bus.to(...recipients.map(toUser)).publish(said, { text: "private" });
+    await bus.to().except("sock-1").publish(said, { text: "private" });
+    // A message published afterwards arrives, so the two above would have arrived first.
+    const delivered = nextPublished(bus);
+    await bus.to(toUser("u1")).publish(said, { text: "after" });
+    await delivered;
+    await drainMicrotasks();
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(listener.mock.calls[0]?.[0]).toMatchObject({ to: [toUser("u1")], payload: { text: "after" } });
   });
 
   it("gives every envelope a new id", async () => {
@@ -165,7 +181,7 @@ describe("Bus publish", () => {
     const delivered = nextPublished(bus);
     await all.publish(said, { text: "hi" });
     const [envelope] = await delivered;
-    expect(envelope?.to).toEqual([]);
+    expect(envelope?.to).toEqual([everyone()]);
   });
 
   it("does not let changing the caller's address array afterwards change a saved target", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { type Address, toNode } from "../core/address";
+import { type Address, everyone, toNode } from "../core/address";
 import { createEnvelope, type Envelope } from "../core/envelope";
 import { ERROR_CODES } from "../core/errors";
 import { REPLY_TOPIC } from "../core/protocol";
@@ -49,11 +49,15 @@ export class Bus {
     readonly nodeId: string,
   ) {}
 
-  /** Messages for everyone on every gateway. */
+  /** Messages for everyone on every gateway: the one way to broadcast (the `everyone()` address). */
   everyone(): BusTarget {
-    return new BusTarget(this, [], []);
+    return new BusTarget(this, [everyone()], []);
   }
 
+  /**
+   * Messages for these addresses only. An empty list reaches nobody, never everyone: with
+   * `bus.to(...recipients)` an empty `recipients` must not broadcast a private message.
+   */
   to(...addresses: Address[]): BusTarget {
     return new BusTarget(this, addresses, []);
   }
@@ -139,6 +143,9 @@ export class Bus {
 
   /** @internal Used by BusTarget; prefer `to(...).publish(...)`. */
   async publishEnvelope(topicName: string, payload: unknown, to: readonly Address[], except: readonly string[]) {
+    // Addressed to nobody: nothing to carry. (Not sending it also keeps a gateway of an older
+    // version, which read an empty list as everyone, from broadcasting it during a rolling deploy.)
+    if (to.length === 0) return;
     await this.transport.publish(
       createEnvelope({ topic: topicName, payload, to: [...to], except: [...except], from: { nodeId: this.nodeId } }),
     );

@@ -33,8 +33,8 @@ describe("address constructors", () => {
 });
 
 describe("localRoomsFor", () => {
-  it("returns 'all' for an empty list, which means everyone", () => {
-    expect(localRoomsFor([], THIS_NODE)).toBe("all");
+  it("returns no room for an empty list, which means nobody (never everyone)", () => {
+    expect(localRoomsFor([], THIS_NODE)).toEqual([]);
   });
 
   it("returns 'all' for the everyone address", () => {

@@ -26,11 +26,12 @@ export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const appRoom = (room: string) => `room:${room}`;
 
 /**
- * The local socket.io rooms an address reaches on the gateway `nodeId`.
- * `"all"` means every local socket; an empty list means none on this node.
+ * The local socket.io rooms an address list reaches on the gateway `nodeId`.
+ * `"all"` means every local socket; an empty result means none on this node.
+ * Only an explicit `everyone()` (or this node) reaches all: an empty address list reaches nobody,
+ * so spreading an empty list of recipients can never broadcast a private message.
  */
 export function localRoomsFor(addresses: readonly Address[], nodeId: string): "all" | string[] {
-  if (addresses.length === 0) return "all";
   const rooms: string[] = [];
   for (const address of addresses) {
     switch (address.kind) {

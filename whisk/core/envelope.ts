@@ -6,7 +6,7 @@ export interface Envelope {
   id: string;
   topic: string;
   payload: unknown;
-  /** Empty means everyone. */
+  /** Who gets it. Everyone only through the `everyone()` address; an empty list means nobody. */
   to: Address[];
   /** Socket ids that must not receive it (e.g. the sender). */
   except: string[];
