@@ -15,6 +15,7 @@ import {
   toUser,
   type Whisk,
 } from "../../whisk/server";
+import { MemoryTokenStore, type TokenStore } from "../../whisk/session";
 import { freePort } from "../../whisk/testing";
 import { type Connected, connect, nextEvent, request } from "./clients";
 
@@ -29,11 +30,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function gateway(limits: Partial<GatewayLimits>) {
+async function gateway(limits: Partial<GatewayLimits>, stores: { tokens?: TokenStore } = {}) {
   const whisk: Whisk<object> = createWhisk({
     app: defineWhiskApp({ routes: [lab], observers: [news], workers: [] }),
     context: {},
     nodeId: "limits",
+    tokens: stores.tokens,
   });
   const server = createServer();
   const port = await freePort();
@@ -57,7 +59,65 @@ async function gateway(limits: Partial<GatewayLimits>) {
   return { whisk, url, signIn, socketsOf };
 }
 
+/**
+ * A memory token store that answers consumes together, in one callback, once `batch` are waiting
+ * (or after 200 ms): as Redis does when several replies arrive in one read. The handshakes then
+ * go on from their awaits side by side, before any of them has joined its rooms.
+ */
+function batchedTokens(batch: number): TokenStore {
+  const store = new MemoryTokenStore();
+  let waiting: (() => void)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    for (const resume of waiting.splice(0)) resume();
+  };
+  return {
+    issue: (binding, ttlMs) => store.issue(binding, ttlMs),
+    consume: async (token) => {
+      const binding = await store.consume(token);
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (waiting.length >= batch) flush();
+        else timer ??= setTimeout(flush, 200);
+      });
+      return binding;
+    },
+    close: async () => {
+      flush();
+      waiting = [];
+      await store.close();
+    },
+  };
+}
+
 describe("gateway limits", () => {
+  it("holds the per-user socket cap against 12 concurrent handshakes, and gives a slot back when a socket leaves", async () => {
+    const { whisk, url, socketsOf } = await gateway({ maxConnectionsPerUser: 3 }, { tokens: batchedTokens(12) });
+    const session = await whisk.sessions.create({ userId: "many", userName: "many" }, 60_000);
+    const token = async () => (await whisk.issueToken({ sessionId: session.id, userId: "many" })).token;
+    const tokens = await Promise.all(Array.from({ length: 12 }, token));
+    const results = await Promise.allSettled(tokens.map((each) => connect(url, { token: each, transports: ["websocket"] })));
+    const accepted = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+    for (const each of accepted) cleanups.push(() => each.socket.close());
+    const codes = results.flatMap((result) =>
+      result.status === "rejected" ? [(result.reason as { data?: { code: string } }).data?.code] : [],
+    );
+    console.log(`per-user cap 3: 12 concurrent handshakes -> ${accepted.length} accepted, ${codes.length} LIMIT_REACHED`);
+    expect(accepted).toHaveLength(3);
+    expect(codes).toEqual(Array(9).fill("LIMIT_REACHED"));
+    expect(socketsOf("many")).toBe(3);
+    // One leaves: its slot is free again, and only one.
+    accepted[0]?.socket.close();
+    await vi.waitFor(() => expect(socketsOf("many")).toBe(2));
+    const again = await connect(url, { token: await token() });
+    cleanups.push(() => again.socket.close());
+    expect(socketsOf("many")).toBe(3);
+    const refused = await connect(url, { token: await token() }).catch((error: { data?: { code: string } }) => error.data?.code);
+    expect(refused).toBe("LIMIT_REACHED");
+  });
+
   it("refuses a room past the per-socket cap with LIMIT_REACHED, and keeps the socket", async () => {
     const { signIn } = await gateway({ maxRoomsPerSocket: 3 });
     const client = await signIn("u1");

@@ -9,6 +9,7 @@ import type { SessionStore } from "../session/session-store";
 import type { TokenStore } from "../session/token-store";
 import { authMiddleware, type SocketIdentity } from "./auth-middleware";
 import { connectError } from "./connect-error";
+import { createConnectionSlots } from "./connection-slots";
 import type { HandlerContext, RouteContext } from "./definitions";
 import { createEventRateGuard, disconnectFlooder } from "./event-rate-guard";
 import { DEFAULT_LIMITS, type GatewayLimits } from "./gateway-limits";
@@ -87,6 +88,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   });
 
   let draining = false;
+  const slots = createConnectionSlots(limits.maxConnectionsPerUser);
 
   io.use(async (socket, next) => {
     if (draining) return next(connectError("DRAINING"));
@@ -96,8 +98,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
       if (whisk?.code === "INTERNAL") log.error({ err: error?.cause }, "token check failed");
       if (error) return next(error);
       const { user } = socket.data.identity as SocketIdentity;
-      const held = io.of("/").adapter.rooms.get(userRoom(user.id))?.size ?? 0;
-      if (held >= limits.maxConnectionsPerUser) {
+      if (!slots.reserve(socket, user.id)) {
         const refusal = connectError("LIMIT_REACHED");
         reportAuthFailure(refusal.whisk, socket.handshake.headers.origin, socket.handshake.address);
         return next(refusal);
