@@ -26,6 +26,15 @@ describe("readSettings", () => {
     expect(() => readSettings({ WHISK_NODE_ID: "ws 1; rm -rf" })).toThrow(/WHISK_NODE_ID/);
   });
 
+  it("requires WHISK_NODE_ID when REDIS_URL is set, so processes sharing a Redis never share the default name", () => {
+    const scaled = { REDIS_URL: "redis://127.0.0.1:6379" };
+    expect(() => readSettings(scaled)).toThrow(SettingsError);
+    expect(() => readSettings(scaled)).toThrow(/WHISK_NODE_ID: required when REDIS_URL is set/);
+    expect(() => readSettings({ ...scaled, WHISK_ROLE: "ws" })).toThrow(/WHISK_NODE_ID: required when REDIS_URL is set/);
+    expect(readSettings({ ...scaled, WHISK_NODE_ID: "ws-2" })).toMatchObject({ nodeId: "ws-2", redisUrl: scaled.REDIS_URL });
+    expect(readSettings({ WHISK_NODE_ID: "solo" }).nodeId).toBe("solo");
+  });
+
   it("reads a comma-separated origin allow-list and the token TTL", () => {
     const settings = readSettings({
       NODE_ENV: "production",

@@ -5,17 +5,21 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
-const schema = z.object({
+const variables = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Interface to listen on; unset means all. */
   HOST: z.string().optional(),
   /** iron-session's password; 32+ characters. Optional in development only. */
   SESSION_SECRET: z.string().optional(),
+  /**
+   * This process's name: its consumer name in Redis, its gateway's key in the directory and in
+   * presence. Required with REDIS_URL (each process its own); `node-1` in embedded mode.
+   */
   WHISK_NODE_ID: z
     .string()
     .regex(/^[a-zA-Z0-9_-]{1,64}$/, "letters, digits, - and _ only")
-    .default("node-1"),
+    .optional(),
   /** Comma-separated origins whose pages may connect, e.g. "https://chat.example.com". */
   WHISK_ALLOWED_ORIGINS: z.string().optional(),
   WHISK_TOKEN_TTL_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
@@ -35,6 +39,18 @@ const schema = z.object({
   /** Secure cookies; default on in production. Turn off only for plain-HTTP test deployments. */
   WHISK_SECURE_COOKIES: z.enum(["true", "false"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+const schema = variables.superRefine((values, ctx) => {
+  // Processes sharing a Redis must not share a name: two gateways called node-1 would overwrite
+  // each other in the directory and presence, and two workers would share one consumer.
+  if (values.REDIS_URL && values.WHISK_NODE_ID === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["WHISK_NODE_ID"],
+      message: "required when REDIS_URL is set: give each process its own name, e.g. WHISK_NODE_ID=ws-1",
+    });
+  }
 });
 
 export type Role = "all" | "web" | "ws" | "worker";
@@ -98,7 +114,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     host: values.HOST,
     sessionSecret: secret ?? randomBytes(32).toString("base64url"),
     sessionSecretGenerated: secret === undefined,
-    nodeId: values.WHISK_NODE_ID,
+    nodeId: values.WHISK_NODE_ID ?? "node-1",
     allowedOrigins,
     tokenTtlMs: values.WHISK_TOKEN_TTL_MS,
     sessionTtlMs: values.WHISK_SESSION_TTL_MS,
