@@ -1,7 +1,7 @@
 import { getIronSession, type IronSession } from "iron-session";
 import { cookies } from "next/headers";
 import type { NewSession, SessionRecord } from "../session/session-store";
-import { whiskRuntime } from "./whisk-runtime";
+import { GUEST_SESSION_TTL_MS, whiskRuntime } from "./whisk-runtime";
 
 /** All the cookie holds: which shared session record is ours. The record lives in the store. */
 interface SessionCookie {
@@ -38,13 +38,19 @@ export async function currentSession(): Promise<SessionRecord | null> {
 /**
  * The current session, created (with the user `newUser()` returns) when there is none.
  * Sets the cookie, so call it from a server action or a route handler, not while rendering.
+ *
+ * A session created here is provisional: nobody signed in, and any request without a cookie
+ * makes one, so it lives only `guestSessionTtlMs` (15 min) until a socket connects with its token,
+ * which gives it `sessionTtlMs`. Token requests that never connect leave nothing lasting behind.
  */
 export async function ensureSession(newUser: () => NewSession | Promise<NewSession>): Promise<SessionRecord> {
   const runtime = whiskRuntime();
   const cookie = await openCookie();
   const existing = cookie.sid ? await runtime.sessions.get(cookie.sid) : null;
   if (existing) return existing;
-  const created = await runtime.sessions.create(await newUser(), runtime.config.sessionTtlMs);
+  const created = await runtime.sessions.create(await newUser(), runtime.config.sessionTtlMs, {
+    untilUsedMs: runtime.config.guestSessionTtlMs ?? GUEST_SESSION_TTL_MS,
+  });
   cookie.sid = created.id;
   await cookie.save();
   return created;

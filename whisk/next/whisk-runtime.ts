@@ -16,12 +16,20 @@ export interface WhiskRuntime {
     sessionSecret: string;
     cookieName: string;
     sessionTtlMs: number;
+    /**
+     * How long a session made implicitly for a token request (no sign-in) lives until a socket
+     * connects with it; then it gets `sessionTtlMs`. Default 15 minutes (GUEST_SESSION_TTL_MS).
+     */
+    guestSessionTtlMs?: number;
     secureCookies: boolean;
     allowedOrigins: readonly string[];
     /** The gateway a page should connect to next; undefined means the page's own origin. */
     pickGatewayUrl?: () => Promise<string | undefined>;
   };
 }
+
+/** The default `guestSessionTtlMs`. */
+export const GUEST_SESSION_TTL_MS = 15 * 60 * 1000;
 
 const RUNTIME_KEY = Symbol.for("whisk.runtime");
 type WithRuntime = typeof globalThis & { [RUNTIME_KEY]?: WhiskRuntime };

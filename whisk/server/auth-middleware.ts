@@ -13,7 +13,8 @@ export interface SocketIdentity {
 
 /**
  * socket.io middleware: the ws_token from `auth` (never the URL) is consumed once; the session
- * it is bound to must still exist and belong to the same user.
+ * it is bound to must still exist and belong to the same user. A provisional session (a guest's,
+ * made for a token request) is used now, so it gets its full TTL.
  */
 export function authMiddleware(tokens: TokenStore, sessions: SessionStore) {
   return async (socket: Socket, next: (error?: Error) => void) => {
@@ -23,8 +24,10 @@ export function authMiddleware(tokens: TokenStore, sessions: SessionStore) {
     try {
       const binding = await tokens.consume(token);
       if (!binding) return next(connectError("TOKEN_INVALID"));
-      const session = await sessions.get(binding.sessionId);
-      if (!session || session.userId !== binding.userId) return next(connectError("UNAUTHORIZED"));
+      const found = await sessions.get(binding.sessionId);
+      if (!found || found.userId !== binding.userId) return next(connectError("UNAUTHORIZED"));
+      const session = found.pendingTtlMs === undefined ? found : await sessions.confirm(found.id);
+      if (!session) return next(connectError("UNAUTHORIZED"));
       const identity: SocketIdentity = {
         sessionId: session.id,
         user: { id: session.userId, name: session.userName },

@@ -9,6 +9,6 @@
  */
 export { MemorySessionStore } from "./memory-session-store";
 export { MemoryTokenStore } from "./memory-token-store";
-export type { NewSession, SessionRecord, SessionStore } from "./session-store";
+export type { CreateOptions, NewSession, SessionRecord, SessionStore } from "./session-store";
 export type { IssuedToken, TokenBinding, TokenStore } from "./token-store";
 export { createWsToken, isWellFormedWsToken } from "./ws-token";

@@ -215,3 +215,45 @@ describe("MemorySessionStore", () => {
     expect([...records.keys()]).toEqual([live.id]);
   });
 });
+
+describe("MemorySessionStore: provisional sessions (made for a token request, nobody signed in)", () => {
+  const QUARTER = 15 * 60 * 1000;
+  const WEEK = 7 * 24 * HOUR;
+
+  it("lives only untilUsedMs, then is gone, when nothing connects with it", async () => {
+    const clock = manualClock(0);
+    const store = newStore(clock.now);
+    const record = await store.create({ userId: "guest", userName: "1234" }, WEEK, { untilUsedMs: QUARTER });
+    expect(record).toMatchObject({ expiresAt: QUARTER, pendingTtlMs: WEEK });
+    clock.advance(QUARTER - 1);
+    expect(await store.get(record.id)).not.toBeNull();
+    clock.advance(1);
+    expect(await store.get(record.id)).toBeNull();
+  });
+
+  it("gets the full TTL from the moment confirm says it was used, once", async () => {
+    const clock = manualClock(0);
+    const store = newStore(clock.now);
+    const { id } = await store.create({ userId: "guest", userName: "1234" }, WEEK, { untilUsedMs: QUARTER });
+    clock.advance(10 * 60 * 1000);
+    const confirmed = await store.confirm(id);
+    expect(confirmed?.expiresAt).toBe(10 * 60 * 1000 + WEEK);
+    expect(confirmed).not.toHaveProperty("pendingTtlMs");
+    clock.advance(HOUR);
+    // A second confirm changes nothing: the TTL runs from the first use, not from every use.
+    expect((await store.confirm(id))?.expiresAt).toBe(10 * 60 * 1000 + WEEK);
+    expect(await store.get(id)).toMatchObject({ expiresAt: 10 * 60 * 1000 + WEEK });
+  });
+
+  it("leaves a normal session as it is on confirm, and confirms nothing that is gone", async () => {
+    const clock = manualClock(0);
+    const store = newStore(clock.now);
+    const normal = await store.create({ userId: "u1", userName: "Ada" }, HOUR);
+    expect(normal).not.toHaveProperty("pendingTtlMs");
+    clock.advance(1_000);
+    expect(await store.confirm(normal.id)).toEqual(normal);
+    const late = await store.create({ userId: "guest", userName: "1234" }, WEEK, { untilUsedMs: QUARTER });
+    clock.advance(QUARTER);
+    expect(await store.confirm(late.id)).toBeNull();
+  });
+});

@@ -1,4 +1,4 @@
-import { type NewSession, newSessionRecord, type SessionRecord, type SessionStore } from "./session-store";
+import { type CreateOptions, type NewSession, newSessionRecord, type SessionRecord, type SessionStore } from "./session-store";
 
 /** Sessions in a Map, for the embedded mode. Records expire; every read returns a copy. */
 export class MemorySessionStore implements SessionStore {
@@ -10,8 +10,8 @@ export class MemorySessionStore implements SessionStore {
     this.sweeper.unref();
   }
 
-  async create(session: NewSession, ttlMs: number): Promise<SessionRecord> {
-    const record = newSessionRecord(session, ttlMs, this.now());
+  async create(session: NewSession, ttlMs: number, options?: CreateOptions): Promise<SessionRecord> {
+    const record = newSessionRecord(session, ttlMs, this.now(), options);
     this.records.set(record.id, record);
     return structuredClone(record);
   }
@@ -19,6 +19,16 @@ export class MemorySessionStore implements SessionStore {
   async get(sessionId: string): Promise<SessionRecord | null> {
     const record = this.live(sessionId);
     return record ? structuredClone(record) : null;
+  }
+
+  async confirm(sessionId: string): Promise<SessionRecord | null> {
+    const record = this.live(sessionId);
+    if (!record) return null;
+    if (record.pendingTtlMs !== undefined) {
+      record.expiresAt = this.now() + record.pendingTtlMs;
+      delete record.pendingTtlMs;
+    }
+    return structuredClone(record);
   }
 
   async update(sessionId: string, patch: Record<string, unknown>): Promise<SessionRecord | null> {

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { type NewSession, newSessionRecord, type SessionRecord, type SessionStore } from "./session-store";
+import { type CreateOptions, type NewSession, newSessionRecord, type SessionRecord, type SessionStore } from "./session-store";
 
 const DATA_FIELD = "data:";
 
@@ -7,6 +7,18 @@ const DATA_FIELD = "data:";
 const UPDATE_IF_EXISTS = `
 if redis.call("EXISTS", KEYS[1]) == 0 then return nil end
 redis.call("HSET", KEYS[1], unpack(ARGV))
+return redis.call("HGETALL", KEYS[1])`;
+
+/** A provisional session gets its full TTL (ARGV[1] is now, in ms); returns the whole hash. */
+const CONFIRM = `
+if redis.call("EXISTS", KEYS[1]) == 0 then return nil end
+local pending = redis.call("HGET", KEYS[1], "pendingTtlMs")
+if pending then
+  local ttl = tonumber(pending)
+  redis.call("HSET", KEYS[1], "expiresAt", tostring(tonumber(ARGV[1]) + ttl))
+  redis.call("HDEL", KEYS[1], "pendingTtlMs")
+  redis.call("PEXPIRE", KEYS[1], ttl)
+end
 return redis.call("HGETALL", KEYS[1])`;
 
 /**
@@ -20,8 +32,8 @@ export class RedisSessionStore implements SessionStore {
     private readonly prefix = "whisk:",
   ) {}
 
-  async create(session: NewSession, ttlMs: number): Promise<SessionRecord> {
-    const record = newSessionRecord(session, ttlMs, Date.now());
+  async create(session: NewSession, ttlMs: number, options?: CreateOptions): Promise<SessionRecord> {
+    const record = newSessionRecord(session, ttlMs, Date.now(), options);
     const key = this.key(record.id);
     await this.redis
       .multi()
@@ -30,9 +42,10 @@ export class RedisSessionStore implements SessionStore {
         userName: record.userName,
         createdAt: String(record.createdAt),
         expiresAt: String(record.expiresAt),
+        ...(record.pendingTtlMs === undefined ? {} : { pendingTtlMs: String(record.pendingTtlMs) }),
         ...dataFields(record.data),
       })
-      .pexpire(key, ttlMs)
+      .pexpire(key, record.expiresAt - record.createdAt)
       .exec();
     return record;
   }
@@ -45,10 +58,12 @@ export class RedisSessionStore implements SessionStore {
     const fields = Object.entries(dataFields(patch)).flat();
     if (fields.length === 0) return this.get(sessionId);
     const flat = (await this.redis.eval(UPDATE_IF_EXISTS, 1, this.key(sessionId), ...fields)) as string[] | null;
-    if (!flat) return null;
-    const hash: Record<string, string> = {};
-    for (let i = 0; i < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
-    return toRecord(sessionId, hash);
+    return flat ? toRecord(sessionId, toHash(flat)) : null;
+  }
+
+  async confirm(sessionId: string): Promise<SessionRecord | null> {
+    const flat = (await this.redis.eval(CONFIRM, 1, this.key(sessionId), String(Date.now()))) as string[] | null;
+    return flat ? toRecord(sessionId, toHash(flat)) : null;
   }
 
   async delete(sessionId: string): Promise<void> {
@@ -66,6 +81,12 @@ function dataFields(data: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(data).map(([key, value]) => [`${DATA_FIELD}${key}`, JSON.stringify(value ?? null)]));
 }
 
+function toHash(flat: string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
+  return hash;
+}
+
 function toRecord(id: string, hash: Record<string, string>): SessionRecord | null {
   if (!hash.userId || hash.userName === undefined) return null;
   const expiresAt = Number(hash.expiresAt);
@@ -74,5 +95,7 @@ function toRecord(id: string, hash: Record<string, string>): SessionRecord | nul
   for (const [field, value] of Object.entries(hash)) {
     if (field.startsWith(DATA_FIELD)) data[field.slice(DATA_FIELD.length)] = JSON.parse(value);
   }
-  return { id, userId: hash.userId, userName: hash.userName, createdAt: Number(hash.createdAt), expiresAt, data };
+  const record: SessionRecord = { id, userId: hash.userId, userName: hash.userName, createdAt: Number(hash.createdAt), expiresAt, data };
+  if (hash.pendingTtlMs !== undefined) record.pendingTtlMs = Number(hash.pendingTtlMs);
+  return record;
 }

@@ -13,6 +13,11 @@ export interface SessionRecord {
   expiresAt: number;
   /** The app's own per-session values, merged key by key by `update`. */
   data: Record<string, unknown>;
+  /**
+   * Only on a provisional session (made implicitly for a token request, see `create`): the TTL
+   * it gets once `confirm` says it was used. Until then it expires at its short `expiresAt`.
+   */
+  pendingTtlMs?: number;
 }
 
 export interface NewSession {
@@ -21,9 +26,18 @@ export interface NewSession {
   data?: Record<string, unknown>;
 }
 
+export interface CreateOptions {
+  /**
+   * Makes the session provisional: it lives only this long until `confirm` (its first socket
+   * connected) gives it the full `ttlMs`. For sessions nobody signed in to, minted for a token
+   * request: a script asking for tokens without cookies then leaves nothing that lasts.
+   */
+  untilUsedMs?: number;
+}
+
 /** A new record: a random 144-bit id, the user, the times; every store makes its records here. */
-export function newSessionRecord(session: NewSession, ttlMs: number, now: number): SessionRecord {
-  return {
+export function newSessionRecord(session: NewSession, ttlMs: number, now: number, options: CreateOptions = {}): SessionRecord {
+  const record: SessionRecord = {
     id: randomBytes(18).toString("base64url"),
     userId: session.userId,
     userName: session.userName,
@@ -31,11 +45,21 @@ export function newSessionRecord(session: NewSession, ttlMs: number, now: number
     expiresAt: now + ttlMs,
     data: structuredClone(session.data ?? {}),
   };
+  if (options.untilUsedMs !== undefined && options.untilUsedMs < ttlMs) {
+    record.expiresAt = now + options.untilUsedMs;
+    record.pendingTtlMs = ttlMs;
+  }
+  return record;
 }
 
 export interface SessionStore {
-  create(session: NewSession, ttlMs: number): Promise<SessionRecord>;
+  create(session: NewSession, ttlMs: number, options?: CreateOptions): Promise<SessionRecord>;
   get(sessionId: string): Promise<SessionRecord | null>;
+  /**
+   * The session was used (a socket connected with it): a provisional one gets its full TTL from
+   * now and stops being provisional; any other is returned as it is. Null if it is gone.
+   */
+  confirm(sessionId: string): Promise<SessionRecord | null>;
   /** Merges `patch` into `data` atomically: concurrent writers of different keys both land. */
   update(sessionId: string, patch: Record<string, unknown>): Promise<SessionRecord | null>;
   delete(sessionId: string): Promise<void>;
