@@ -1,23 +1,33 @@
 /**
  * A load generator, run as its own process so it does not share a CPU budget with the server
- * silently. Reads its job from argv[2] (JSON), prints one JSON line with its result.
+ * silently. Reads its job from argv[2] (JSON) and prints JSON lines; the last one is its result.
+ * `listen` jobs also take commands on stdin (one JSON line each), so the orchestrator can grow a
+ * room step by step without reconnecting anyone.
  */
+import { createInterface } from "node:readline";
 import { io, type Socket } from "socket.io-client";
 import { percentile } from "../whisk/testing/percentile";
 
 interface Job {
-  kind: "handshake" | "rtt" | "hold" | "fanout";
+  kind: "handshake" | "rtt" | "hold" | "listen" | "crossNode";
   url: string;
-  /** Whisk needs a ws_token per connection; bare socket.io does not. */
+  /** Whisk needs a ws_token per connection (from this URL's token route); bare socket.io does not. */
   whisk: boolean;
   count?: number;
   concurrency?: number;
   rate?: number;
   seconds?: number;
   room?: string;
+  /** rtt: the route to call (`world.say` by default). */
+  event?: string;
+  /** crossNode: where the senders and the receiver connect (two gateways of one cluster). */
+  senderUrl?: string;
+  receiverUrl?: string;
 }
 
 const job = JSON.parse(process.argv[2] ?? "{}") as Job;
+const print = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function token(): Promise<string | undefined> {
   if (!job.whisk) return undefined;
@@ -25,9 +35,10 @@ async function token(): Promise<string | undefined> {
   return ((await response.json()) as { token: string }).token;
 }
 
-async function open(): Promise<Socket> {
+/** One connection, authenticated as Whisk wants it; resolves on the welcome. */
+async function open(url = job.url): Promise<{ socket: Socket; userId: string }> {
   const auth = job.whisk ? { token: await token() } : {};
-  const socket = io(job.url, {
+  const socket = io(url, {
     path: "/whisk",
     transports: ["websocket"],
     auth,
@@ -35,11 +46,25 @@ async function open(): Promise<Socket> {
     reconnection: false,
     forceNew: true,
   });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("whisk.welcome", () => resolve());
+  const welcome = await new Promise<{ user?: { id: string } }>((resolve, reject) => {
+    socket.once("whisk.welcome", resolve);
     socket.once("connect_error", reject);
   });
-  return socket;
+  return { socket, userId: welcome.user?.id ?? socket.id ?? "" };
+}
+
+/** `count` connections, `concurrency` at a time; failures are counted, not fatal. */
+async function openMany(count: number, concurrency: number, url = job.url) {
+  const sockets: Socket[] = [];
+  let failed = 0;
+  for (let i = 0; i < count; i += concurrency) {
+    const opened = await Promise.allSettled(Array.from({ length: Math.min(concurrency, count - i) }, () => open(url)));
+    for (const each of opened) {
+      if (each.status === "fulfilled") sockets.push(each.value.socket);
+      else failed += 1;
+    }
+  }
+  return { sockets, failed };
 }
 
 async function handshakes() {
@@ -52,7 +77,7 @@ async function handshakes() {
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         next += 1;
-        sockets.push(await open());
+        sockets.push((await open()).socket);
       }
     }),
   );
@@ -61,102 +86,146 @@ async function handshakes() {
   return { handshakes: count, seconds, perSecond: count / seconds };
 }
 
-async function roundTrips() {
-  const sockets = await Promise.all(Array.from({ length: job.count ?? 10 }, () => open()));
+/**
+ * Sends `send(socket)` at `rate` per second for `seconds`, round-robin over `sockets`, whatever the
+ * answers do (open loop, so a slow server shows as latency, not as a lower rate).
+ */
+async function openLoop(sockets: Socket[], send: (socket: Socket, at: number) => Promise<unknown>) {
   const rate = job.rate ?? 200;
   const seconds = job.seconds ?? 5;
-  const latencies: number[] = [];
   let sent = 0;
-  let errors = 0;
+  const pending: Promise<unknown>[] = [];
   const started = performance.now();
-  const pending: Promise<void>[] = [];
-  // Open-loop: send on schedule whatever the answers do, so a slow server shows as latency.
   while (performance.now() - started < seconds * 1000) {
-    const due = started + (sent * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const socket = sockets[sent % sockets.length] as Socket;
-    const at = performance.now();
+    const wait = started + (sent * 1000) / rate - performance.now();
+    if (wait > 0) await sleep(wait);
+    pending.push(send(sockets[sent % sockets.length] as Socket, Date.now()));
     sent += 1;
-    pending.push(
-      socket
-        .timeout(10_000)
-        .emitWithAck("world.say", { message: "bench" })
-        .then(
-          (ack: { status: string }) => {
-            if (ack.status === "ok") latencies.push(performance.now() - at);
-            else errors += 1;
-          },
-          () => {
-            errors += 1;
-          },
-        ),
-    );
   }
   await Promise.all(pending);
+  return sent;
+}
+
+async function roundTrips() {
+  const { sockets } = await openMany(job.count ?? 10, 50);
+  const latencies: number[] = [];
+  let errors = 0;
+  const sent = await openLoop(sockets, async (socket) => {
+    const at = performance.now();
+    const ack = (await socket
+      .timeout(10_000)
+      .emitWithAck(job.event ?? "world.say", job.event === "world.ping" ? {} : { message: "bench" })
+      .catch(() => null)) as { status: string } | null;
+    if (ack?.status === "ok") latencies.push(performance.now() - at);
+    else errors += 1;
+  });
   for (const socket of sockets) socket.close();
-  return { offered: rate, sent, answered: latencies.length, errors, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    offered: job.rate ?? 200,
+    sent,
+    answered: latencies.length,
+    errors,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 async function hold() {
-  const sockets: Socket[] = [];
-  const count = job.count ?? 1000;
-  for (let i = 0; i < count; i += job.concurrency ?? 50) {
-    sockets.push(...(await Promise.all(Array.from({ length: Math.min(job.concurrency ?? 50, count - i) }, () => open()))));
-  }
+  const { sockets } = await openMany(job.count ?? 1000, job.concurrency ?? 50);
   // Listen before telling the orchestrator, which answers "holding" with SIGTERM.
   const stopped = new Promise((resolve) => process.once("SIGTERM", resolve));
-  process.stdout.write(`${JSON.stringify({ holding: sockets.length })}\n`);
+  print({ holding: sockets.length });
   await stopped;
   for (const socket of sockets) socket.close();
   return { held: sockets.length };
 }
 
-/** Listeners in one room: each records how long every message took from the publisher's clock. */
-async function fanout() {
-  const sockets: Socket[] = [];
-  const count = job.count ?? 1000;
+type Command = { expect: number; timeoutMs: number } | { say: number } | { stop: true };
+
+/**
+ * Listeners in one room. On `{expect: n}` they count the next n messages on every socket and
+ * report their delivery latencies (publisher's clock) once all arrived or the time ran out; on
+ * `{say: n}`, n of them speak at the same instant (a burst); on `{stop}` they leave.
+ */
+async function listen() {
   const room = job.room ?? "beach";
-  let failedToOpen = 0;
-  for (let i = 0; i < count; i += job.concurrency ?? 50) {
-    const opened = await Promise.allSettled(Array.from({ length: Math.min(job.concurrency ?? 50, count - i) }, () => open()));
-    for (const each of opened) {
-      if (each.status === "fulfilled") sockets.push(each.value);
-      else failedToOpen += 1;
-    }
-  }
-  // rejoin: true enters quietly (no "entered" notice per listener). A listener that fails to
-  // enter is counted, not fatal: the figure says how many listened.
+  const { sockets, failed } = await openMany(job.count ?? 1000, job.concurrency ?? 10);
+  // rejoin: true enters quietly (no "entered" notice per listener).
   const entered = await Promise.allSettled(
     sockets.map((socket) => socket.timeout(60_000).emitWithAck("room.enter", { room, rejoin: true })),
   );
   const listening = sockets.filter((_, i) => entered[i]?.status === "fulfilled");
-  const latencies: number[] = [];
-  const expected = job.rate ?? 10;
-  let received = 0;
-  const done = new Promise<void>((resolve) => {
-    for (const socket of listening) {
-      socket.on("room.message", (message: { text: string }) => {
-        latencies.push(Date.now() - Number(message.text));
-        received += 1;
-        if (received === expected * listening.length) resolve();
-      });
+  let round: { expected: number; latencies: number[]; lastAt: number; finish: () => void } | null = null;
+  for (const socket of listening) {
+    socket.on("room.message", (message: { text: string }) => {
+      if (!round) return;
+      const now = Date.now();
+      round.latencies.push(now - Number(message.text));
+      round.lastAt = now;
+      if (round.latencies.length === round.expected) round.finish();
+    });
+  }
+  print({ ready: listening.length, failedToEnter: failed + sockets.length - listening.length });
+
+  for await (const line of createInterface({ input: process.stdin })) {
+    const command = JSON.parse(line) as Command;
+    if ("stop" in command) break;
+    if ("say" in command) {
+      const speakers = listening.slice(0, command.say);
+      const acks = await Promise.allSettled(
+        speakers.map((socket) => socket.timeout(30_000).emitWithAck("room.say", { room, text: String(Date.now()) })),
+      );
+      print({ said: acks.filter((ack) => ack.status === "fulfilled").length });
+      continue;
     }
-  });
-  process.stdout.write(`${JSON.stringify({ ready: listening.length })}\n`);
-  const timedOut = new Promise<void>((resolve) => setTimeout(resolve, (job.seconds ?? 30) * 1000));
-  await Promise.race([done, timedOut]);
+    const current = { expected: command.expect * listening.length, latencies: [] as number[], lastAt: 0, finish: () => {} };
+    const finished = new Promise<void>((resolve) => {
+      current.finish = resolve;
+    });
+    round = current;
+    print({ expecting: current.expected });
+    await Promise.race([finished, sleep(command.timeoutMs)]);
+    round = null;
+    print({
+      report: {
+        listeners: listening.length,
+        expected: current.expected,
+        received: current.latencies.length,
+        latencies: current.latencies,
+        lastAt: current.lastAt,
+      },
+    });
+  }
   for (const socket of sockets) socket.close();
-  return {
-    listeners: listening.length,
-    failedToEnter: failedToOpen + sockets.length - listening.length,
-    expected: expected * listening.length,
-    received,
-    latencies,
-  };
+  return { listened: listening.length };
 }
 
-const run = { handshake: handshakes, rtt: roundTrips, hold, fanout }[job.kind];
+/**
+ * The cross-node path: senders on one gateway send private messages to one receiver on another;
+ * Whisk's go client -> ws-1 -> worker -> ws-2 -> client, bare socket.io's through its Redis adapter.
+ */
+async function crossNode() {
+  const room = job.room ?? "orbit";
+  const receiver = await open(job.receiverUrl);
+  const { sockets: senders } = await openMany(job.count ?? 50, 10, job.senderUrl);
+  for (const socket of [receiver.socket, ...senders]) await socket.timeout(10_000).emitWithAck("room.enter", { room, rejoin: true });
+  const latencies: number[] = [];
+  receiver.socket.on("room.private", (message: { text: string }) => latencies.push(Date.now() - Number(message.text)));
+  let refused = 0;
+  const sent = await openLoop(senders, async (socket, at) => {
+    const ack = (await socket
+      .timeout(10_000)
+      .emitWithAck("room.whisper", { room, toUserId: receiver.userId, text: String(at) })
+      .catch(() => null)) as { status: string } | null;
+    if (ack?.status !== "ok") refused += 1;
+  });
+  const deadline = Date.now() + 5_000;
+  while (latencies.length < sent - refused && Date.now() < deadline) await sleep(50);
+  for (const socket of [receiver.socket, ...senders]) socket.close();
+  return { offered: job.rate, sent, refused, received: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+const run = { handshake: handshakes, rtt: roundTrips, hold, listen, crossNode }[job.kind];
 const result = await run();
-process.stdout.write(`${JSON.stringify({ result, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 })}\n`);
+print({ result, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 });
 process.exit(0);

@@ -3,180 +3,217 @@
  * this machine, with load from separate processes. Prints a table and writes bench/results.json
  * and docs/BENCHMARKS.md. `BENCH_SMOKE=1` runs a seconds-long version (used by `npm test`).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { io } from "socket.io-client";
-import { freePort } from "../whisk/testing/free-port";
+import { io, type Socket } from "socket.io-client";
 import { percentile } from "../whisk/testing/percentile";
-import { startServerProcess } from "../whisk/testing/server-process";
+import { LoadProcess, runLoad } from "./load";
 import { cpuMs, residentBytes } from "./process-stats";
+import { renderReport, renderTable } from "./report";
 
-const sizesFor = (smoke: boolean) =>
+export { renderTable } from "./report";
+
+import { longestStallMs, startMultiNode, startTarget, type Target, type TargetName } from "./targets";
+
+export const sizesFor = (smoke: boolean) =>
   smoke
-    ? { handshakes: 30, rttRate: 50, rttSeconds: 1, memorySockets: [50], fanout: [50], fanoutMessages: 3 }
-    : { handshakes: 500, rttRate: 500, rttSeconds: 5, memorySockets: [1000, 5000], fanout: [1000, 5000], fanoutMessages: 10 };
-type Sizes = ReturnType<typeof sizesFor>;
-const here = import.meta.dirname;
-const root = join(here, "..");
+    ? {
+        handshakes: 30,
+        roundTrip: { rate: 50, seconds: 1 },
+        rateSteps: [100, 200],
+        memorySockets: [50],
+        roomSteps: [25, 50],
+        fanout: [25, 50],
+        messagesPerStep: 3,
+        burstSpeakers: 10,
+        crossNode: { rate: 20, seconds: 1, senders: 2 },
+      }
+    : {
+        handshakes: 500,
+        roundTrip: { rate: 500, seconds: 5 },
+        rateSteps: [1_000, 2_000, 3_000, 4_000, 6_000, 8_000],
+        memorySockets: [1_000, 5_000],
+        roomSteps: [1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000, 10_000],
+        fanout: [1_000, 5_000],
+        messagesPerStep: 10,
+        burstSpeakers: 100,
+        crossNode: { rate: 500, seconds: 5, senders: 50 },
+      };
+export type Sizes = ReturnType<typeof sizesFor>;
 
-interface Target {
-  name: "whisk" | "bare";
-  url: string;
-  pid: number;
-  stop(): Promise<unknown>;
+/** A rate is held when every request is answered and p99 stays under this. */
+const HELD_P99_MS = 50;
+/** One socket may send 20 events/s under Whisk's default limit: spread each rate over sockets at 10/s. */
+const socketsFor = (rate: number) => Math.max(1, Math.ceil(rate / 10));
+const progress = (what: string) => process.stderr.write(`bench: ${what}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function measureHandshakes(target: Target, sizes: Sizes) {
+  progress(`${target.name}: handshakes`);
+  const cpu0 = cpuMs(target.pid);
+  const run = await runLoad({
+    kind: "handshake",
+    url: target.url,
+    whisk: target.name === "whisk",
+    count: sizes.handshakes,
+    concurrency: 10,
+  });
+  return { perSecond: run.result.perSecond, serverCpuMs: cpuMs(target.pid) - cpu0, clientCpuMs: run.cpuMs };
 }
 
-async function startTarget(name: Target["name"]): Promise<Target> {
-  if (name === "whisk") {
-    const server = await startServerProcess({ cwd: root, env: { WHISK_NODE_ID: "bench", LOG_LEVEL: "warn" } });
-    return { name, url: server.url, pid: server.child.pid as number, stop: () => server.stop() };
+interface RoundTrips {
+  offered: number;
+  sent: number;
+  answered: number;
+  errors: number;
+  p50: number;
+  p99: number;
+}
+
+async function roundTripAt(target: Target, rate: number, seconds: number, event: string) {
+  const cpu0 = cpuMs(target.pid);
+  const job = { kind: "rtt", url: target.url, whisk: target.name === "whisk", count: socketsFor(rate), rate, seconds, event };
+  const run = await runLoad(job);
+  return { ...(run.result as unknown as RoundTrips), serverCpuMs: cpuMs(target.pid) - cpu0, clientCpuMs: run.cpuMs };
+}
+
+/** Offered rates of `world.ping` in steps; the highest one answered in full with p99 under HELD_P99_MS. */
+async function measureHighestRate(target: Target, sizes: Sizes) {
+  const steps: Record<string, unknown>[] = [];
+  let held = 0;
+  for (const rate of sizes.rateSteps) {
+    progress(`${target.name}: round trips at ${rate}/s`);
+    const step = await roundTripAt(target, rate, 3, "world.ping");
+    steps.push(step);
+    if (step.errors > 0 || step.answered < step.sent || step.p99 > HELD_P99_MS) break;
+    held = rate;
   }
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", join(here, "bare-server.ts")], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: "ignore",
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (
-      await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  return { held, steps };
+}
+
+async function measureMemory(target: Target, sizes: Sizes) {
+  const memory: Record<string, unknown> = {};
+  for (const sockets of sizes.memorySockets) {
+    progress(`${target.name}: memory with ${sockets} sockets`);
+    const before = residentBytes(target.pid);
+    const holder = new LoadProcess({ kind: "hold", url: target.url, whisk: target.name === "whisk", count: sockets, concurrency: 50 });
+    await holder.next("holding");
+    const after = residentBytes(target.pid);
+    memory[String(sockets)] = { bytesPerSocket: Math.round((after - before) / sockets), rssMb: Math.round(after / 1e6) };
+    holder.child.kill("SIGTERM");
+    await holder.done;
+    await sleep(500);
   }
-  return { name, url, pid: child.pid as number, stop: () => stopChild(child) };
+  return memory;
 }
 
-function stopChild(child: ChildProcess) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(null);
-    child.once("exit", resolve);
-    child.kill("SIGTERM");
-  });
-}
+/** Listener processes of at most 1,000 sockets each, so no generator starves its own sockets. */
+const LISTENERS_PER_PROCESS = 1_000;
 
-/** Runs a load-client job in its own process; resolves with its result and CPU time. */
-function load(job: Record<string, unknown>, onLine?: (line: Record<string, unknown>, child: ChildProcess) => void) {
-  const child = spawn(process.execPath, ["--import", "tsx", join(here, "load-client.ts"), JSON.stringify(job)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let buffer = "";
-  return {
-    child,
-    done: new Promise<{ result: Record<string, number>; cpuMs: number }>((resolve, reject) => {
-      child.stdout?.on("data", (chunk) => {
-        buffer += chunk;
-        let newline = buffer.indexOf("\n");
-        while (newline >= 0) {
-          const line = JSON.parse(buffer.slice(0, newline)) as Record<string, unknown>;
-          buffer = buffer.slice(newline + 1);
-          if ("result" in line) resolve(line as { result: Record<string, number>; cpuMs: number });
-          else onLine?.(line, child);
-          newline = buffer.indexOf("\n");
-        }
-      });
-      child.once(
-        "exit",
-        (code, signal) => code !== 0 && reject(new Error(`load client (${String(job.kind)}) exited with ${code ?? signal}`)),
-      );
-    }),
-  };
-}
-
-interface FanoutPart {
+interface RoundReport {
   listeners: number;
-  failedToEnter: number;
   expected: number;
   received: number;
   latencies: number[];
+  lastAt: number;
 }
 
-const progress = (what: string) => process.stderr.write(`bench: ${what}\n`);
-
-async function measure(target: Target, SIZES: Sizes) {
+/**
+ * One room that grows in steps (Hashrocket's broadcast test): at each size, `messagesPerStep`
+ * broadcasts; p95 of delivery is the figure. At the first step, a burst: many listeners speak at
+ * once, and the server's longest event-loop stall is read.
+ */
+async function measureRoom(target: Target, sizes: Sizes) {
   const whisk = target.name === "whisk";
-  const figures: Record<string, unknown> = {};
-
-  progress(`${target.name}: handshakes`);
-  const serverCpu0 = cpuMs(target.pid);
-  const handshake = await load({ kind: "handshake", url: target.url, whisk, count: SIZES.handshakes, concurrency: 10 }).done;
-  figures.handshakes = { perSecond: handshake.result.perSecond, serverCpuMs: cpuMs(target.pid) - serverCpu0, clientCpuMs: handshake.cpuMs };
-
-  // One socket may send 20 events/s under Whisk's default rate limit: spread the rate over sockets.
-  const rttSockets = Math.max(1, Math.ceil(SIZES.rttRate / 10));
-  progress(`${target.name}: round trips`);
-  const rttCpu0 = cpuMs(target.pid);
-  const rtt = await load({ kind: "rtt", url: target.url, whisk, count: rttSockets, rate: SIZES.rttRate, seconds: SIZES.rttSeconds }).done;
-  figures.roundTrip = { ...rtt.result, serverCpuMs: cpuMs(target.pid) - rttCpu0, clientCpuMs: rtt.cpuMs };
-
-  const memory: Record<string, unknown> = {};
-  for (const sockets of SIZES.memorySockets) {
-    progress(`${target.name}: memory with ${sockets} sockets`);
-    const before = residentBytes(target.pid);
-    const holder = load({ kind: "hold", url: target.url, whisk, count: sockets, concurrency: 50 }, (line, child) => {
-      if ("holding" in line) {
-        const after = residentBytes(target.pid);
-        memory[String(sockets)] = { bytesPerSocket: Math.round((after - before) / sockets), rssMb: Math.round(after / 1e6) };
-        child.kill("SIGTERM");
+  const room = "beach";
+  const listeners: LoadProcess[] = [];
+  const publisher = await openPublisher(target, room);
+  const steps: Record<string, unknown>[] = [];
+  let burst: Record<string, unknown> = {};
+  try {
+    let size = 0;
+    for (const wanted of sizes.roomSteps) {
+      const before = listeners.length;
+      while (size < wanted) {
+        const count = Math.min(LISTENERS_PER_PROCESS, wanted - size);
+        listeners.push(new LoadProcess({ kind: "listen", url: target.url, whisk, count, room }));
+        size += count;
       }
-    });
-    await holder.done;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  figures.memory = memory;
+      progress(`${target.name}: room of ${size}`);
+      const ready = await Promise.all(listeners.slice(before).map((listener) => listener.next("ready")));
+      const failedToEnter = ready.reduce((sum, line) => sum + Number(line.failedToEnter), 0);
 
-  const fanout: Record<string, unknown> = {};
-  for (const [index, listeners] of SIZES.fanout.entries()) {
-    // One of the demo's rooms (Whisk validates the room id), a fresh one for each size.
-    const room = ["beach", "orbit", "dog-park"][index] ?? "room";
-    // At most 1,000 listeners per load process, so no generator starves its own sockets.
-    const shares = Array.from({ length: Math.ceil(listeners / 1_000) }, (_, i) => Math.min(1_000, listeners - i * 1_000));
-    let readyCount = 0;
-    let allReady: () => void = () => {};
-    const isReady = new Promise<void>((resolve) => {
-      allReady = resolve;
-    });
-    const runs = shares.map((count) =>
-      // Listener processes open their sockets 10 at a time each, so handshakes do not pile up.
-      load({ kind: "fanout", url: target.url, whisk, count, concurrency: 10, room, rate: SIZES.fanoutMessages, seconds: 120 }, (line) => {
-        if ("ready" in line && ++readyCount === shares.length) allReady();
-      }),
-    );
-    await isReady;
-    progress(`${target.name}: fan-out to ${listeners}`);
-    const publisher = await openPublisher(target, room);
-    const cpu0 = cpuMs(target.pid);
-    const started = Date.now();
-    for (let i = 0; i < SIZES.fanoutMessages; i++) {
-      await publisher.timeout(30_000).emitWithAck("room.say", { room, text: String(Date.now()) });
-      await new Promise((resolve) => setTimeout(resolve, 100)); // under the per-socket rate limit
+      const cpu0 = cpuMs(target.pid);
+      const reports = expectRound(listeners, sizes.messagesPerStep);
+      await Promise.all(listeners.map((listener) => listener.next("expecting")));
+      const started = Date.now();
+      for (let i = 0; i < sizes.messagesPerStep; i++) {
+        await publisher.timeout(30_000).emitWithAck("room.say", { room, text: String(Date.now()) });
+        await sleep(100); // under the per-socket rate limit
+      }
+      const parts = await reports;
+      const step = summarise(parts, started, size);
+      steps.push({ ...step, failedToEnter, serverCpuMs: cpuMs(target.pid) - cpu0 });
+      if (!burst.speakers) burst = await measureBurst(target, listeners, sizes.burstSpeakers);
+      if (step.received < step.expected || step.p95 > 500) break;
     }
-    const parts = (await Promise.all(runs.map((run) => run.done))).map((part) => part.result as unknown as FanoutPart);
-    const seconds = (Date.now() - started) / 1000;
+  } finally {
     publisher.close();
-    const latencies = parts.flatMap((part) => part.latencies);
-    const received = parts.reduce((sum, part) => sum + part.received, 0);
-    const result = {
-      listeners: parts.reduce((sum, part) => sum + part.listeners, 0),
-      failedToEnter: parts.reduce((sum, part) => sum + part.failedToEnter, 0),
-      expected: parts.reduce((sum, part) => sum + part.expected, 0),
-      received,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      serverCpuMs: cpuMs(target.pid) - cpu0,
-    };
-    fanout[String(listeners)] = { ...result, deliveriesPerSecond: Math.round(received / seconds) };
+    for (const listener of listeners) listener.send({ stop: true });
+    await Promise.all(listeners.map((listener) => listener.done));
   }
-  figures.fanout = fanout;
-  return figures;
+  const largestUnder = (ms: number) =>
+    Math.max(0, ...steps.filter((step) => Number(step.p95) < ms && step.received === step.expected).map((step) => Number(step.listeners)));
+  return { steps, burst, capacityUnder500ms: largestUnder(500), capacityUnder250ms: largestUnder(250) };
 }
 
-async function openPublisher(target: Target, room: string) {
+/** Asks every listener to count the next `messages` broadcasts; resolves with their reports. */
+function expectRound(listeners: LoadProcess[], messages: number, timeoutMs = 30_000) {
+  for (const listener of listeners) listener.send({ expect: messages, timeoutMs });
+  return Promise.all(listeners.map(async (listener) => (await listener.next("report")).report as RoundReport));
+}
+
+function summarise(parts: RoundReport[], started: number, size: number) {
+  const latencies = parts.flatMap((part) => part.latencies);
+  const received = latencies.length;
+  const lastAt = Math.max(...parts.map((part) => part.lastAt));
+  return {
+    listeners: parts.reduce((sum, part) => sum + part.listeners, 0),
+    size,
+    expected: parts.reduce((sum, part) => sum + part.expected, 0),
+    received,
+    deliveriesPerSecond: Math.round(received / (Math.max(1, lastAt - started) / 1000)),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+  };
+}
+
+/** `speakers` listeners say something at the same instant: how long the server's loop stalls. */
+async function measureBurst(target: Target, listeners: LoadProcess[], speakers: number) {
+  const [first] = listeners;
+  if (!first) return {};
+  progress(`${target.name}: burst of ${speakers} broadcasts`);
+  await longestStallMs([target.pid]); // start a fresh window
+  const reports = expectRound(listeners, speakers);
+  await Promise.all(listeners.map((listener) => listener.next("expecting")));
+  const started = Date.now();
+  first.send({ say: speakers });
+  const parts = await reports;
+  const stallMs = await longestStallMs([target.pid]);
+  return {
+    speakers,
+    longestStallMs: stallMs,
+    ...summarise(
+      parts,
+      started,
+      parts.reduce((sum, part) => sum + part.listeners, 0),
+    ),
+  };
+}
+
+async function openPublisher(target: Target, room: string): Promise<Socket> {
   const auth =
     target.name === "whisk"
       ? {
@@ -193,6 +230,45 @@ async function openPublisher(target: Target, room: string) {
   return socket;
 }
 
+async function measureCrossNode(name: TargetName, sizes: Sizes) {
+  progress(`${name}: cross-node path`);
+  const nodes = await startMultiNode(name, process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  try {
+    const { rate, seconds, senders } = sizes.crossNode;
+    const cpu0 = nodes.pids.map(cpuMs);
+    const run = await runLoad({
+      kind: "crossNode",
+      url: nodes.url,
+      senderUrl: nodes.senderUrl,
+      receiverUrl: nodes.receiverUrl,
+      whisk: name === "whisk",
+      count: senders,
+      rate,
+      seconds,
+    });
+    return { ...run.result, serverCpuMs: nodes.pids.reduce((sum, pid, i) => sum + cpuMs(pid) - (cpu0[i] ?? 0), 0), clientCpuMs: run.cpuMs };
+  } finally {
+    await nodes.stop();
+  }
+}
+
+async function measure(name: TargetName, sizes: Sizes) {
+  const figures: Record<string, unknown> = {};
+  const target = await startTarget(name);
+  try {
+    figures.handshakes = await measureHandshakes(target, sizes);
+    progress(`${name}: round trips`);
+    figures.roundTrip = await roundTripAt(target, sizes.roundTrip.rate, sizes.roundTrip.seconds, "world.say");
+    figures.highestRate = await measureHighestRate(target, sizes);
+    figures.memory = await measureMemory(target, sizes);
+    figures.room = await measureRoom(target, sizes);
+  } finally {
+    await target.stop();
+  }
+  figures.crossNode = await measureCrossNode(name, sizes);
+  return figures;
+}
+
 export async function runBenchmarks(options: { smoke?: boolean } = {}) {
   const smoke = options.smoke ?? process.env.BENCH_SMOKE === "1";
   const results: Record<string, unknown> = {
@@ -200,64 +276,17 @@ export async function runBenchmarks(options: { smoke?: boolean } = {}) {
     when: new Date().toISOString(),
     smoke,
   };
-  for (const name of ["bare", "whisk"] as const) {
-    const target = await startTarget(name);
-    try {
-      results[name] = await measure(target, sizesFor(smoke));
-    } finally {
-      await target.stop();
-    }
-  }
+  for (const name of ["bare", "whisk"] as const) results[name] = await measure(name, sizesFor(smoke));
   return results;
 }
 
-type Figures = Record<string, Record<string, Record<string, number>> | Record<string, number>>;
-
-/** The Markdown table of docs/BENCHMARKS.md: each figure for bare and Whisk, and Whisk's ratio. */
-export function renderTable(results: Record<string, unknown>): string {
-  const SIZES = sizesFor(results.smoke === true);
-  const bare = results.bare as Figures;
-  const whisk = results.whisk as Figures;
-  const pick = (figures: Figures, path: string[]) =>
-    path.reduce<unknown>((value, key) => (value as Record<string, unknown>)?.[key], figures) as number;
-  const rows: [string, string[], "higher" | "lower"][] = [
-    ["handshakes per second (Whisk: token issue + consumption)", ["handshakes", "perSecond"], "higher"],
-    [`route round trip p50, ms (at ${SIZES.rttRate}/s offered)`, ["roundTrip", "p50"], "lower"],
-    [`route round trip p99, ms (at ${SIZES.rttRate}/s offered)`, ["roundTrip", "p99"], "lower"],
-    ...SIZES.memorySockets.map(
-      (n) => [`memory per socket, bytes (${n} sockets)`, ["memory", String(n), "bytesPerSocket"], "lower"] as [string, string[], "lower"],
-    ),
-    ...SIZES.fanout.flatMap(
-      (n) =>
-        [
-          [`fan-out to a room of ${n}: deliveries per second`, ["fanout", String(n), "deliveriesPerSecond"], "higher"],
-          [`fan-out to a room of ${n}: p50 delivery, ms`, ["fanout", String(n), "p50"], "lower"],
-          [`fan-out to a room of ${n}: p99 delivery, ms`, ["fanout", String(n), "p99"], "lower"],
-        ] as [string, string[], "higher" | "lower"][],
-    ),
-  ];
-  const format = (value: number) =>
-    Number.isFinite(value) ? (value >= 100 ? Math.round(value).toLocaleString("en") : value.toFixed(1)) : "n/a";
-  const lines = ["| figure | bare socket.io | Whisk | Whisk / bare |", "| --- | ---: | ---: | ---: |"];
-  for (const [label, path, better] of rows) {
-    const b = pick(bare, path);
-    const w = pick(whisk, path);
-    const ratio = better === "higher" ? w / b : b / w;
-    lines.push(`| ${label} | ${format(b)} | ${format(w)} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : "n/a"} |`);
-  }
-  return lines.join("\n");
-}
-
 if (process.argv[1] === import.meta.filename) {
+  const started = Date.now();
   const results = await runBenchmarks();
-  console.log(JSON.stringify(results, null, 2));
+  results.seconds = Math.round((Date.now() - started) / 1000);
   console.log(renderTable(results));
   if (!results.smoke) {
-    writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-    const machine = results.machine as { cpus: number; model: string; memoryGb: number; node: string };
-    writeFileSync(
-      join(root, "docs", "BENCHMARKS.md"),
-      `# Benchmarks: Whisk against bare socket.io\n\nMade by \`npm run bench\` (production build, loopback, load from separate processes) on ${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}, ${results.when}. The ratio is Whisk's share of bare socket.io's figure (1.00 = as good; above 1 = better).\n\n${renderTable(results)}\n\nThe raw figures, with the CPU time of server and load generator for each, are in \`bench/results.json\`.\n`,
-    );
+    writeFileSync(join(import.meta.dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(import.meta.dirname, "..", "docs", "BENCHMARKS.md"), renderReport(results));
   }
 }

@@ -19,4 +19,6 @@ export const worldRoutes = defineRoutes("world", {
     await ctx.session.update({ lastSaidAt: said.at });
     return { id: said.id, text: said.text };
   }),
+  /** Answers at once with the server's clock: for a client measuring its latency (and the benchmark). */
+  ping: route.input(z.object({})).handle((_input, ctx) => ({ at: ctx.app.now() })),
 });

@@ -32,6 +32,17 @@ afterAll(async () => {
 });
 
 describe("routes on the real server process", () => {
+  it("answers world.ping with the server's clock, and refuses a payload that is not an object", async () => {
+    const before = Date.now();
+    const ack = await request<Ack<{ at: number }>>(alice.socket, "world.ping", {});
+    expect(ack.status).toBe("ok");
+    expect(ack.status === "ok" && ack.data.at).toBeGreaterThanOrEqual(before);
+    expect(await request<Ack<unknown>>(alice.socket, "world.ping", "now")).toMatchObject({
+      status: "error",
+      error: { code: "BAD_PAYLOAD" },
+    });
+  });
+
   it("delivers world.say to every connected user, the sender included, exactly once each", async () => {
     const received: string[] = [];
     const onSaid = (said: { text: string }) => received.push(said.text);

@@ -1,0 +1,124 @@
+/**
+ * What the benchmark measures, started fresh for each run: Whisk's production server or bare
+ * socket.io, as one process, or as two gateways over Redis for the cross-node path. Every server
+ * process has bench/loop-monitor.mjs preloaded, so event-loop stalls are measured alike.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startCluster } from "../whisk/testing/cluster";
+import { freePort } from "../whisk/testing/free-port";
+import { startServerProcess } from "../whisk/testing/server-process";
+
+export type TargetName = "whisk" | "bare";
+const here = import.meta.dirname;
+const root = join(here, "..");
+const loopFile = join(tmpdir(), `whisk-bench-loop-${process.pid}`);
+const monitored = { NODE_OPTIONS: `--import=${join(here, "loop-monitor.mjs")}`, BENCH_LOOP_FILE: loopFile };
+
+export interface Target {
+  name: TargetName;
+  /** Where clients get tokens (Whisk) and connect. */
+  url: string;
+  pid: number;
+  stop(): Promise<unknown>;
+}
+
+export async function startTarget(name: TargetName): Promise<Target> {
+  if (name === "whisk") {
+    const server = await startServerProcess({ cwd: root, env: { WHISK_NODE_ID: "bench", LOG_LEVEL: "warn", ...monitored } });
+    return { name, url: server.url, pid: server.child.pid as number, stop: () => server.stop() };
+  }
+  return startBare();
+}
+
+async function startBare(env: Record<string, string> = {}): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", join(here, "bare-server.ts")], {
+    env: { ...process.env, PORT: String(port), ...monitored, ...env },
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const up = await fetch(`${url}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { name: "bare", url, pid: child.pid as number, stop: () => stopChild(child) };
+}
+
+function stopChild(child: ChildProcess) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(null);
+    child.once("exit", resolve);
+    child.kill("SIGTERM");
+  });
+}
+
+export interface MultiNodeTarget {
+  /** Token route (Whisk's web node); unused by bare. */
+  url: string;
+  senderUrl: string;
+  receiverUrl: string;
+  pids: number[];
+  stop(): Promise<unknown>;
+}
+
+/** Two gateways over Redis (Whisk: plus its web node and a worker, as `npm run cluster` runs). */
+export async function startMultiNode(name: TargetName, redisUrl: string): Promise<MultiNodeTarget> {
+  if (name === "whisk") {
+    const cluster = await startCluster({
+      cwd: root,
+      redisUrl,
+      topology: { web: ["web-1"], ws: ["ws-1", "ws-2"], worker: ["worker-1"] },
+      env: { LOG_LEVEL: "warn", ...monitored },
+    });
+    const [ws1, ws2] = cluster.gateways;
+    return {
+      url: cluster.url,
+      senderUrl: ws1?.url as string,
+      receiverUrl: ws2?.url as string,
+      pids: Object.values(cluster.nodes).map((node) => node.child.pid as number),
+      stop: () => cluster.stop(),
+    };
+  }
+  const key = `bench-${randomBytes(4).toString("hex")}`;
+  const nodes = [
+    await startBare({ REDIS_URL: redisUrl, BENCH_ADAPTER_KEY: key }),
+    await startBare({ REDIS_URL: redisUrl, BENCH_ADAPTER_KEY: key }),
+  ];
+  return {
+    url: nodes[0]?.url as string,
+    senderUrl: nodes[0]?.url as string,
+    receiverUrl: nodes[1]?.url as string,
+    pids: nodes.map((node) => node.pid),
+    stop: () => Promise.all(nodes.map((node) => node.stop())),
+  };
+}
+
+/** The longest event-loop stall of each process since the last call (0 for one that did not answer). */
+export async function longestStallMs(pids: number[]): Promise<number> {
+  const stalls = await Promise.all(
+    pids.map(async (pid) => {
+      const file = `${loopFile}.${pid}`;
+      rmSync(file, { force: true });
+      process.kill(pid, "SIGUSR2");
+      for (let i = 0; i < 50; i++) {
+        try {
+          const { maxMs } = JSON.parse(readFileSync(file, "utf8")) as { maxMs: number };
+          rmSync(file, { force: true });
+          return maxMs;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+      return 0;
+    }),
+  );
+  return Math.max(...stalls);
+}
