@@ -167,34 +167,30 @@ async function listen() {
   }
   print({ ready: listening.length, failedToEnter: failed + sockets.length - listening.length });
 
-  for await (const line of createInterface({ input: process.stdin })) {
-    const command = JSON.parse(line) as Command;
-    if ("stop" in command) break;
-    if ("say" in command) {
-      const speakers = listening.slice(0, command.say);
-      const acks = await Promise.allSettled(
-        speakers.map((socket) => socket.timeout(30_000).emitWithAck("room.say", { room, text: String(Date.now()) })),
-      );
-      print({ said: acks.filter((ack) => ack.status === "fulfilled").length });
-      continue;
-    }
-    const current = { expected: command.expect * listening.length, latencies: [] as number[], lastAt: 0, finish: () => {} };
+  // Commands run as they come: a `say` must not wait for the round it is part of.
+  const countRound = async (messages: number, timeoutMs: number) => {
+    const current = { expected: messages * listening.length, latencies: [] as number[], lastAt: 0, finish: () => {} };
     const finished = new Promise<void>((resolve) => {
       current.finish = resolve;
     });
     round = current;
     print({ expecting: current.expected });
-    await Promise.race([finished, sleep(command.timeoutMs)]);
+    await Promise.race([finished, sleep(timeoutMs)]);
     round = null;
-    print({
-      report: {
-        listeners: listening.length,
-        expected: current.expected,
-        received: current.latencies.length,
-        latencies: current.latencies,
-        lastAt: current.lastAt,
-      },
-    });
+    const { expected, latencies, lastAt } = current;
+    print({ report: { listeners: listening.length, expected, received: latencies.length, latencies, lastAt } });
+  };
+  const speak = async (speakers: number) => {
+    const acks = await Promise.allSettled(
+      listening.slice(0, speakers).map((socket) => socket.timeout(30_000).emitWithAck("room.say", { room, text: String(Date.now()) })),
+    );
+    print({ said: acks.filter((ack) => ack.status === "fulfilled").length });
+  };
+  for await (const line of createInterface({ input: process.stdin })) {
+    const command = JSON.parse(line) as Command;
+    if ("stop" in command) break;
+    if ("say" in command) void speak(command.say);
+    else void countRound(command.expect, command.timeoutMs);
   }
   for (const socket of sockets) socket.close();
   return { listened: listening.length };

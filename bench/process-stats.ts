@@ -1,12 +1,5 @@
 import { readFileSync } from "node:fs";
 
-/** Resident memory of a process, in bytes, from /proc (Linux). */
-export function residentBytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(status.match(/^VmRSS:\s+(\d+) kB/m)?.[1] ?? 0);
-  return kb * 1024;
-}
-
 /** CPU time a process has used so far (user + system), in milliseconds, from /proc (Linux). */
 export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];

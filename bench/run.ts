@@ -9,12 +9,12 @@ import { join } from "node:path";
 import { io, type Socket } from "socket.io-client";
 import { percentile } from "../whisk/testing/percentile";
 import { LoadProcess, runLoad } from "./load";
-import { cpuMs, residentBytes } from "./process-stats";
+import { cpuMs } from "./process-stats";
 import { renderReport, renderTable } from "./report";
 
 export { renderTable } from "./report";
 
-import { longestStallMs, startMultiNode, startTarget, type Target, type TargetName } from "./targets";
+import { longestStallMs, readMonitor, startMultiNode, startTarget, type Target, type TargetName } from "./targets";
 
 export const sizesFor = (smoke: boolean) =>
   smoke
@@ -32,7 +32,7 @@ export const sizesFor = (smoke: boolean) =>
     : {
         handshakes: 500,
         roundTrip: { rate: 500, seconds: 5 },
-        rateSteps: [1_000, 2_000, 3_000, 4_000, 6_000, 8_000],
+        rateSteps: [2_000, 4_000, 8_000, 12_000, 16_000],
         memorySockets: [1_000, 5_000],
         roomSteps: [1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000, 10_000],
         fanout: [1_000, 5_000],
@@ -96,11 +96,18 @@ async function measureMemory(target: Target, sizes: Sizes) {
   const memory: Record<string, unknown> = {};
   for (const sockets of sizes.memorySockets) {
     progress(`${target.name}: memory with ${sockets} sockets`);
-    const before = residentBytes(target.pid);
+    // Both readings follow a full garbage collection: what the sockets hold, not what their
+    // handshakes left behind.
+    const before = await readMonitor(target.pid);
     const holder = new LoadProcess({ kind: "hold", url: target.url, whisk: target.name === "whisk", count: sockets, concurrency: 50 });
     await holder.next("holding");
-    const after = residentBytes(target.pid);
-    memory[String(sockets)] = { bytesPerSocket: Math.round((after - before) / sockets), rssMb: Math.round(after / 1e6) };
+    const after = await readMonitor(target.pid);
+    if (!before || !after) throw new Error(`${target.name}: the server's memory monitor did not answer`);
+    memory[String(sockets)] = {
+      bytesPerSocket: Math.round((after.rss - before.rss) / sockets),
+      heapBytesPerSocket: Math.round((after.heapUsed - before.heapUsed) / sockets),
+      rssMb: Math.round(after.rss / 1e6),
+    };
     holder.child.kill("SIGTERM");
     await holder.done;
     await sleep(500);

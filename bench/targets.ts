@@ -101,24 +101,31 @@ export async function startMultiNode(name: TargetName, redisUrl: string): Promis
   };
 }
 
-/** The longest event-loop stall of each process since the last call (0 for one that did not answer). */
-export async function longestStallMs(pids: number[]): Promise<number> {
-  const stalls = await Promise.all(
-    pids.map(async (pid) => {
-      const file = `${loopFile}.${pid}`;
+interface ProcessReport {
+  maxMs: number;
+  rss: number;
+  heapUsed: number;
+}
+
+/** Asks a server process (SIGUSR2 to its preloaded monitor) for its report; resets its stall window. */
+export async function readMonitor(pid: number): Promise<ProcessReport | null> {
+  const file = `${loopFile}.${pid}`;
+  rmSync(file, { force: true });
+  process.kill(pid, "SIGUSR2");
+  for (let i = 0; i < 100; i++) {
+    try {
+      const report = JSON.parse(readFileSync(file, "utf8")) as ProcessReport;
       rmSync(file, { force: true });
-      process.kill(pid, "SIGUSR2");
-      for (let i = 0; i < 50; i++) {
-        try {
-          const { maxMs } = JSON.parse(readFileSync(file, "utf8")) as { maxMs: number };
-          rmSync(file, { force: true });
-          return maxMs;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      }
-      return 0;
-    }),
-  );
-  return Math.max(...stalls);
+      return report;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  return null;
+}
+
+/** The longest event-loop stall of these processes since the last reading. */
+export async function longestStallMs(pids: number[]): Promise<number> {
+  const reports = await Promise.all(pids.map(readMonitor));
+  return Math.max(...reports.map((report) => report?.maxMs ?? 0));
 }

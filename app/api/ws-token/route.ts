@@ -8,5 +8,5 @@ import { getWsToken } from "../../actions";
 export async function POST(request: Request) {
   const refused = refuseForeignOrigin(request);
   if (refused) return refused;
-  return Response.json(await getWsToken(), { headers: { "cache-control": "no-store" } });
+  return Response.json(await getWsToken(), { headers: { "cache-control": "no-store, no-transform" } });
 }
