@@ -18,7 +18,7 @@ export default defineConfig({
   },
   webServer: {
     // The production build (`npm run build` runs first in `npm test`), as users deploy it.
-    command: "node --import tsx server/main.ts",
+    command: "node --enable-source-maps dist/server.mjs",
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -14,6 +14,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
+          // Compiles server/main.ts again (under a second), so the server processes run this source.
+          globalSetup: ["tests/integration/build-server.ts"],
           environment: "node",
           testTimeout: 30_000,
           hookTimeout: 90_000,

@@ -3,6 +3,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "./free-port";
 
+/** What `npm run build` compiles server/main.ts into (scripts/build-server.mjs). */
+export const SERVER_BUILD = "dist/server.mjs";
+
 export interface ServerProcess {
   /** e.g. http://127.0.0.1:41234 */
   url: string;
@@ -26,8 +29,9 @@ export interface ServerProcessOptions {
 }
 
 /**
- * Starts the app's real server (`node --import tsx server/main.ts`) as a separate process on a
- * free loopback port, and resolves once `/healthz` answers.
+ * Starts the app's real server as a separate process on a free loopback port (production: the
+ * compiled dist/server.mjs, as `npm start`; development: `node --import tsx server/main.ts`), and
+ * resolves once `/healthz` answers.
  *
  * @example
  * const server = await startServerProcess({ env: { WHISK_NODE_ID: "ws-1" } });
@@ -37,12 +41,14 @@ export interface ServerProcessOptions {
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const cwd = options.cwd ?? process.cwd();
   const mode = options.mode ?? "production";
-  if (mode === "production" && !existsSync(join(cwd, ".next", "BUILD_ID"))) {
+  if (mode === "production" && !(existsSync(join(cwd, ".next", "BUILD_ID")) && existsSync(join(cwd, SERVER_BUILD)))) {
     throw new Error("No production build found: run `npm run build` first (npm test does this for you).");
   }
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  // Production runs the compiled server, as `npm start` does; development runs the source.
+  const entry = mode === "production" ? ["--enable-source-maps", SERVER_BUILD] : ["--import", "tsx", "server/main.ts"];
+  const child = spawn(process.execPath, entry, {
     cwd,
     env: {
       ...process.env,
