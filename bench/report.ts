@@ -18,6 +18,8 @@ function rows(smoke: boolean): Row[] {
   const { rate: crossRate } = sizes.crossNode;
   return [
     ["handshakes per second (Whisk: token issue + consumption)", ["handshakes", "perSecond"], "higher"],
+    ["handshakes per second with the token in hand (Whisk: consumption only)", ["handshakes", "withTokenInHandPerSecond"], "higher"],
+    ["Whisk's token route alone, tokens per second (POST /api/ws-token)", ["handshakes", "tokensPerSecond"], "higher"],
     [`route round trip p50, ms (world.say at ${sizes.roundTrip.rate}/s)`, ["roundTrip", "p50"], "lower"],
     [`route round trip p99, ms (world.say at ${sizes.roundTrip.rate}/s)`, ["roundTrip", "p99"], "lower"],
     ["highest world.ping rate held (all answered, p99 < 50 ms), per second", ["highestRate", "held"], "higher"],

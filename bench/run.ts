@@ -59,7 +59,7 @@ async function measureHandshakes(target: Target, sizes: Sizes) {
     count: sizes.handshakes,
     concurrency: 10,
   });
-  return { perSecond: run.result.perSecond, serverCpuMs: cpuMs(target.pid) - cpu0, clientCpuMs: run.cpuMs };
+  return { ...run.result, serverCpuMs: cpuMs(target.pid) - cpu0, clientCpuMs: run.cpuMs };
 }
 
 interface RoundTrips {
