@@ -23,7 +23,10 @@ function rows(smoke: boolean): Row[] {
     [`route round trip p50, ms (world.say at ${sizes.roundTrip.rate}/s)`, ["roundTrip", "p50"], "lower"],
     [`route round trip p99, ms (world.say at ${sizes.roundTrip.rate}/s)`, ["roundTrip", "p99"], "lower"],
     ["highest world.ping rate held (all answered, p99 < 50 ms), per second", ["highestRate", "held"], "higher"],
-    ...sizes.memorySockets.map((n): Row => [`memory per socket, bytes (${n} sockets)`, ["memory", String(n), "bytesPerSocket"], "lower"]),
+    ...sizes.memorySockets.flatMap((n): Row[] => [
+      [`memory per socket: resident, bytes (${n} sockets)`, ["memory", String(n), "bytesPerSocket"], "lower"],
+      [`memory per socket: JS heap, bytes (${n} sockets)`, ["memory", String(n), "heapBytesPerSocket"], "lower"],
+    ]),
     ...sizes.fanout.flatMap((n): Row[] => [
       [`fan-out to a room of ${n}: deliveries per second`, ["fanout", n, "deliveriesPerSecond"], "higher"],
       [`fan-out to a room of ${n}: p50 delivery, ms`, ["fanout", n, "p50"], "lower"],

@@ -103,6 +103,7 @@ export async function startMultiNode(name: TargetName, redisUrl: string): Promis
 
 interface ProcessReport {
   maxMs: number;
+  longestGcMs: number;
   rss: number;
   heapUsed: number;
 }

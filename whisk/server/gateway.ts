@@ -11,6 +11,7 @@ import { authMiddleware, type SocketIdentity } from "./auth-middleware";
 import { connectError } from "./connect-error";
 import { createConnectionSlots } from "./connection-slots";
 import type { HandlerContext, RouteContext } from "./definitions";
+import { DeliveryQueue } from "./delivery-queue";
 import { createEventRateGuard, disconnectFlooder } from "./event-rate-guard";
 import { DEFAULT_LIMITS, type GatewayLimits } from "./gateway-limits";
 import { startGatewayWatchdog } from "./gateway-watchdog";
@@ -180,11 +181,12 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     revalidateEveryMs: limits.revalidateEveryMs,
   });
 
-  const stopDelivery = base.bus.onPublished((envelope) => {
+  const deliveries = new DeliveryQueue((envelope) =>
     deliverEnvelope(io, observers, envelope, base).catch((error) =>
       log.error({ err: error, topic: envelope.topic }, "observer threw; message not delivered"),
-    );
-  });
+    ),
+  );
+  const stopDelivery = base.bus.onPublished((envelope) => deliveries.push(envelope));
 
   return {
     io,
