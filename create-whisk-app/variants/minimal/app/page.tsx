@@ -1,0 +1,14 @@
+import { getWsToken } from "./actions";
+import { HelloWorld } from "./components/hello-world";
+import { WhiskProvider } from "./lib/whisk";
+
+export default function Home() {
+  return (
+    <main className="mx-auto flex max-w-2xl flex-col gap-6 p-6">
+      <h1 className="text-2xl font-semibold">Hello, world</h1>
+      <WhiskProvider getToken={getWsToken}>
+        <HelloWorld />
+      </WhiskProvider>
+    </main>
+  );
+}
