@@ -19,7 +19,11 @@ export function checkTarget(dir) {
 }
 
 /** @param {string} v "20.9.0" or "v20.9.0" @returns {number[]} */
-const parts = (v) => v.replace(/^[^\d]*/, "").split(".").map((n) => Number.parseInt(n, 10) || 0);
+const parts = (v) =>
+  v
+    .replace(/^[^\d]*/, "")
+    .split(".")
+    .map((n) => Number.parseInt(n, 10) || 0);
 
 /** @param {string} version @param {string} minimum @returns {boolean} whether version >= minimum */
 export function satisfies(version, minimum) {

@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { checkName, checkNode, checkTarget } from "./checks.mjs";
 import { detectPackageManager } from "./package-manager.mjs";
 
@@ -32,7 +32,8 @@ export async function main(argv) {
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     dirArg ||= (await rl.question("Project name: (my-whisk-app) ")) || "my-whisk-app";
     if (values.redis === undefined) redis = /^r/i.test(await rl.question("Embedded (one process) or Redis (scaled)? [embedded/redis] "));
-    if (!values.template) template = /^m/i.test(await rl.question("Chat-room demo or minimal hello-world? [chat/minimal] ")) ? "minimal" : "chat";
+    if (!values.template)
+      template = /^m/i.test(await rl.question("Chat-room demo or minimal hello-world? [chat/minimal] ")) ? "minimal" : "chat";
     rl.close();
   }
   if (!dirArg) throw new Error("give the folder to create: npm create whisk-app my-app");
@@ -54,6 +55,9 @@ export async function main(argv) {
     applyMinimal(target);
   }
   pkg.name = name;
+  // The repository's own scripts that test this scaffolder are not the new app's.
+  delete pkg.scripts?.["test:create"];
+  if (pkg.scripts?.test) pkg.scripts.test = pkg.scripts.test.replace(" && npm run test:create", "");
   writeFileSync(join(target, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
   const env = [`SESSION_SECRET=${randomBytes(32).toString("base64url")}`];
   if (redis) env.push("REDIS_URL=redis://127.0.0.1:6379", "WHISK_NODE_ID=node-1");
@@ -64,7 +68,16 @@ export async function main(argv) {
       const git = (/** @type {string[]} */ ...args) => execFileSync("git", args, { cwd: target, stdio: "ignore" });
       git("init", "-q");
       git("add", "-A");
-      git("-c", "user.name=create-whisk-app", "-c", "user.email=create-whisk-app@localhost", "commit", "-q", "-m", "Initial commit from create-whisk-app");
+      git(
+        "-c",
+        "user.name=create-whisk-app",
+        "-c",
+        "user.email=create-whisk-app@localhost",
+        "commit",
+        "-q",
+        "-m",
+        "Initial commit from create-whisk-app",
+      );
     } catch {
       console.warn("git init skipped (is git installed?)");
     }
@@ -86,7 +99,10 @@ function install(pm, cwd) {
   const tty = process.stdout.isTTY;
   const timer = tty ? setInterval(() => process.stdout.write(`\r${frames[i++ % frames.length]} Installing with ${pm}…`), 80) : null;
   if (!tty) console.log(`Installing with ${pm}…`);
-  const args = ["install", ...(pm === "npm" ? ["--no-audit", "--no-fund", ...(process.env.CREATE_WHISK_PREFER_OFFLINE ? ["--prefer-offline"] : [])] : [])];
+  const args = [
+    "install",
+    ...(pm === "npm" ? ["--no-audit", "--no-fund", ...(process.env.CREATE_WHISK_PREFER_OFFLINE ? ["--prefer-offline"] : [])] : []),
+  ];
   return new Promise((ok, fail) => {
     const child = spawn(pm, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
     let err = "";

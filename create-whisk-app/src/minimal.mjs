@@ -26,6 +26,7 @@ export const CHAT_FILES = [
 /** Text edits to files the demo touches: [file, from, to]. A missing `from` is an error, so drift is caught. */
 const EDITS = [
   ["app/actions.ts", 'import { DEFAULT_ROOM } from "../server/rooms";\n', ""],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a template literal, replaced as text
   ["app/actions.ts", "redirect(`/rooms/${DEFAULT_ROOM}`);", 'redirect("/");'],
 ];
 
