@@ -20,7 +20,7 @@ before(() => {
   execFileSync("tar", ["xzf", tarball, "-C", work]);
   bin = join(work, "package", "bin", "create-whisk-app.mjs");
 });
-after(() => rmSync(work, { recursive: true, force: true }));
+after(() => rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
 /** @param {string[]} args @param {string} cwd @param {Record<string, string>} [env] */
 const run = (args, cwd, env = {}) =>
@@ -116,7 +116,9 @@ for (const template of ["chat", "minimal"]) {
       socket.close();
       assert.ok(welcome);
     } finally {
+      const exited = new Promise((ok) => dev.once("exit", ok));
       if (dev.pid) process.kill(-dev.pid, "SIGTERM");
+      await exited;
     }
   });
 }
