@@ -22,7 +22,10 @@ export const chatMessageSchema = z.object({
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 export const roomObservers = defineObservers("room", {
-  message: observe(chatMessageSchema).handle((message) => message),
+  // A slow reader is cut: its client reconnects and resumes exactly from history (position), no gap, no backlog.
+  message: observe(chatMessageSchema)
+    .slowClients({ policy: "disconnect" })
+    .handle((message) => message),
   notice: observe(z.object({ id: z.string(), room: roomIdSchema, text: z.string(), at: z.number() })).handle((notice) => notice),
   private: observe(z.object({ id: z.string(), room: roomIdSchema, from: person, to: person, text: z.string(), at: z.number() })).handle(
     (whisper) => whisper,

@@ -8,6 +8,7 @@ import { defineObservers } from "../../whisk/server";
 import { observe } from "../builders";
 
 export const worldObservers = defineObservers("world", {
+  // No history to resume from, and the page shows only recent lines: a slow reader gets the latest 100, not a cut.
   said: observe(
     z.object({
       id: z.string(),
@@ -15,5 +16,7 @@ export const worldObservers = defineObservers("world", {
       userId: z.string(),
       at: z.number(),
     }),
-  ).handle((message) => message),
+  )
+    .slowClients({ policy: "drop-oldest", maxQueued: 100 })
+    .handle((message) => message),
 });

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ObserverContext, ObserverDefinition, RouteContext, RouteDefinition, WorkerContext, WorkerDefinition } from "./definitions";
+import { checkSlowClientPolicy, type SlowClientPolicy } from "./slow-client-queues";
 
 /**
  * The builders for one app, bound to its context type once (as tRPC's `initTRPC.context<C>()`),
@@ -23,11 +24,23 @@ export function createBuilders<AppContext>() {
       },
     },
     observe<S extends z.ZodType>(schema: S) {
-      return {
-        handle<Output>(
+      const handleWith =
+        (slowClients?: SlowClientPolicy) =>
+        <Output>(
           handler: (payload: z.output<S>, ctx: ObserverContext<AppContext>) => Output | undefined | Promise<Output | undefined>,
-        ): ObserverDefinition<S, Output, AppContext> {
-          return { kind: "observer", schema, handler };
+        ): ObserverDefinition<S, Output, AppContext> =>
+          slowClients ? { kind: "observer", schema, handler, slowClients } : { kind: "observer", schema, handler };
+      return {
+        handle: handleWith(),
+        /**
+         * What this observer's slow readers get: `drop-oldest` (a queue of `maxQueued`, default
+         * 100), `keep-latest` (only the newest) or `disconnect` (cut; the client reconnects and
+         * resumes from history). Without it, a stalled reader is cut at `maxBufferedPackets`.
+         *
+         * @example observe(schema).slowClients({ policy: "drop-oldest", maxQueued: 100 }).handle((m) => m)
+         */
+        slowClients(policy: SlowClientPolicy) {
+          return { handle: handleWith(checkSlowClientPolicy(policy)) };
         },
       };
     },

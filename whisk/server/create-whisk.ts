@@ -16,6 +16,7 @@ import { createGateway, type Gateway } from "./gateway";
 import type { GatewayLimits } from "./gateway-limits";
 import type { WhiskHooks } from "./hooks";
 import { createLogger, type Logger } from "./logger";
+import { createWhiskMetrics, type WhiskMetrics } from "./metrics";
 import type { WhiskAppDefinition } from "./whisk-app";
 import { startWorkers } from "./worker-runner";
 
@@ -33,6 +34,8 @@ export interface WhiskOptions<AppContext> {
   presence?: PresenceStore;
   tokenTtlMs?: number;
   sessionTtlMs?: number;
+  /** prom-client's default Node metrics (CPU, memory, event loop, GC) in `metrics.registry`; on by default. */
+  defaultMetrics?: boolean;
 }
 
 export interface Whisk<AppContext> {
@@ -42,6 +45,8 @@ export interface Whisk<AppContext> {
   readonly sessions: SessionStore;
   readonly log: Logger;
   readonly handlerContext: HandlerContext<AppContext>;
+  /** This instance's Prometheus metrics; serve them with `handleHealth(req, res, { ..., metrics: whisk.metrics.registry })`. */
+  readonly metrics: WhiskMetrics;
   /** Attaches a gateway to an HTTP server this process owns. */
   attachGateway(httpServer: HttpServer, options: { allowedOrigins: readonly string[]; limits?: Partial<GatewayLimits> }): Gateway;
   /**
@@ -80,6 +85,7 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
   const presence = options.presence ?? new MemoryPresenceStore();
   const tokenTtlMs = options.tokenTtlMs ?? 10_000;
   const handlerContext: HandlerContext<AppContext> = { app: options.context, bus, sessions, node: { id: options.nodeId }, log };
+  const metrics = createWhiskMetrics({ nodeId: options.nodeId, defaultMetrics: options.defaultMetrics });
   const gateways: Gateway[] = [];
   const stops: StopConsuming[] = [];
 
@@ -90,6 +96,7 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
     sessions,
     log,
     handlerContext,
+    metrics,
     attachGateway(httpServer, gatewayOptions) {
       const gateway = createGateway({
         httpServer,
@@ -99,6 +106,7 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
         sessions,
         presence,
         hooks: options.hooks ?? {},
+        metrics,
         ...gatewayOptions,
       });
       gateways.push(gateway);

@@ -3,6 +3,7 @@ import type { Bus } from "../bus/bus";
 import type { PresentUser } from "../presence/presence-store";
 import type { SessionStore } from "../session/session-store";
 import type { Logger } from "./logger";
+import type { SlowClientPolicy } from "./slow-client-queues";
 
 /**
  * What every handler gets: the app's own context (models, services), the bus, the shared
@@ -57,6 +58,8 @@ export interface ObserverDefinition<S extends z.ZodType, Output, AppContext> {
   readonly kind: "observer";
   readonly schema: S;
   readonly handler: (payload: z.output<S>, ctx: ObserverContext<AppContext>) => Output | undefined | Promise<Output | undefined>;
+  /** What a slow reader gets (see slow-client-queues.ts); none: one broadcast, the watchdog cuts a stalled reader. */
+  readonly slowClients?: SlowClientPolicy;
 }
 
 /** A worker handles one job; what it returns is the reply to `bus.request`, if one was asked. */

@@ -16,6 +16,11 @@ export interface GatewayLimits {
   maxRoomsPerSocket: number;
   /** A connection that has not completed the Whisk handshake by then is closed. */
   handshakeTimeoutMs: number;
+  /**
+   * Packets waiting for a reader at which it counts as slow for observers with a slow-client
+   * policy (`observe(schema).slowClients(...)`): they queue, drop or cut for it as declared.
+   */
+  slowClientAfterPackets: number;
   /** Packets waiting for a slow reader after which it is disconnected (it reconnects and catches up). */
   maxBufferedPackets: number;
   /** How often each socket's session is checked again (catches an expiry or a lost sign-out message). */
@@ -30,6 +35,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   maxConnectionsPerUser: 10,
   maxRoomsPerSocket: 20,
   handshakeTimeoutMs: 5_000,
+  slowClientAfterPackets: 64,
   maxBufferedPackets: 1_000,
   revalidateEveryMs: 30_000,
 };

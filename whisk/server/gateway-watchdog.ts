@@ -19,6 +19,8 @@ export function startGatewayWatchdog(options: {
   log: Logger;
   maxBufferedPackets: number;
   revalidateEveryMs: number;
+  /** Called for each slow reader cut (for metrics). */
+  onSlowReaderCut?: () => void;
 }): () => void {
   const { io, log } = options;
   let lastRevalidation = Date.now();
@@ -31,6 +33,7 @@ export function startGatewayWatchdog(options: {
         log.warn({ socket: socket.id, buffered }, "slow reader cut off");
         // `true`: drop the buffered packets and close now, instead of waiting for them to drain.
         socket.conn.close(true);
+        options.onSlowReaderCut?.();
       }
     }
     if (Date.now() - lastRevalidation < options.revalidateEveryMs) return;

@@ -16,10 +16,12 @@ import { createEventRateGuard, disconnectFlooder } from "./event-rate-guard";
 import { DEFAULT_LIMITS, type GatewayLimits } from "./gateway-limits";
 import { startGatewayWatchdog } from "./gateway-watchdog";
 import type { ConnectionInfo, WhiskHooks } from "./hooks";
+import type { WhiskMetrics } from "./metrics";
 import { createObserverTable, deliverEnvelope } from "./observer-delivery";
 import { isOriginAllowed } from "./origin-allow-list";
 import { PresenceTracker } from "./presence-tracker";
 import { createRouteTable, runRoute } from "./route-table";
+import { SlowClientQueues } from "./slow-client-queues";
 import { socketMembership } from "./socket-membership";
 import type { WhiskAppDefinition } from "./whisk-app";
 
@@ -35,6 +37,8 @@ export interface GatewayOptions<AppContext> {
   allowedOrigins: readonly string[];
   /** Per-connection limits; each defaults to DEFAULT_LIMITS. */
   limits?: Partial<GatewayLimits>;
+  /** Where the gateway counts sockets and slow-client outcomes. */
+  metrics: WhiskMetrics;
   path?: string;
 }
 
@@ -173,16 +177,31 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     else socket.emit(ERROR_EVENT, { event: event.slice(0, 100), error: body });
   };
 
+  const { metrics } = options;
   const stopWatchdog = startGatewayWatchdog({
     io,
     sessions: options.sessions,
     log,
     maxBufferedPackets: limits.maxBufferedPackets,
     revalidateEveryMs: limits.revalidateEveryMs,
+    onSlowReaderCut: () => metrics.slowClientDisconnects.inc({ topic: "", reason: "max_buffered" }),
   });
 
+  const slowClients = new SlowClientQueues({
+    slowAfterPackets: limits.slowClientAfterPackets,
+    events: {
+      dropped: (topic) => metrics.slowClientDropped.inc({ topic }),
+      replaced: (topic) => metrics.slowClientReplaced.inc({ topic }),
+      disconnected: (topic) => {
+        log.warn({ topic }, "slow reader cut by its observer's policy");
+        metrics.slowClientDisconnects.inc({ topic, reason: "policy" });
+      },
+    },
+  });
+  const stopMetrics = metrics.addGateway({ sockets: () => io.of("/").sockets.size, queued: () => slowClients.queued });
+
   const deliveries = new DeliveryQueue((envelope) =>
-    deliverEnvelope(io, observers, envelope, base).catch((error) =>
+    deliverEnvelope(io, observers, envelope, base, slowClients).catch((error) =>
       log.error({ err: error, topic: envelope.topic }, "observer threw; message not delivered"),
     ),
   );
@@ -202,8 +221,10 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     },
     async close() {
       stopWatchdog();
+      stopMetrics();
       await presence.close({ leave: true }).catch(() => {});
       stopDelivery();
+      slowClients.close();
       // Closing the transports (not a socket.io "disconnect") tells clients to reconnect, as on
       // any outage; a server-sent disconnect would read as a logout. Not io.close(): that would
       // also close the HTTP server, which belongs to the caller.

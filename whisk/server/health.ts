@@ -5,11 +5,14 @@ export interface HealthChecks {
   role: string;
   /** Each check answers true when healthy, e.g. `{ redis: () => backend.isHealthy() }`. */
   readiness: Record<string, () => Promise<boolean> | boolean>;
+  /** A prom-client registry (`whisk.metrics.registry`) served as `/metrics`; keep it off the public proxy. */
+  metrics?: { readonly contentType: string; metrics(): Promise<string> };
 }
 
 /**
  * `/healthz`: the process is alive (200 while it can answer at all).
  * `/readyz`: it should get traffic (200 only when every readiness check passes, else 503).
+ * `/metrics`: Prometheus text format, when `checks.metrics` is given.
  * Returns false for any other URL, so the caller can pass the request on.
  */
 export function handleHealth(req: IncomingMessage, res: ServerResponse, checks: HealthChecks): boolean {
@@ -23,6 +26,14 @@ export function handleHealth(req: IncomingMessage, res: ServerResponse, checks: 
       const ready = Object.values(results).every(Boolean);
       send(res, ready ? 200 : 503, { status: ready ? "ready" : "not-ready", node: checks.nodeId, role: checks.role, checks: results });
     });
+    return true;
+  }
+  if (path === "/metrics" && checks.metrics) {
+    const { metrics } = checks;
+    void metrics.metrics().then(
+      (text) => res.writeHead(200, { "content-type": metrics.contentType, "cache-control": "no-store" }).end(text),
+      () => send(res, 500, { status: "error" }),
+    );
     return true;
   }
   return false;

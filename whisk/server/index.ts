@@ -26,6 +26,8 @@ export { defineObservers, defineRoutes, defineWorkers } from "./groups";
 export { type HealthChecks, handleHealth } from "./health";
 export type { AuthFailure, ConnectionInfo, WhiskHooks } from "./hooks";
 export { createLogger, type Logger } from "./logger";
+export type { WhiskMetrics } from "./metrics";
 export { isOriginAllowed } from "./origin-allow-list";
 export { silencePacketDebug } from "./quiet-debug";
+export type { SlowClientPolicy } from "./slow-client-queues";
 export { defineWhiskApp, type WhiskAppDefinition } from "./whisk-app";

@@ -4,6 +4,7 @@ import type { Envelope } from "../core/envelope";
 import { DISCONNECT_TOPIC, PRESENCE_TOPIC } from "../core/protocol";
 import type { AnyObserver, HandlerContext } from "./definitions";
 import type { AnyObserverGroup } from "./groups";
+import type { SlowClientQueues } from "./slow-client-queues";
 
 export function createObserverTable(groups: readonly AnyObserverGroup[]): ReadonlyMap<string, AnyObserver> {
   const table = new Map<string, AnyObserver>();
@@ -15,13 +16,16 @@ export function createObserverTable(groups: readonly AnyObserverGroup[]): Readon
 
 /**
  * One gateway's side of a bus message: run the topic's observer and emit its result to the local
- * sockets the envelope addresses. Sockets held by other gateways are theirs to serve.
+ * sockets the envelope addresses. Sockets held by other gateways are theirs to serve. An observer
+ * with a slow-client policy goes through `slowClients` (one broadcast to the fast sockets, the
+ * policy for each slow one); without one, everyone gets one broadcast.
  */
 export async function deliverEnvelope<AppContext>(
   io: Server,
   observers: ReadonlyMap<string, AnyObserver>,
   envelope: Envelope,
   ctx: HandlerContext<AppContext>,
+  slowClients?: SlowClientQueues,
 ): Promise<void> {
   const rooms = localRoomsFor(envelope.to, ctx.node.id);
   if (rooms !== "all" && rooms.length === 0) return;
@@ -47,5 +51,7 @@ export async function deliverEnvelope<AppContext>(
     return;
   }
   const output = await observer.handler(parsed.data, { ...ctx, from: envelope.from });
-  if (output !== undefined) target.emit(envelope.topic, output);
+  if (output === undefined) return;
+  if (observer.slowClients && slowClients) await slowClients.deliver(target, envelope.topic, output, observer.slowClients);
+  else target.emit(envelope.topic, output);
 }

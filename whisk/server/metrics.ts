@@ -1,0 +1,73 @@
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+
+/**
+ * One Whisk instance's Prometheus metrics, in a registry of its own (not prom-client's global
+ * one), so several instances in one process (tests, a cluster in one process) do not clash.
+ * Served as `GET /metrics` by `handleHealth` when given `metrics: whisk.metrics.registry`.
+ */
+export interface WhiskMetrics {
+  readonly registry: Registry;
+  /** Messages a `drop-oldest` observer dropped for a slow socket. */
+  readonly slowClientDropped: Counter<"topic">;
+  /** Messages a `keep-latest` observer replaced by a newer one for a slow socket. */
+  readonly slowClientReplaced: Counter<"topic">;
+  /**
+   * Slow sockets cut at the transport: reason `policy` (a `disconnect` observer, by topic) or
+   * `max_buffered` (the watchdog's `maxBufferedPackets`, topic empty).
+   */
+  readonly slowClientDisconnects: Counter<"topic" | "reason">;
+  /** Adds what one gateway holds (sockets, messages queued for slow ones); returns its removal. */
+  addGateway(gateway: { sockets(): number; queued(): number }): () => void;
+}
+
+export function createWhiskMetrics(options: { nodeId: string; defaultMetrics?: boolean }): WhiskMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ node: options.nodeId });
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const gateways = new Set<{ sockets(): number; queued(): number }>();
+  const sum = (read: (gateway: { sockets(): number; queued(): number }) => number) =>
+    [...gateways].reduce((total, gateway) => total + read(gateway), 0);
+
+  new Gauge({
+    name: "whisk_connected_sockets",
+    help: "Sockets connected to this node's gateways.",
+    registers: [registry],
+    collect() {
+      this.set(sum((gateway) => gateway.sockets()));
+    },
+  });
+  new Gauge({
+    name: "whisk_slow_client_queued_messages",
+    help: "Messages held for slow sockets by observers with a slow-client policy.",
+    registers: [registry],
+    collect() {
+      this.set(sum((gateway) => gateway.queued()));
+    },
+  });
+
+  return {
+    registry,
+    slowClientDropped: new Counter({
+      name: "whisk_slow_client_dropped_total",
+      help: "Messages dropped (oldest first) for slow sockets by drop-oldest observers.",
+      labelNames: ["topic"],
+      registers: [registry],
+    }),
+    slowClientReplaced: new Counter({
+      name: "whisk_slow_client_replaced_total",
+      help: "Messages replaced by a newer one for slow sockets by keep-latest observers.",
+      labelNames: ["topic"],
+      registers: [registry],
+    }),
+    slowClientDisconnects: new Counter({
+      name: "whisk_slow_client_disconnects_total",
+      help: "Slow sockets cut at the transport: by a disconnect observer (reason policy) or past maxBufferedPackets (reason max_buffered).",
+      labelNames: ["topic", "reason"],
+      registers: [registry],
+    }),
+    addGateway(gateway) {
+      gateways.add(gateway);
+      return () => gateways.delete(gateway);
+    },
+  };
+}

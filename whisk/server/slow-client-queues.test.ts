@@ -1,0 +1,163 @@
+import { EventEmitter } from "node:events";
+import { describe, expect, it } from "vitest";
+import { checkSlowClientPolicy, type SlowClientPolicy, SlowClientQueues, type SlowClientTarget } from "./slow-client-queues";
+
+/**
+ * A socket with an engine.io-like connection: what it is emitted lands in `writeBuffer` until
+ * `read()` hands the buffer over, which (like engine.io's flush) empties it and emits "drain".
+ */
+class FakeSocket {
+  readonly received: [string, unknown][] = [];
+  closed = false;
+  readonly conn = Object.assign(new EventEmitter(), {
+    writeBuffer: [] as [string, unknown][],
+    close: (_discard: boolean) => {
+      this.closed = true;
+      this.conn.writeBuffer = [];
+      this.conn.emit("close");
+    },
+  });
+  /** `reading`: a fast client, whose transport takes each packet at once (the buffer stays empty). */
+  constructor(
+    readonly id: string,
+    private readonly reading = false,
+  ) {}
+  emit(event: string, payload: unknown) {
+    if (this.closed) return;
+    if (this.reading) this.received.push([event, payload]);
+    else this.conn.writeBuffer.push([event, payload]);
+  }
+  /** The client reads once: everything buffered now, then engine.io's "drain". */
+  read(): [string, unknown][] {
+    const batch = this.conn.writeBuffer;
+    this.conn.writeBuffer = [];
+    this.received.push(...batch);
+    if (batch.length > 0) this.conn.emit("drain");
+    return batch;
+  }
+  /** Reads until nothing is left; returns every payload of `topic`, in order. */
+  readAll(topic?: string): unknown[] {
+    while (this.read().length > 0);
+    return this.received.filter(([event]) => topic === undefined || event === topic).map(([, payload]) => payload);
+  }
+}
+
+/** A room of fake sockets, with socket.io's broadcast operator shape; counts broadcasts. */
+function room(sockets: FakeSocket[]) {
+  const broadcasts: { except: string[] }[] = [];
+  const emitTo = (except: string[]) => (event: string, payload: unknown) => {
+    broadcasts.push({ except });
+    for (const socket of sockets) if (!except.includes(socket.id)) socket.emit(event, payload);
+    return true;
+  };
+  const target: SlowClientTarget = {
+    fetchSockets: async () => sockets.filter((socket) => !socket.closed),
+    emit: emitTo([]),
+    except: (ids) => ({ emit: emitTo(ids) }),
+  };
+  return { target, broadcasts };
+}
+
+function queues(slowAfterPackets = 3) {
+  const counts = { dropped: [] as string[], replaced: [] as string[], disconnected: [] as string[] };
+  const q = new SlowClientQueues({
+    slowAfterPackets,
+    events: {
+      dropped: (topic) => counts.dropped.push(topic),
+      replaced: (topic) => counts.replaced.push(topic),
+      disconnected: (topic) => counts.disconnected.push(topic),
+    },
+  });
+  return { q, counts };
+}
+
+async function publish(q: SlowClientQueues, target: SlowClientTarget, topic: string, from: number, to: number, policy: SlowClientPolicy) {
+  for (let n = from; n < to; n++) await q.deliver(target, topic, n, policy);
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe("SlowClientQueues", () => {
+  it("drop-oldest: a slow socket gets what fit in its buffer, then the last maxQueued in order; the fast one gets all in one broadcast each", async () => {
+    const { q, counts } = queues(3);
+    const fast = new FakeSocket("fast", true);
+    const slow = new FakeSocket("slow");
+    const { target, broadcasts } = room([fast, slow]);
+    await publish(q, target, "t", 0, 20, { policy: "drop-oldest", maxQueued: 5 });
+    expect(fast.readAll("t")).toEqual(range(0, 20));
+    expect(q.queued).toBe(5);
+    expect(slow.readAll("t")).toEqual([0, 1, 2, 15, 16, 17, 18, 19]);
+    expect(counts.dropped).toEqual(Array(12).fill("t"));
+    // One broadcast per message: the fast socket never gets a per-socket emit.
+    expect(broadcasts).toHaveLength(20);
+    expect(broadcasts.slice(3).every((each) => each.except.includes("slow") && !each.except.includes("fast"))).toBe(true);
+    expect(q.queued).toBe(0);
+    expect(q.socketsHeld).toBe(0);
+  });
+
+  it("keep-latest: a slow socket gets only the newest message, each older one counted as replaced", async () => {
+    const { q, counts } = queues(3);
+    const slow = new FakeSocket("slow");
+    const { target } = room([slow]);
+    await publish(q, target, "t", 0, 10, { policy: "keep-latest" });
+    expect(q.queued).toBe(1);
+    expect(slow.readAll("t")).toEqual([0, 1, 2, 9]);
+    expect(counts.replaced).toHaveLength(6);
+  });
+
+  it("disconnect: a slow socket is cut at the transport and counted once; the fast one keeps everything", async () => {
+    const { q, counts } = queues(3);
+    const fast = new FakeSocket("fast", true);
+    const slow = new FakeSocket("slow");
+    const { target } = room([fast, slow]);
+    await publish(q, target, "t", 0, 10, { policy: "disconnect" });
+    expect(slow.closed).toBe(true);
+    expect(counts.disconnected).toEqual(["t"]);
+    expect(fast.readAll("t")).toEqual(range(0, 10));
+    expect(q.socketsHeld).toBe(0);
+  });
+
+  it("flushes no more than the buffer limit per drain, and keeps the order across topics", async () => {
+    const { q } = queues(2);
+    const slow = new FakeSocket("slow");
+    const { target } = room([slow]);
+    for (let n = 0; n < 8; n++) await q.deliver(target, n % 2 ? "odd" : "even", n, { policy: "drop-oldest", maxQueued: 10 });
+    expect(slow.read().map(([, n]) => n)).toEqual([0, 1]);
+    // The drain sent two more (the limit), not all six.
+    expect(slow.conn.writeBuffer).toHaveLength(2);
+    expect(q.queued).toBe(4);
+    expect(slow.readAll()).toEqual(range(0, 8));
+  });
+
+  it("keeps a socket that still holds messages out of the broadcast, even below the limit, so nothing overtakes them", async () => {
+    const { q } = queues(2);
+    const slow = new FakeSocket("slow");
+    const { target } = room([slow]);
+    await publish(q, target, "t", 0, 6, { policy: "drop-oldest", maxQueued: 10 });
+    // The client read once: the drain sent 2 and 3, and 4 and 5 are still held. Its buffer then
+    // empties with no drain seen yet: it is below the limit but still owed 4 and 5.
+    slow.read();
+    slow.received.push(...slow.conn.writeBuffer.splice(0));
+    await q.deliver(target, "t", 6, { policy: "drop-oldest", maxQueued: 10 });
+    expect(q.queued).toBe(3);
+    slow.conn.emit("drain");
+    expect(slow.readAll("t")).toEqual(range(0, 7));
+  });
+
+  it("forgets a socket's queue when its connection closes", async () => {
+    const { q } = queues(1);
+    const slow = new FakeSocket("slow");
+    const { target } = room([slow]);
+    await publish(q, target, "t", 0, 5, { policy: "drop-oldest", maxQueued: 10 });
+    expect(q.queued).toBe(4);
+    slow.conn.close(true);
+    expect(q.queued).toBe(0);
+    expect(slow.conn.listenerCount("drain")).toBe(0);
+  });
+
+  it("refuses a policy it cannot apply", () => {
+    expect(() => checkSlowClientPolicy({ policy: "drop-oldest", maxQueued: 0 })).toThrow(/maxQueued/);
+    expect(() => checkSlowClientPolicy({ policy: "drop" } as unknown as SlowClientPolicy)).toThrow(/unknown policy/);
+    expect(checkSlowClientPolicy({ policy: "drop-oldest" })).toEqual({ policy: "drop-oldest", maxQueued: 100 });
+  });
+});
