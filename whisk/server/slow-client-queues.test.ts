@@ -72,8 +72,14 @@ function queues(slowAfterPackets = 3) {
 }
 
 async function publish(q: SlowClientQueues, target: SlowClientTarget, topic: string, from: number, to: number, policy: SlowClientPolicy) {
-  for (let n = from; n < to; n++) await q.deliver(target, topic, n, policy);
+  for (let n = from; n < to; n++) {
+    await q.deliver(target, topic, n, policy);
+    await nextTurn();
+  }
 }
+
+/** One event-loop turn: I/O has run, and with it the queues' check of suspected sockets. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
@@ -86,11 +92,12 @@ describe("SlowClientQueues", () => {
     await publish(q, target, "t", 0, 20, { policy: "drop-oldest", maxQueued: 5 });
     expect(fast.readAll("t")).toEqual(range(0, 20));
     expect(q.queued).toBe(5);
-    expect(slow.readAll("t")).toEqual([0, 1, 2, 15, 16, 17, 18, 19]);
-    expect(counts.dropped).toEqual(Array(12).fill("t"));
+    // 0-2 filled its buffer; 3 found it full (suspected, still sent); from 4 on it was slow.
+    expect(slow.readAll("t")).toEqual([0, 1, 2, 3, 15, 16, 17, 18, 19]);
+    expect(counts.dropped).toEqual(Array(11).fill("t"));
     // One broadcast per message: the fast socket never gets a per-socket emit.
     expect(broadcasts).toHaveLength(20);
-    expect(broadcasts.slice(3).every((each) => each.except.includes("slow") && !each.except.includes("fast"))).toBe(true);
+    expect(broadcasts.slice(4).every((each) => each.except.includes("slow") && !each.except.includes("fast"))).toBe(true);
     expect(q.queued).toBe(0);
     expect(q.socketsHeld).toBe(0);
   });
@@ -101,8 +108,8 @@ describe("SlowClientQueues", () => {
     const { target } = room([slow]);
     await publish(q, target, "t", 0, 10, { policy: "keep-latest" });
     expect(q.queued).toBe(1);
-    expect(slow.readAll("t")).toEqual([0, 1, 2, 9]);
-    expect(counts.replaced).toHaveLength(6);
+    expect(slow.readAll("t")).toEqual([0, 1, 2, 3, 9]);
+    expect(counts.replaced).toHaveLength(5);
   });
 
   it("disconnect: a slow socket is cut at the transport and counted once; the fast one keeps everything", async () => {
@@ -121,11 +128,14 @@ describe("SlowClientQueues", () => {
     const { q } = queues(2);
     const slow = new FakeSocket("slow");
     const { target } = room([slow]);
-    for (let n = 0; n < 8; n++) await q.deliver(target, n % 2 ? "odd" : "even", n, { policy: "drop-oldest", maxQueued: 10 });
-    expect(slow.read().map(([, n]) => n)).toEqual([0, 1]);
-    // The drain sent two more (the limit), not all six.
+    for (let n = 0; n < 8; n++) {
+      await q.deliver(target, n % 2 ? "odd" : "even", n, { policy: "drop-oldest", maxQueued: 10 });
+      await nextTurn();
+    }
+    expect(slow.read().map(([, n]) => n)).toEqual([0, 1, 2]);
+    // The drain sent two more (the limit), not all five.
     expect(slow.conn.writeBuffer).toHaveLength(2);
-    expect(q.queued).toBe(4);
+    expect(q.queued).toBe(3);
     expect(slow.readAll()).toEqual(range(0, 8));
   });
 
@@ -134,12 +144,12 @@ describe("SlowClientQueues", () => {
     const slow = new FakeSocket("slow");
     const { target } = room([slow]);
     await publish(q, target, "t", 0, 6, { policy: "drop-oldest", maxQueued: 10 });
-    // The client read once: the drain sent 2 and 3, and 4 and 5 are still held. Its buffer then
-    // empties with no drain seen yet: it is below the limit but still owed 4 and 5.
+    // The client read once: the drain sent 3 and 4, and 5 is still held. Its buffer then
+    // empties with no drain seen yet: it is below the limit but still owed 5.
     slow.read();
     slow.received.push(...slow.conn.writeBuffer.splice(0));
     await q.deliver(target, "t", 6, { policy: "drop-oldest", maxQueued: 10 });
-    expect(q.queued).toBe(3);
+    expect(q.queued).toBe(2);
     slow.conn.emit("drain");
     expect(slow.readAll("t")).toEqual(range(0, 7));
   });
@@ -149,10 +159,33 @@ describe("SlowClientQueues", () => {
     const slow = new FakeSocket("slow");
     const { target } = room([slow]);
     await publish(q, target, "t", 0, 5, { policy: "drop-oldest", maxQueued: 10 });
-    expect(q.queued).toBe(4);
+    expect(q.queued).toBe(3);
     slow.conn.close(true);
     expect(q.queued).toBe(0);
     expect(slow.conn.listenerCount("drain")).toBe(0);
+  });
+
+  it("does not take a burst within one turn for slowness: a reader whose writes complete is never queued or cut", async () => {
+    const { q, counts } = queues(3);
+    // A WebSocket-like reader: packets wait in the buffer until the turn's writes complete.
+    const burst = new FakeSocket("burst");
+    const completeWrites = () => process.nextTick(() => burst.read());
+    const { target } = room([burst]);
+    for (let round = 0; round < 3; round++) {
+      for (let n = 0; n < 20; n++) {
+        await q.deliver(target, "t", round * 20 + n, { policy: "disconnect" });
+        if (n === 0) completeWrites();
+      }
+      expect(burst.conn.writeBuffer.length).toBeGreaterThan(3);
+      await nextTurn();
+    }
+    expect(burst.closed).toBe(false);
+    expect(counts.disconnected).toEqual([]);
+    expect(burst.readAll("t")).toEqual(range(0, 60));
+    // The same reader, stalled: still full a turn later, so it is slow from then on.
+    await publish(q, target, "t", 60, 65, { policy: "disconnect" });
+    expect(burst.closed).toBe(true);
+    expect(counts.disconnected).toEqual(["t"]);
   });
 
   it("refuses a policy it cannot apply", () => {

@@ -11,8 +11,12 @@
  * - `keep-latest`: only the newest message of the topic;
  * - `disconnect`: cut at the transport (as the watchdog does), so the client reconnects with a
  *   fresh token and resumes from history, instead of reading a backlog.
- * A socket that holds queued messages stays "slow" until they are sent, so it gets the messages
- * of observers with a policy in publish order. Messages of observers without a policy are not
+ * A full buffer alone is not slowness: within one event-loop turn nobody can read, and a burst of
+ * a few hundred messages to a small room fills a fast WebSocket client's buffer to 200+ packets
+ * (measured) before its writes complete. So a socket at the limit is only suspected; it is slow
+ * if it is still at the limit after an I/O turn (a `setImmediate` later), and stays slow until
+ * its buffer is below the limit again. A socket that holds queued messages stays slow until they
+ * are sent, so it gets the messages of observers with a policy in publish order. Messages of observers without a policy are not
  * queued and may overtake them.
  */
 
@@ -70,6 +74,11 @@ interface Held {
 
 export class SlowClientQueues {
   private readonly held = new Map<string, Held>();
+  /** Connections still at the limit after an I/O turn (weak: a closed one needs no clean-up). */
+  private readonly confirmed = new WeakSet<object>();
+  /** Sockets seen at the limit this turn, checked again once I/O has run. */
+  private readonly suspects = new Set<SlowClientSocket>();
+  private checkScheduled = false;
 
   constructor(
     private readonly options: {
@@ -121,7 +130,26 @@ export class SlowClientQueues {
   }
 
   private isSlow(socket: SlowClientSocket): boolean {
-    return this.held.has(socket.id) || this.buffered(socket) >= this.options.slowAfterPackets;
+    if (this.held.has(socket.id)) return true;
+    if (this.buffered(socket) < this.options.slowAfterPackets) {
+      this.confirmed.delete(socket.conn);
+      return false;
+    }
+    if (this.confirmed.has(socket.conn)) return true;
+    this.suspect(socket);
+    return false;
+  }
+
+  private suspect(socket: SlowClientSocket): void {
+    this.suspects.add(socket);
+    if (this.checkScheduled) return;
+    this.checkScheduled = true;
+    // After the poll phase: a reader that could take its packets has had its writes completed.
+    setImmediate(() => {
+      this.checkScheduled = false;
+      for (const each of this.suspects) if (this.buffered(each) >= this.options.slowAfterPackets) this.confirmed.add(each.conn);
+      this.suspects.clear();
+    });
   }
 
   private buffered(socket: SlowClientSocket): number {
