@@ -192,8 +192,8 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     events: {
       dropped: (topic) => metrics.slowClientDropped.inc({ topic }),
       replaced: (topic) => metrics.slowClientReplaced.inc({ topic }),
-      disconnected: (topic) => {
-        log.warn({ topic }, "slow reader cut by its observer's policy");
+      disconnected: (topic, socketId) => {
+        log.warn({ socket: socketId, topic }, "slow reader cut by its observer's policy");
         metrics.slowClientDisconnects.inc({ topic, reason: "policy" });
       },
     },

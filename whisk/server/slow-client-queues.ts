@@ -62,7 +62,7 @@ export interface SlowClientTarget {
 export interface SlowClientEvents {
   dropped(topic: string): void;
   replaced(topic: string): void;
-  disconnected(topic: string): void;
+  disconnected(topic: string, socketId: string): void;
 }
 
 interface Held {
@@ -163,7 +163,7 @@ export class SlowClientQueues {
       // resumes from history; a socket.io disconnect would queue behind the stalled buffer and
       // read as a sign-out.
       socket.conn.close(true);
-      this.options.events.disconnected(topic);
+      this.options.events.disconnected(topic, socket.id);
       return;
     }
     const held = this.held.get(socket.id) ?? this.attach(socket);
