@@ -82,5 +82,7 @@ describe("docker-compose.yml", () => {
     expect(servers(upstream("gateways"))).toEqual([...CLUSTER_TOPOLOGY.ws]);
     expect(servers(upstream("web"))).toEqual([...CLUSTER_TOPOLOGY.web]);
     expect(nginx).toMatch(/location \/whisk\/ \{[^}]*proxy_pass http:\/\/gateways;[^}]*Upgrade/);
+    // Metrics are for the scraper on each node's own port, not for the public.
+    expect(nginx).toMatch(/location = \/metrics \{\s*deny all;\s*\}/);
   });
 });

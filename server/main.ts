@@ -104,6 +104,7 @@ const server = createServer((req, res) => {
     nodeId: settings.nodeId,
     role: settings.role,
     readiness: { backend: () => backend.isHealthy(), accepting: () => !stopping },
+    metrics: whisk.metrics.registry,
   });
   if (!handled) handleRequest(req, res);
 });

@@ -18,8 +18,8 @@ import {
   toRoom,
   type Whisk,
 } from "../../whisk/server";
-import { freePort } from "../../whisk/testing";
-import { connect } from "./clients";
+import { freePort, type ServerProcess, startServerProcess } from "../../whisk/testing";
+import { connect, requestToken } from "./clients";
 
 const { observe } = createBuilders<object>();
 const flash = z.object({ n: z.number() });
@@ -197,5 +197,20 @@ describe("slow-client policies", () => {
     await vi.waitFor(() => expect(stalled.connected()).toBe(false), { timeout: 3_000 });
     expect(sample(await metrics(), "whisk_slow_client_disconnects_total", { reason: "max_buffered" })).toBe(1);
     expect(fastGot).toHaveLength(30 + 50);
+  });
+
+  it("the app's server serves /metrics on its own port (Prometheus text), counting its sockets", async () => {
+    const server: ServerProcess = await startServerProcess({ env: { WHISK_NODE_ID: "it-metrics" } });
+    cleanups.push(() => server.stop());
+    const { socket } = await connect(server.url, { token: (await requestToken(server.url)).token });
+    cleanups.push(() => socket.close());
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    expect(sample(text, "whisk_connected_sockets", { node: "it-metrics" })).toBe(1);
+    for (const name of ["whisk_slow_client_dropped_total", "whisk_slow_client_replaced_total", "whisk_slow_client_disconnects_total"]) {
+      expect(text).toContain(`# TYPE ${name} counter`);
+    }
   });
 });
