@@ -28,6 +28,8 @@ export default defineConfig({
       HOST: "127.0.0.1",
       SESSION_SECRET: "e2e-only-secret-e2e-only-secret-e2e-only",
       WHISK_NODE_ID: "e2e-node",
+      // Embedded, whatever REDIS_URL the app's .env.local holds.
+      REDIS_URL: "",
       WHISK_ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
       LOG_LEVEL: "warn",
       NEXT_TELEMETRY_DISABLED: "1",

@@ -35,6 +35,14 @@ describe("readSettings", () => {
     expect(readSettings({ WHISK_NODE_ID: "solo" }).nodeId).toBe("solo");
   });
 
+  it("takes an empty variable as unset, so REDIS_URL= means embedded mode", () => {
+    expect(readSettings({ REDIS_URL: "", WHISK_NODE_ID: "", PORT: "" })).toMatchObject({
+      redisUrl: undefined,
+      nodeId: "node-1",
+      port: 3000,
+    });
+  });
+
   it("reads a comma-separated origin allow-list and the token TTL", () => {
     const settings = readSettings({
       NODE_ENV: "production",

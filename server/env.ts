@@ -77,7 +77,10 @@ export interface Settings {
 export class SettingsError extends Error {}
 
 export function readSettings(env: Record<string, string | undefined>): Settings {
-  const parsed = schema.safeParse(env);
+  // `NAME=` means unset, as in .env files; it also lets a launcher say "embedded" with REDIS_URL=""
+  // where an .env.local would otherwise fill REDIS_URL in (Next fills only undefined variables).
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = schema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new SettingsError(`Invalid environment:\n${lines.join("\n")}`);

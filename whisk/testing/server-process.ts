@@ -58,6 +58,8 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
       SESSION_SECRET: "test-only-secret-test-only-secret-0123456789",
       WHISK_ALLOWED_ORIGINS: url,
       NEXT_TELEMETRY_DISABLED: "1",
+      // Embedded unless the test says otherwise, whatever REDIS_URL the app's .env.local holds.
+      REDIS_URL: "",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
