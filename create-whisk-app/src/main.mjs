@@ -1,15 +1,29 @@
 // create-whisk-app: copies the template into a new folder, names it, writes .env.local, git init, installs.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { checkName, checkNode, checkTarget } from "./checks.mjs";
+import { install } from "./install.mjs";
 import { detectPackageManager } from "./package-manager.mjs";
+import { createPrompts } from "./prompts.mjs";
 
 const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), "..", "template");
+
+const USAGE = `Usage: npm create whisk-app <folder> [-- options]
+
+Options:
+  -y, --yes                    no questions: the defaults, changed by the options below
+  --template chat|minimal      the chat-room demo (default) or a minimal hello-world start
+  --redis                      scaled mode: .env.local gets REDIS_URL (Redis at 127.0.0.1:6379)
+  --no-install                 do not install dependencies
+  --no-git                     do not make a git repository
+  -h, --help                   this text`;
+
+/** Why a folder cannot become the app, or null. */
+const refuseFolder = (/** @type {string} */ dir) => checkName(basename(resolve(dir))) ?? checkTarget(resolve(dir));
 
 /** @param {string[]} argv */
 export async function main(argv) {
@@ -22,98 +36,127 @@ export async function main(argv) {
       template: { type: "string" },
       "no-install": { type: "boolean" },
       "no-git": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
     },
   });
-  const interactive = process.stdin.isTTY && !values.yes;
-  let dirArg = positionals[0];
-  let redis = values.redis ?? false;
-  let template = values.template ?? "chat";
-  if (interactive) {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    dirArg ||= (await rl.question("Project name: (my-whisk-app) ")) || "my-whisk-app";
-    if (values.redis === undefined) redis = /^r/i.test(await rl.question("Embedded (one process) or Redis (scaled)? [embedded/redis] "));
-    if (!values.template)
-      template = /^m/i.test(await rl.question("Chat-room demo or minimal hello-world? [chat/minimal] ")) ? "minimal" : "chat";
-    rl.close();
+  if (values.help) {
+    console.log(USAGE);
+    return;
   }
-  if (!dirArg) throw new Error("give the folder to create: npm create whisk-app my-app");
-  if (template !== "chat" && template !== "minimal") throw new Error(`--template is chat or minimal, not "${template}"`);
+  const template = await ask(values, positionals[0]);
+  const { folder, redis } = template;
 
-  const target = resolve(dirArg);
+  const target = resolve(folder);
   const name = basename(target);
   const pkg = JSON.parse(readFileSync(join(TEMPLATE, "package.json"), "utf8"));
   const refusal =
-    checkNode(pkg.engines?.node ?? ">=20.9.0", process.env.CREATE_WHISK_NODE_VERSION ?? process.versions.node) ??
-    checkName(name) ??
-    checkTarget(target);
+    checkNode(pkg.engines?.node ?? ">=20.9.0", process.env.CREATE_WHISK_NODE_VERSION ?? process.versions.node) ?? refuseFolder(folder);
   if (refusal) throw new Error(refusal);
 
+  const pm = detectPackageManager();
   cpSync(TEMPLATE, target, { recursive: true });
+  // npm pack drops files named .gitignore, so the template stores it as "gitignore".
   if (existsSync(join(target, "gitignore"))) renameSync(join(target, "gitignore"), join(target, ".gitignore"));
-  if (template === "minimal") {
+  if (template.kind === "minimal") {
     const { applyMinimal } = await import("./minimal.mjs");
-    applyMinimal(target);
+    applyMinimal(target, pkg);
   }
   pkg.name = name;
-  // The repository's own scripts that test this scaffolder are not the new app's.
+  // The repository's own script that tests this scaffolder is not the new app's.
   delete pkg.scripts?.["test:create"];
   if (pkg.scripts?.test) pkg.scripts.test = pkg.scripts.test.replace(" && npm run test:create", "");
   writeFileSync(join(target, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
-  const env = [`SESSION_SECRET=${randomBytes(32).toString("base64url")}`];
-  if (redis) env.push("REDIS_URL=redis://127.0.0.1:6379", "WHISK_NODE_ID=node-1");
-  writeFileSync(join(target, ".env.local"), `${env.join("\n")}\n`);
+  nameLockfile(join(target, "package-lock.json"), name, pm);
+  writeFileSync(join(target, ".env.local"), envFile(name, redis));
 
-  if (!values["no-git"]) {
-    try {
-      const git = (/** @type {string[]} */ ...args) => execFileSync("git", args, { cwd: target, stdio: "ignore" });
-      git("init", "-q");
-      git("add", "-A");
-      git(
-        "-c",
-        "user.name=create-whisk-app",
-        "-c",
-        "user.email=create-whisk-app@localhost",
-        "commit",
-        "-q",
-        "-m",
-        "Initial commit from create-whisk-app",
-      );
-    } catch {
-      console.warn("git init skipped (is git installed?)");
-    }
-  }
-
-  const pm = detectPackageManager();
+  if (!values["no-git"]) firstCommit(target);
   if (!values["no-install"]) await install(pm, target);
+
   const run = pm === "npm" ? "npm run" : pm;
-  console.log(`\nCreated ${name} in ${target}\n\nNext steps:\n  cd ${dirArg}`);
-  if (values["no-install"]) console.log(`  ${pm} install`);
-  if (redis) console.log("  # Redis must be running at redis://127.0.0.1:6379 (redis-server --daemonize yes)");
-  console.log(`  ${run} dev      # http://localhost:3000\n  ${run} test:unit`);
+  const steps = [`cd ${folder}`];
+  if (values["no-install"]) steps.push(`${pm} install`);
+  if (redis) steps.push("redis-server --daemonize yes --save ''   # Redis at 127.0.0.1:6379, as .env.local says");
+  steps.push(`${run} dev                              # http://localhost:3000: open it in two browsers`);
+  steps.push(`${pm === "npm" ? "npm" : pm} test                             # type check, lint, unit, build, integration, browser`);
+  console.log(`\nCreated ${name} (${template.kind}, ${redis ? "Redis" : "embedded"}) in ${target}\n\nNext steps:\n  ${steps.join("\n  ")}`);
 }
 
-/** @param {string} pm @param {string} cwd */
-function install(pm, cwd) {
-  const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-  let i = 0;
-  const tty = process.stdout.isTTY;
-  const timer = tty ? setInterval(() => process.stdout.write(`\r${frames[i++ % frames.length]} Installing with ${pm}…`), 80) : null;
-  if (!tty) console.log(`Installing with ${pm}…`);
-  const args = [
-    "install",
-    ...(pm === "npm" ? ["--no-audit", "--no-fund", ...(process.env.CREATE_WHISK_PREFER_OFFLINE ? ["--prefer-offline"] : [])] : []),
-  ];
-  return new Promise((ok, fail) => {
-    const child = spawn(pm, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", fail);
-    child.on("exit", (code) => {
-      if (timer) clearInterval(timer);
-      if (tty) process.stdout.write("\r");
-      code === 0 ? ok(undefined) : fail(new Error(`${pm} install failed (${code}):\n${err.slice(-2000)}`));
-    });
-  });
+/**
+ * The choices: from the flags, and in a terminal (without --yes) from questions for what the flags
+ * leave open.
+ * @param {{ yes?: boolean, redis?: boolean, template?: string }} values
+ * @param {string | undefined} folderArg
+ * @returns {Promise<{ folder: string, redis: boolean, kind: "chat" | "minimal" }>}
+ */
+async function ask(values, folderArg) {
+  if (values.template !== undefined && values.template !== "chat" && values.template !== "minimal") {
+    throw new Error(`--template is chat or minimal, not "${values.template}"`);
+  }
+  let folder = folderArg;
+  let redis = values.redis ?? false;
+  let kind = /** @type {"chat" | "minimal"} */ (values.template ?? "chat");
+  if (process.stdin.isTTY && !values.yes) {
+    const prompts = createPrompts({ input: process.stdin, output: process.stdout });
+    try {
+      folder ??= await prompts.text("Project name:", "my-whisk-app", refuseFolder);
+      if (values.redis === undefined) {
+        redis =
+          (await prompts.choose("How should it run?", [
+            { value: "embedded", label: "Embedded: one process, no Redis (you can switch later)" },
+            { value: "redis", label: "Redis: sessions and messages in Redis, ready to scale out" },
+          ])) === "redis";
+      }
+      if (values.template === undefined) {
+        kind = await prompts.choose("Start from:", [
+          { value: "chat", label: "The chat-room demo: rooms, presence, history, private messages" },
+          { value: "minimal", label: "A minimal hello-world" },
+        ]);
+      }
+    } finally {
+      prompts.close();
+    }
+  }
+  if (!folder) throw new Error("give the folder to create: npm create whisk-app my-app");
+  return { folder, redis, kind };
+}
+
+/**
+ * npm's lockfile gets the app's name too (npm install would rename it, leaving the first commit
+ * stale); pnpm, yarn and bun write their own lockfile, where npm's would only mislead.
+ */
+function nameLockfile(/** @type {string} */ path, /** @type {string} */ name, /** @type {string} */ pm) {
+  if (!existsSync(path)) return;
+  if (pm !== "npm") return rmSync(path);
+  const lock = JSON.parse(readFileSync(path, "utf8"));
+  lock.name = name;
+  if (lock.packages?.[""]) lock.packages[""].name = name;
+  writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
+}
+
+/** A fresh session secret; in Redis mode also where Redis is and this process's name. */
+function envFile(/** @type {string} */ name, /** @type {boolean} */ redis) {
+  const lines = [`SESSION_SECRET=${randomBytes(32).toString("base64url")}`];
+  if (redis) {
+    // Its own key prefix, so apps sharing a development Redis do not see each other's data.
+    lines.push("REDIS_URL=redis://127.0.0.1:6379", "WHISK_NODE_ID=node-1", `WHISK_REDIS_PREFIX=${name}:`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** git init and a first commit; a machine without git gets a warning, not a failure. */
+function firstCommit(/** @type {string} */ cwd) {
+  const git = (/** @type {string[]} */ ...args) => execFileSync("git", args, { cwd, stdio: "ignore" });
+  try {
+    git("init", "-q");
+    git("add", "-A");
+    const commit = ["commit", "-q", "-m", "Initial commit from create-whisk-app"];
+    try {
+      git(...commit);
+    } catch {
+      // No git identity on this machine: commit as the scaffolder rather than not at all.
+      git("-c", "user.name=create-whisk-app", "-c", "user.email=create-whisk-app@localhost", ...commit);
+    }
+  } catch {
+    console.warn("git init skipped (is git installed?)");
+  }
 }

@@ -1,7 +1,9 @@
-// Packs the tarball and runs it as a user would: drift check, refusals, and each template end to end.
+// Packs the tarball and runs it as a user would: drift check, refusals, the questions in a
+// terminal, the package manager it was run with, and each template end to end through `npm exec`.
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -12,22 +14,25 @@ import { templateFiles } from "../src/template-files.mjs";
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = join(pkgDir, "..");
 const work = mkdtempSync(join(tmpdir(), "create-whisk-app-"));
+let tarball = "";
 let bin = "";
 
 before(() => {
   const out = execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: pkgDir, encoding: "utf8" });
-  const tarball = join(work, JSON.parse(out.slice(out.indexOf("[")))[0].filename);
+  tarball = join(work, JSON.parse(out.slice(out.indexOf("[")))[0].filename);
   execFileSync("tar", ["xzf", tarball, "-C", work]);
   bin = join(work, "package", "bin", "create-whisk-app.mjs");
 });
 after(() => rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
-/** @param {string[]} args @param {string} cwd @param {Record<string, string>} [env] */
-const run = (args, cwd, env = {}) =>
+const npmAgent = "npm/11.0.0 node/v20 linux x64";
+
+/** Runs the unpacked tarball's bin (fast; for what needs no install). */
+const run = (/** @type {string[]} */ args, /** @type {string} */ cwd, /** @type {Record<string, string>} */ env = {}) =>
   spawnSync(process.execPath, [bin, ...args], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, npm_config_user_agent: "npm/11.0.0 node/v20 linux x64", CREATE_WHISK_PREFER_OFFLINE: "1", ...env },
+    env: { ...process.env, npm_config_user_agent: npmAgent, ...env },
   });
 
 test("the packed template is the repository's files, byte for byte", () => {
@@ -48,21 +53,77 @@ test("refusals give their message and change nothing", () => {
   mkdirSync(join(dir, "taken"));
   writeFileSync(join(dir, "taken", "keep.txt"), "mine");
   const cases = [
-    [["taken", "--yes", "--no-install"], {}, /exists and is not empty/],
-    [["Bad Name", "--yes", "--no-install"], {}, /not a valid package name: a package name is lowercase/],
+    [["taken", "--yes", "--no-install"], {}, /taken exists and is not empty; nothing was changed/],
+    [["Bad Name", "--yes", "--no-install"], {}, /"Bad Name" is not a valid package name: a package name is lowercase/],
+    [["new-app", "--yes", "--template", "huge"], {}, /--template is chat or minimal, not "huge"/],
     [
       ["new-app", "--yes", "--no-install"],
       { CREATE_WHISK_NODE_VERSION: "18.19.0" },
-      /Node 18\.19\.0 is too old: this template needs Node 20\.9\.0/,
+      /Node 18\.19\.0 is too old: this template needs Node 20\.9\.0 or newer/,
     ],
   ];
   for (const [args, env, message] of cases) {
     const r = run(/** @type {string[]} */ (args), dir, /** @type {Record<string,string>} */ (env));
-    assert.notEqual(r.status, 0);
+    assert.equal(r.status, 1);
     assert.match(r.stderr, /** @type {RegExp} */ (message));
     assert.deepEqual(readdirSync(dir).sort(), ["taken"]);
     assert.deepEqual(readdirSync(join(dir, "taken")), ["keep.txt"]);
   }
+});
+
+test("in a terminal it asks for the name (again, with the rule, for a bad one), the mode and the template", async () => {
+  const dir = mkdtempSync(join(work, "tty-"));
+  // `script` gives the scaffolder a real pseudo-terminal, so stdin.isTTY is true as in a shell.
+  const child = spawn("script", ["-qfec", `${process.execPath} ${bin} --no-install --no-git`, "/dev/null"], {
+    cwd: dir,
+    env: { ...process.env, npm_config_user_agent: npmAgent, TERM: "dumb" },
+  });
+  let screen = "";
+  child.stdout.on("data", (chunk) => {
+    screen += chunk;
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  /** Types `answer` once `prompt` has appeared `times` times. */
+  const answer = async (/** @type {RegExp} */ prompt, /** @type {string} */ text, times = 1) => {
+    for (let i = 0; i < 200 && (screen.match(new RegExp(prompt, "g")) ?? []).length < times; i++)
+      await new Promise((ok) => setTimeout(ok, 50));
+    assert.ok((screen.match(new RegExp(prompt, "g")) ?? []).length >= times, `never asked ${prompt}:\n${screen}`);
+    child.stdin.write(`${text}\r`);
+  };
+  await answer(/Project name: \(my-whisk-app\)/, "Bad Name");
+  await answer(/Project name: \(my-whisk-app\)/, "tty-app", 2);
+  await answer(/Choose 1-2 \(1\)/, "2");
+  await answer(/Choose 1-2 \(1\)/, "2", 2);
+  assert.equal(await exited, 0, screen);
+  assert.match(screen, /"Bad Name" is not a valid package name/);
+  assert.match(screen, /Embedded: one process/);
+  assert.match(screen, /A minimal hello-world/);
+  assert.match(screen, /Created tty-app \(minimal, Redis\)/);
+  const app = join(dir, "tty-app");
+  assert.match(readFileSync(join(app, ".env.local"), "utf8"), /^REDIS_URL=redis:\/\/127\.0\.0\.1:6379$/m);
+  assert.equal(existsSync(join(app, "server", "routes", "room.ts")), false);
+  assert.equal(existsSync(join(app, "server", "routes", "world.ts")), true);
+  assert.deepEqual(readdirSync(dir), ["tty-app"]);
+});
+
+test("installs with the package manager it was run with, and drops npm's lockfile for it", () => {
+  const dir = mkdtempSync(join(work, "pm-"));
+  // A stand-in pnpm that records how it was called: this test is about the choice, not pnpm.
+  const fakeBin = join(dir, "bin");
+  mkdirSync(fakeBin);
+  const calls = join(dir, "calls.txt");
+  writeFileSync(join(fakeBin, "pnpm"), `#!/bin/sh\necho "$PWD $*" >> ${calls}\n`);
+  chmodSync(join(fakeBin, "pnpm"), 0o755);
+  const r = run(["pnpm-app", "--yes", "--template", "minimal", "--no-git"], dir, {
+    npm_config_user_agent: "pnpm/9.12.0 npm/? node/v20.11.0 linux x64",
+    PATH: `${fakeBin}:${process.env.PATH}`,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const app = join(dir, "pnpm-app");
+  assert.equal(readFileSync(calls, "utf8").trim(), `${app} install`);
+  assert.equal(existsSync(join(app, "package-lock.json")), false);
+  assert.match(r.stdout, /Installed dependencies with pnpm/);
+  assert.match(r.stdout, /^ {2}pnpm dev /m);
 });
 
 /** @returns {Promise<number>} */
@@ -74,51 +135,111 @@ const freePort = () =>
     });
   });
 
-for (const template of ["chat", "minimal"]) {
-  test(`the ${template} template installs, type-checks, passes its unit tests and serves a working page`, async () => {
-    const dir = mkdtempSync(join(work, `${template}-`));
-    const r = run(["my-app", "--yes", "--template", template], dir);
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /Next steps/);
-    const app = join(dir, "my-app");
-    assert.equal(JSON.parse(readFileSync(join(app, "package.json"), "utf8")).name, "my-app");
-    assert.match(readFileSync(join(app, ".env.local"), "utf8"), /^SESSION_SECRET=[\w-]{32,}$/m);
-    assert.match(execFileSync("git", ["log", "--oneline"], { cwd: app, encoding: "utf8" }), /Initial commit/);
-    execFileSync("npx", ["tsc", "--noEmit"], { cwd: app, stdio: "inherit" });
-    execFileSync("npx", ["vitest", "run", "--project", "unit"], { cwd: app, stdio: "inherit" });
+/**
+ * Starts the app's dev server, asks for a token and connects a socket.io client with it.
+ * @param {string} app
+ * @param {Record<string, string>} env
+ * @param {(base: string) => Promise<void>} [alsoCheck] more checks while the server runs
+ */
+async function devServerWelcomes(app, env = {}, alsoCheck = async () => {}) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let output = "";
+  const dev = spawn("npm", ["run", "dev"], { cwd: app, env: { ...process.env, ...env, PORT: String(port) }, detached: true });
+  dev.stdout.on("data", (chunk) => {
+    output += chunk;
+  });
+  dev.stderr.on("data", (chunk) => {
+    output += chunk;
+  });
+  try {
+    let page;
+    for (let i = 0; i < 240 && !page?.ok; i++) {
+      page = await fetch(`${base}/`).catch(() => undefined);
+      if (!page?.ok) await new Promise((ok) => setTimeout(ok, 500));
+    }
+    assert.equal(page?.status, 200, output);
+    assert.match(await page.text(), /Hello, world|Whisk Chat/);
+    const res = await fetch(`${base}/api/ws-token`, { method: "POST", headers: { origin: base } });
+    assert.equal(res.status, 200, output);
+    const { token } = await res.json();
+    const cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
+    const { io } = await import(join(app, "node_modules", "socket.io-client", "build", "esm", "index.js"));
+    const socket = io(base, {
+      path: "/whisk",
+      auth: { token },
+      extraHeaders: { origin: base, cookie },
+      reconnection: false,
+      forceNew: true,
+    });
+    const welcome = await new Promise((ok, fail) => {
+      socket.once("whisk.welcome", ok);
+      socket.once("connect_error", fail);
+    });
+    socket.close();
+    assert.match(JSON.stringify(welcome), /"user"/);
+    await alsoCheck(base);
+  } finally {
+    const exited = new Promise((ok) => dev.once("exit", ok));
+    if (dev.pid) process.kill(-dev.pid, "SIGTERM");
+    await exited;
+  }
+}
 
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const dev = spawn("npm", ["run", "dev"], { cwd: app, env: { ...process.env, PORT: String(port) }, stdio: "ignore", detached: true });
+/** Runs the packed tarball through `npm exec`, as `npx <tarball>` (and so `npm create`) does. */
+const create = (/** @type {string} */ dir, /** @type {string[]} */ args) =>
+  spawnSync("npm", ["exec", "--yes", `--package=${tarball}`, "--", "create-whisk-app", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, CREATE_WHISK_PREFER_OFFLINE: "1" },
+  });
+
+const createdWell = (/** @type {ReturnType<typeof create>} */ r, /** @type {string} */ app, /** @type {string} */ name) => {
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Installed dependencies with npm/);
+  assert.match(r.stdout, /Next steps/);
+  assert.equal(JSON.parse(readFileSync(join(app, "package.json"), "utf8")).name, name);
+  assert.match(readFileSync(join(app, ".env.local"), "utf8"), /^SESSION_SECRET=[\w-]{32,}$/m);
+  assert.match(execFileSync("git", ["log", "--oneline"], { cwd: app, encoding: "utf8" }), /Initial commit/);
+  assert.equal(
+    execFileSync("git", ["status", "--porcelain"], { cwd: app, encoding: "utf8" }),
+    "",
+    "the secret and installs are not committed",
+  );
+};
+
+test("the chat template installs, type-checks, passes its unit tests and serves a working page", async () => {
+  const dir = mkdtempSync(join(work, "chat-"));
+  const r = create(dir, ["my-app", "--yes"]);
+  const app = join(dir, "my-app");
+  createdWell(r, app, "my-app");
+  assert.ok(existsSync(join(app, "server", "routes", "room.ts")));
+  execFileSync("npx", ["tsc", "--noEmit"], { cwd: app, stdio: "inherit" });
+  execFileSync("npx", ["vitest", "run", "--project", "unit"], { cwd: app, stdio: "inherit" });
+  await devServerWelcomes(app);
+});
+
+test("the minimal template in Redis mode passes its own npm test, and its dev server keeps sessions in Redis", async () => {
+  const dir = mkdtempSync(join(work, "minimal-"));
+  const name = `minimal-${randomBytes(3).toString("hex")}`;
+  const r = create(dir, [name, "--yes", "--template", "minimal", "--redis"]);
+  const app = join(dir, name);
+  createdWell(r, app, name);
+  assert.equal(existsSync(join(app, "server", "routes", "room.ts")), false);
+  assert.equal(existsSync(join(app, "bench")), false);
+  assert.match(readFileSync(join(app, "README.md"), "utf8"), /## The minimal start/);
+  // Everything the app's README promises: type check, lint, unit, build, integration, browser.
+  execFileSync("npm", ["test"], { cwd: app, stdio: "inherit" });
+
+  await devServerWelcomes(app, {}, async () => {
+    const { Redis } = await import(join(app, "node_modules", "ioredis", "built", "index.js"));
+    const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
     try {
-      let page;
-      for (let i = 0; i < 240 && !page?.ok; i++) {
-        page = await fetch(`${base}/`).catch(() => undefined);
-        if (!page?.ok) await new Promise((ok) => setTimeout(ok, 500));
-      }
-      assert.equal(page?.status, 200);
-      const res = await fetch(`${base}/api/ws-token`, { method: "POST", headers: { origin: base } });
-      assert.equal(res.status, 200);
-      const { token } = await res.json();
-      const cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
-      const { io } = await import(join(app, "node_modules", "socket.io-client", "build", "esm", "index.js"));
-      const socket = io(base, {
-        path: "/whisk",
-        auth: { token },
-        extraHeaders: { origin: base, cookie },
-        reconnection: false,
-        forceNew: true,
-      });
-      const welcome = await new Promise((ok, fail) => {
-        socket.once("whisk.welcome", ok);
-        socket.once("connect_error", fail);
-      });
-      socket.close();
-      assert.ok(welcome);
+      const keys = await redis.keys(`${name}:*`);
+      assert.ok(keys.length > 0, "the dev server read REDIS_URL from .env.local and wrote its session there");
+      await redis.del(...keys);
     } finally {
-      const exited = new Promise((ok) => dev.once("exit", ok));
-      if (dev.pid) process.kill(-dev.pid, "SIGTERM");
-      await exited;
+      redis.disconnect();
     }
   });
-}
+});

@@ -1,14 +1,2 @@
-import { getWsToken } from "./actions";
-import { HelloWorld } from "./components/hello-world";
-import { WhiskProvider } from "./lib/whisk";
-
-export default function Home() {
-  return (
-    <main className="mx-auto flex max-w-2xl flex-col gap-6 p-6">
-      <h1 className="text-2xl font-semibold">Hello, world</h1>
-      <WhiskProvider getToken={getWsToken}>
-        <HelloWorld />
-      </WhiskProvider>
-    </main>
-  );
-}
+// The minimal template's front page is the hello-world of /hello.
+export { default } from "./hello/page";
