@@ -1,3 +1,4 @@
+import { connect as tcpConnect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "../../whisk/testing";
@@ -80,6 +81,28 @@ describe("the handshake of the real server process", () => {
   it("refuses the token route to a foreign origin", async () => {
     const response = await fetch(`${server.url}/api/ws-token`, { method: "POST", headers: { origin: "http://evil.example" } });
     expect(response.status).toBe(403);
+  });
+
+  it("closes at once an upgrade outside /whisk/ (after pages were served), and goes on serving sockets", async () => {
+    // A page first: Next.js would hook upgrades on the server of its first request if let.
+    expect((await fetch(server.url)).status).toBe(200);
+    const { port } = new URL(server.url);
+    const started = Date.now();
+    const raw = tcpConnect(Number(port), "127.0.0.1");
+    raw.write(
+      "GET /not-whisk HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
+        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+    );
+    let answer = "";
+    raw.on("data", (chunk) => {
+      answer += chunk;
+    });
+    await new Promise((resolve) => raw.once("close", resolve));
+    expect(answer).toBe("");
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const { socket } = await connect(server.url, { token: (await requestToken(server.url)).token });
+    expect(socket.connected).toBe(true);
+    socket.close();
   });
 
   it("never writes a token into its logs", async () => {
