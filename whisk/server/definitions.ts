@@ -31,14 +31,17 @@ export interface RouteContext<AppContext> extends HandlerContext<AppContext> {
   /** Who is in a room now, on every gateway, one entry per user. */
   presence(room: string): Promise<PresentUser[]>;
   /** The sending socket. Joining a room also makes it present there (see `usePresence`). */
-  socket: {
-    id: string;
-    join(room: string): Promise<void>;
-    leave(room: string): Promise<void>;
-    /** Leaves every other room and joins `room`, as one step (a chat that shows one room at a time). */
-    moveTo(room: string): Promise<void>;
-    rooms(): string[];
-  };
+  socket: SocketHandle;
+}
+
+/** `ctx.socket`: the app rooms of the socket that sent the event. */
+export interface SocketHandle {
+  id: string;
+  join(room: string): Promise<void>;
+  leave(room: string): Promise<void>;
+  /** Leaves every other room and joins `room`, as one step (a chat that shows one room at a time). */
+  moveTo(room: string): Promise<void>;
+  rooms(): string[];
 }
 
 export interface ObserverContext<AppContext> extends HandlerContext<AppContext> {

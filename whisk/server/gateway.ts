@@ -20,9 +20,9 @@ import type { WhiskMetrics } from "./metrics";
 import { createObserverTable, deliverEnvelope } from "./observer-delivery";
 import { isOriginAllowed } from "./origin-allow-list";
 import { PresenceTracker } from "./presence-tracker";
+import { SocketRouteContext } from "./route-context";
 import { createRouteTable, runRoute } from "./route-table";
 import { SlowClientQueues } from "./slow-client-queues";
-import { socketMembership } from "./socket-membership";
 import type { WhiskAppDefinition } from "./whisk-app";
 
 export interface GatewayOptions<AppContext> {
@@ -115,7 +115,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   io.on("connection", async (socket: Socket) => {
     const identity = socket.data.identity as SocketIdentity;
     const connection: ConnectionInfo = { socketId: socket.id, sessionId: identity.sessionId, user: identity.user };
-    const ctx = routeContext(socket, identity, base, options.sessions, presence, limits);
+    const ctx = new SocketRouteContext(socket, identity, base, presence, limits.maxRoomsPerSocket);
     const rate = createEventRateGuard({
       capacity: limits.eventBurst,
       perSecond: limits.eventsPerSecond,
@@ -230,32 +230,5 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
       // also close the HTTP server, which belongs to the caller.
       io.engine.close();
     },
-  };
-}
-
-function routeContext<AppContext>(
-  socket: Socket,
-  identity: SocketIdentity,
-  base: HandlerContext<AppContext>,
-  sessions: SessionStore,
-  presence: PresenceTracker,
-  limits: GatewayLimits,
-): RouteContext<AppContext> {
-  const entry = { socketId: socket.id, userId: identity.user.id, userName: identity.user.name, nodeId: base.node.id };
-  return {
-    ...base,
-    log: base.log.child({ socket: socket.id }),
-    user: identity.user,
-    presence: (room) => presence.usersIn(room),
-    session: {
-      id: identity.sessionId,
-      async read() {
-        return (await sessions.get(identity.sessionId))?.data ?? {};
-      },
-      async update(patch) {
-        await sessions.update(identity.sessionId, patch);
-      },
-    },
-    socket: socketMembership(socket, entry, presence, limits.maxRoomsPerSocket),
   };
 }

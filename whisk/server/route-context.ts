@@ -1,0 +1,66 @@
+import type { Socket } from "socket.io";
+import type { PresentUser } from "../presence/presence-store";
+import type { SessionStore } from "../session/session-store";
+import type { SocketIdentity } from "./auth-middleware";
+import type { HandlerContext, RouteContext, SessionHandle } from "./definitions";
+import type { Logger } from "./logger";
+import type { PresenceTracker } from "./presence-tracker";
+import { SocketMembership } from "./socket-membership";
+
+/** `ctx.session`: the socket's session, read fresh and updated in the store. */
+class SocketSession implements SessionHandle {
+  constructor(
+    readonly id: string,
+    private readonly sessions: SessionStore,
+  ) {}
+
+  async read(): Promise<Record<string, unknown>> {
+    return (await this.sessions.get(this.id))?.data ?? {};
+  }
+
+  async update(patch: Record<string, unknown>): Promise<void> {
+    await this.sessions.update(this.id, patch);
+  }
+}
+
+/**
+ * The `ctx` of every route a socket calls, made once per socket. A class, so a gateway's
+ * thousands of sockets share its methods rather than each holding closures, and the socket's
+ * logger is made on first use (most sockets never log).
+ */
+export class SocketRouteContext<AppContext> implements RouteContext<AppContext> {
+  readonly app: AppContext;
+  readonly bus: HandlerContext<AppContext>["bus"];
+  readonly sessions: SessionStore;
+  readonly node: { id: string };
+  readonly user: { id: string; name: string };
+  readonly session: SessionHandle;
+  readonly socket: SocketMembership;
+  #log: Logger | undefined;
+
+  constructor(
+    socket: Socket,
+    identity: SocketIdentity,
+    private readonly base: HandlerContext<AppContext>,
+    private readonly tracker: PresenceTracker,
+    maxRooms: number,
+  ) {
+    this.app = base.app;
+    this.bus = base.bus;
+    this.sessions = base.sessions;
+    this.node = base.node;
+    this.user = identity.user;
+    this.session = new SocketSession(identity.sessionId, base.sessions);
+    const entry = { socketId: socket.id, userId: identity.user.id, userName: identity.user.name, nodeId: base.node.id };
+    this.socket = new SocketMembership(socket, entry, tracker, maxRooms);
+  }
+
+  get log(): Logger {
+    this.#log ??= this.base.log.child({ socket: this.socket.id });
+    return this.#log;
+  }
+
+  presence(room: string): Promise<PresentUser[]> {
+    return this.tracker.usersIn(room);
+  }
+}
