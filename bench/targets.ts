@@ -106,6 +106,10 @@ interface ProcessReport {
   longestGcMs: number;
   rss: number;
   heapUsed: number;
+  /** The heap V8 has reserved: used plus free space it keeps. */
+  heapTotal: number;
+  /** Memory outside the JS heap held by JS objects (Buffers). */
+  external: number;
 }
 
 /** Asks a server process (SIGUSR2 to its preloaded monitor) for its report; resets its stall window. */
