@@ -3,6 +3,7 @@
  * no tokens, no sessions, no validation library, no bus. Same path and transports as Whisk.
  * With REDIS_URL, several of them form one cluster through socket.io's Redis adapter.
  */
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Redis } from "ioredis";
@@ -17,6 +18,10 @@ if (process.env.REDIS_URL) {
   const publisher = new Redis(process.env.REDIS_URL);
   io.adapter(createAdapter(publisher, publisher.duplicate(), { key: process.env.BENCH_ADAPTER_KEY ?? "bench" }));
 }
+
+/** Stand-ins for a history position (Whisk stores the message; bare socket.io does not). */
+const EPOCH = randomUUID();
+let offset = 0;
 
 io.on("connection", (socket) => {
   socket.emit("whisk.welcome", { nodeId: "bare", socketId: socket.id });
@@ -34,7 +39,10 @@ io.on("connection", (socket) => {
   });
   socket.on("room.say", (payload: { room?: unknown; text?: unknown }, ack?: (reply: unknown) => void) => {
     if (typeof payload?.room !== "string" || typeof payload.text !== "string") return ack?.({ status: "error" });
-    io.to(payload.room).emit("room.message", { room: payload.room, text: payload.text, at: Date.now() });
+    // The same fields as Whisk's chat message, so both put the same bytes on the wire.
+    offset += 1;
+    const message = { id: randomUUID(), room: payload.room, author: { id: socket.id, name: "bench" }, text: payload.text, at: Date.now() };
+    io.to(payload.room).emit("room.message", { ...message, position: { epoch: EPOCH, offset: `${Date.now()}-${offset}` } });
     ack?.({ status: "ok", data: { sent: true } });
   });
   // A private message to one socket, wherever it is connected (socket ids are rooms).

@@ -22,6 +22,8 @@ function rows(smoke: boolean): Row[] {
     ["Whisk's token route alone, tokens per second (POST /api/ws-token)", ["handshakes", "tokensPerSecond"], "higher"],
     [`route round trip p50, ms (world.say at ${sizes.roundTrip.rate}/s)`, ["roundTrip", "p50"], "lower"],
     [`route round trip p99, ms (world.say at ${sizes.roundTrip.rate}/s)`, ["roundTrip", "p99"], "lower"],
+    [`route round trip p50, ms (world.ping at ${sizes.roundTrip.rate}/s: validation and routing alone)`, ["pingRoundTrip", "p50"], "lower"],
+    [`route round trip p99, ms (world.ping at ${sizes.roundTrip.rate}/s)`, ["pingRoundTrip", "p99"], "lower"],
     ["highest world.ping rate held (all answered, p99 < 50 ms), per second", ["highestRate", "held"], "higher"],
     ...sizes.memorySockets.flatMap((n): Row[] => [
       [`memory per socket: resident, bytes (${n} sockets)`, ["memory", String(n), "bytesPerSocket"], "lower"],

@@ -14,6 +14,7 @@ describe("npm run bench, smoke size", () => {
       expect(figures.handshakes.perSecond, target).toBeGreaterThan(0);
       expect(figures.roundTrip.answered, target).toBeGreaterThan(0);
       expect(figures.roundTrip.errors, target).toBe(0);
+      expect(figures.pingRoundTrip.answered, target).toBe(figures.pingRoundTrip.sent);
       expect(figures.highestRate.steps.length, target).toBeGreaterThan(0);
       expect(Object.keys(figures.memory), target).toEqual(["50"]);
       // Two room steps (25, then 50 listeners), 3 broadcasts each, every one delivered.
@@ -29,5 +30,6 @@ describe("npm run bench, smoke size", () => {
     const table = renderTable(results);
     console.log(table);
     expect(table).toMatch(/handshakes per second/);
+    expect(table).toMatch(/world\.ping at 50\/s/);
   }, 240_000);
 });
