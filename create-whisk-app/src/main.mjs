@@ -73,12 +73,15 @@ export async function main(argv) {
   if (!values["no-install"]) await install(pm, target);
 
   const run = pm === "npm" ? "npm run" : pm;
-  const steps = [`cd ${folder}`];
-  if (values["no-install"]) steps.push(`${pm} install`);
-  if (redis) steps.push("redis-server --daemonize yes --save ''   # Redis at 127.0.0.1:6379, as .env.local says");
-  steps.push(`${run} dev                              # http://localhost:3000: open it in two browsers`);
-  steps.push(`${pm === "npm" ? "npm" : pm} test                             # type check, lint, unit, build, integration, browser`);
-  console.log(`\nCreated ${name} (${template.kind}, ${redis ? "Redis" : "embedded"}) in ${target}\n\nNext steps:\n  ${steps.join("\n  ")}`);
+  /** @type {[string, string][]} what to type, and why */
+  const steps = [[`cd ${folder}`, ""]];
+  if (values["no-install"]) steps.push([`${pm} install`, ""]);
+  if (redis) steps.push(["redis-server --daemonize yes --save ''", "Redis at 127.0.0.1:6379, as .env.local says"]);
+  steps.push([`${run} dev`, "http://localhost:3000: open it in two browsers"]);
+  steps.push([`${pm} test`, "type check, lint, unit, build, integration, browser"]);
+  const width = Math.max(...steps.map(([command]) => command.length));
+  const lines = steps.map(([command, why]) => (why ? `${command.padEnd(width)}   # ${why}` : command));
+  console.log(`\nCreated ${name} (${template.kind}, ${redis ? "Redis" : "embedded"}) in ${target}\n\nNext steps:\n  ${lines.join("\n  ")}`);
 }
 
 /**
