@@ -3,6 +3,7 @@ import { toRoom } from "../core/address";
 import { PRESENCE_TOPIC, type PresenceUpdate } from "../core/protocol";
 import { groupPresence, type PresenceEntry, type PresenceStore, type PresentUser } from "../presence/presence-store";
 import type { Logger } from "./logger";
+import { SnapshotSender } from "./snapshot-sender";
 
 export interface PresenceTrackerOptions {
   store: PresenceStore;
@@ -27,6 +28,10 @@ type PendingAnnouncement = { timer: NodeJS.Timeout; changed: Map<string, string>
 export class PresenceTracker {
   private readonly local = new Map<string, { entry: PresenceEntry; rooms: Set<string> }>();
   private readonly pending = new Map<string, PendingAnnouncement>();
+  /** Sends joiners the snapshot `join` returned, one emit per shared snapshot. */
+  readonly snapshots = new SnapshotSender();
+  /** Snapshot reads about to start, one per room (see `snapshotSoon`). */
+  private readonly snapshotReads = new Map<string, Promise<PresentUser[]>>();
   private readonly timer: NodeJS.Timeout;
   private readonly ttlMs: number;
 
@@ -48,7 +53,24 @@ export class PresenceTracker {
       return [];
     }
     this.scheduleAnnounce(room, entry);
-    return this.usersIn(room);
+    return this.snapshotSoon(room);
+  }
+
+  /**
+   * Everyone in `room`, read once after this turn of the event loop: joins that land together (a
+   * crowd reconnecting after a gateway restart) share one read of the store instead of each reading
+   * the whole room. A read starts after the call, so it includes the caller's own entry.
+   */
+  private snapshotSoon(room: string): Promise<PresentUser[]> {
+    let snapshot = this.snapshotReads.get(room);
+    if (!snapshot) {
+      snapshot = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.snapshotReads.delete(room);
+        return this.usersIn(room);
+      });
+      this.snapshotReads.set(room, snapshot);
+    }
+    return snapshot;
   }
 
   async leave(socketId: string, room: string): Promise<void> {

@@ -1,7 +1,6 @@
 import type { Socket } from "socket.io";
 import { appRoom } from "../core/address";
 import { WhiskError } from "../core/errors";
-import { PRESENCE_TOPIC, type PresenceUpdate } from "../core/protocol";
 import type { PresenceEntry } from "../presence/presence-store";
 import type { SocketHandle } from "./definitions";
 import type { PresenceTracker } from "./presence-tracker";
@@ -64,8 +63,7 @@ export class SocketMembership implements SocketHandle {
     const users = await presence.join(this.entry, room);
     // The disconnect handler already ran: undo, or this entry would be refreshed for ever.
     if (!socket.connected) return presence.leaveAll(socket.id);
-    const snapshot: PresenceUpdate = { room, kind: "snapshot", users };
-    socket.emit(PRESENCE_TOPIC, snapshot);
+    presence.snapshots.send(socket, room, users);
   }
 
   async #leave(room: string): Promise<void> {
