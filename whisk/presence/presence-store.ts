@@ -27,10 +27,10 @@ export interface PresenceStore {
   sweep(): Promise<string[]>;
 }
 
-/** Entries -> one line per user, by name: the pure half of presence. */
 /** The order of localeCompare, with one collator made once (localeCompare makes one per call). */
 const byName = new Intl.Collator();
 
+/** Entries -> one line per user, by name: the pure half of presence. */
 export function groupPresence(entries: readonly PresenceEntry[]): PresentUser[] {
   const users = new Map<string, PresentUser>();
   for (const entry of entries) {

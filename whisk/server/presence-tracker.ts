@@ -1,7 +1,7 @@
 import type { Bus } from "../bus/bus";
 import { toRoom } from "../core/address";
 import { PRESENCE_TOPIC, type PresenceUpdate } from "../core/protocol";
-import { groupPresence, type PresenceEntry, type PresenceStore, type PresentUser } from "../presence/presence-store";
+import { groupPresence, type PresenceEntry, type PresenceStore } from "../presence/presence-store";
 import type { Logger } from "./logger";
 import { SnapshotSender } from "./snapshot-sender";
 
@@ -28,10 +28,8 @@ type PendingAnnouncement = { timer: NodeJS.Timeout; changed: Map<string, string>
 export class PresenceTracker {
   private readonly local = new Map<string, { entry: PresenceEntry; rooms: Set<string> }>();
   private readonly pending = new Map<string, PendingAnnouncement>();
-  /** Sends joiners the snapshot `join` returned, one emit per shared snapshot. */
-  readonly snapshots = new SnapshotSender();
-  /** Snapshot reads about to start, one per room (see `snapshotSoon`). */
-  private readonly snapshotReads = new Map<string, Promise<PresentUser[]>>();
+  /** Sends joiners the room's people: one read and one emit for joiners that land together. */
+  readonly snapshots = new SnapshotSender((room) => this.usersIn(room));
   private readonly timer: NodeJS.Timeout;
   private readonly ttlMs: number;
 
@@ -41,8 +39,11 @@ export class PresenceTracker {
     this.timer.unref();
   }
 
-  /** Makes the socket present in `room`; returns everyone there now (the joiner's snapshot). */
-  async join(entry: PresenceEntry, room: string): Promise<PresentUser[]> {
+  /**
+   * Makes the socket present in `room`; false if it left or closed meanwhile. Send the joiner the
+   * room's people with `snapshots.send` after.
+   */
+  async join(entry: PresenceEntry, room: string): Promise<boolean> {
     const local = this.local.get(entry.socketId) ?? { entry, rooms: new Set<string>() };
     local.rooms.add(room);
     this.local.set(entry.socketId, local);
@@ -50,27 +51,10 @@ export class PresenceTracker {
     // The socket left (or closed) while the entry was being written: take it out again.
     if (!this.local.get(entry.socketId)?.rooms.has(room)) {
       await this.options.store.remove(room, entry.socketId);
-      return [];
+      return false;
     }
     this.scheduleAnnounce(room, entry);
-    return this.snapshotSoon(room);
-  }
-
-  /**
-   * Everyone in `room`, read once after this turn of the event loop: joins that land together (a
-   * crowd reconnecting after a gateway restart) share one read of the store instead of each reading
-   * the whole room. A read starts after the call, so it includes the caller's own entry.
-   */
-  private snapshotSoon(room: string): Promise<PresentUser[]> {
-    let snapshot = this.snapshotReads.get(room);
-    if (!snapshot) {
-      snapshot = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        this.snapshotReads.delete(room);
-        return this.usersIn(room);
-      });
-      this.snapshotReads.set(room, snapshot);
-    }
-    return snapshot;
+    return true;
   }
 
   async leave(socketId: string, room: string): Promise<void> {

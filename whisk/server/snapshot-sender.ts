@@ -3,37 +3,38 @@ import { PRESENCE_TOPIC, type PresenceUpdate } from "../core/protocol";
 import type { PresentUser } from "../presence/presence-store";
 
 interface Batch {
-  room: string;
-  namespace: Namespace;
   socketIds: string[];
+  /** Settles once the batch's snapshot is sent (or its read failed). */
+  sent: Promise<void>;
 }
 
 /**
- * Sends joiners their room's snapshot. Joiners that share one snapshot (see
- * `PresenceTracker.join`) get it in one local emit, so a list of thousands of people is encoded
- * once for the crowd rather than once per joiner.
+ * Sends joiners their room's people. The joiners of one room within a turn of the event loop (a
+ * crowd reconnecting after a gateway restart) share one read of the store and one local emit, so a
+ * list of thousands of people is read and encoded once for the crowd, not once per joiner.
  */
 export class SnapshotSender {
-  /** Keyed by the snapshot itself: the joiners of one read share the same array. */
-  private readonly batches = new Map<PresentUser[], Batch>();
+  private readonly waiting = new Map<string, Batch>();
 
-  send(socket: Socket, room: string, users: PresentUser[]): void {
-    const batch = this.batches.get(users);
-    if (batch) {
-      batch.socketIds.push(socket.id);
-      return;
+  constructor(private readonly read: (room: string) => Promise<PresentUser[]>) {}
+
+  /** Call once the joiner is in the store: the read starts after this turn, so it includes them. */
+  send(socket: Socket, room: string): Promise<void> {
+    let batch = this.waiting.get(room);
+    if (!batch) {
+      const socketIds: string[] = [];
+      const sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush(room, socket.nsp, socketIds));
+      batch = { socketIds, sent };
+      this.waiting.set(room, batch);
     }
-    this.batches.set(users, { room, namespace: socket.nsp, socketIds: [socket.id] });
-    // After this turn's joiners of the same snapshot have added themselves.
-    setImmediate(() => this.flush(users));
+    batch.socketIds.push(socket.id);
+    return batch.sent;
   }
 
-  private flush(users: PresentUser[]): void {
-    const batch = this.batches.get(users);
-    this.batches.delete(users);
-    if (!batch) return;
-    const snapshot: PresenceUpdate = { room: batch.room, kind: "snapshot", users };
+  private async flush(room: string, namespace: Namespace, socketIds: string[]): Promise<void> {
+    this.waiting.delete(room);
+    const snapshot: PresenceUpdate = { room, kind: "snapshot", users: await this.read(room) };
     // Local: socket ids are rooms of this gateway only; a cluster adapter need not carry it.
-    batch.namespace.local.to(batch.socketIds).emit(PRESENCE_TOPIC, snapshot);
+    namespace.local.to(socketIds).emit(PRESENCE_TOPIC, snapshot);
   }
 }

@@ -60,10 +60,10 @@ export class SocketMembership implements SocketHandle {
     if (rooms.length >= this.maxRooms)
       throw new WhiskError("LIMIT_REACHED", `A connection may be in at most ${this.maxRooms} rooms at once.`);
     await socket.join(appRoom(room));
-    const users = await presence.join(this.entry, room);
+    const joined = await presence.join(this.entry, room);
     // The disconnect handler already ran: undo, or this entry would be refreshed for ever.
     if (!socket.connected) return presence.leaveAll(socket.id);
-    presence.snapshots.send(socket, room, users);
+    if (joined) await presence.snapshots.send(socket, room);
   }
 
   async #leave(room: string): Promise<void> {
