@@ -43,8 +43,7 @@ export async function main(argv) {
     console.log(USAGE);
     return;
   }
-  const template = await ask(values, positionals[0]);
-  const { folder, redis } = template;
+  const { folder, redis, kind } = await ask(values, positionals[0]);
 
   const target = resolve(folder);
   const name = basename(target);
@@ -57,7 +56,7 @@ export async function main(argv) {
   cpSync(TEMPLATE, target, { recursive: true });
   // npm pack drops files named .gitignore, so the template stores it as "gitignore".
   if (existsSync(join(target, "gitignore"))) renameSync(join(target, "gitignore"), join(target, ".gitignore"));
-  if (template.kind === "minimal") {
+  if (kind === "minimal") {
     const { applyMinimal } = await import("./minimal.mjs");
     applyMinimal(target, pkg);
   }
@@ -81,7 +80,7 @@ export async function main(argv) {
   steps.push([`${pm} test`, "type check, lint, unit, build, integration, browser"]);
   const width = Math.max(...steps.map(([command]) => command.length));
   const lines = steps.map(([command, why]) => (why ? `${command.padEnd(width)}   # ${why}` : command));
-  console.log(`\nCreated ${name} (${template.kind}, ${redis ? "Redis" : "embedded"}) in ${target}\n\nNext steps:\n  ${lines.join("\n  ")}`);
+  console.log(`\nCreated ${name} (${kind}, ${redis ? "Redis" : "embedded"}) in ${target}\n\nNext steps:\n  ${lines.join("\n  ")}`);
 }
 
 /**
