@@ -71,6 +71,17 @@ test("refusals give their message and change nothing", () => {
   }
 });
 
+test("--help prints the options and creates nothing; an unknown option is refused", () => {
+  const dir = mkdtempSync(join(work, "help-"));
+  const help = run(["--help"], dir);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /--template chat\|minimal/);
+  const unknown = run(["app", "--yes", "--colour"], dir);
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /Unknown option '--colour'/);
+  assert.deepEqual(readdirSync(dir), []);
+});
+
 test("in a terminal it asks for the name (again, with the rule, for a bad one), the mode and the template", async () => {
   const dir = mkdtempSync(join(work, "tty-"));
   // `script` gives the scaffolder a real pseudo-terminal, so stdin.isTTY is true as in a shell.
