@@ -3,7 +3,7 @@
  * Server actions the pages call. The token actions run before every (re)connect of the socket.
  */
 import { redirect } from "next/navigation";
-import { z } from "zod";
+import { parseDisplayName } from "../server/display-name";
 import { DEFAULT_ROOM } from "../server/rooms";
 import { endSession, issueWsToken, startSession } from "../whisk/next";
 import { newGuest } from "./lib/new-guest";
@@ -14,7 +14,7 @@ export async function getWsToken() {
   return issueWsToken({ newUser: newGuest });
 }
 
-/** The chat: only for a signed-in session. */
+/** The chat: only for a signed-in member (issueWsToken without newUser refuses guests). */
 export async function getChatToken() {
   return issueWsToken();
 }
@@ -24,24 +24,17 @@ export async function resetSession() {
   await endSession();
 }
 
-const displayName = z
-  .string()
-  .trim()
-  .min(1, "Enter a display name.")
-  .max(32, "A display name has at most 32 characters.")
-  .regex(/^[^\p{C}@:]+$/u, "A display name cannot contain @, : or control characters.");
-
 export interface SignInState {
   error?: string;
   name?: string;
 }
 
-/** Signs in with a display name (no password: see app/lib/sign-in.ts), then opens the default room. */
+/** Signs in with a display name (no password: see app/lib/sign-in.ts; rules: server/display-name.ts), then opens the default room. */
 export async function signIn(_previous: SignInState, form: FormData): Promise<SignInState> {
-  const name = String(form.get("name") ?? "");
-  const parsed = displayName.safeParse(name);
-  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid name.", name };
-  await startSession(await newSignedInUser(parsed.data));
+  const name = form.get("name");
+  const parsed = parseDisplayName(name);
+  if (!parsed.ok) return { error: parsed.error, name: typeof name === "string" ? name : "" };
+  await startSession(await newSignedInUser(parsed.name));
   redirect(`/rooms/${DEFAULT_ROOM}`);
 }
 

@@ -1,11 +1,11 @@
 import { redirect } from "next/navigation";
 import { DEFAULT_ROOM, isRoomId } from "../server/rooms";
-import { currentSession } from "../whisk/next";
+import { currentMember } from "../whisk/next";
 import { SignInForm } from "./components/sign-in-form";
 
-/** The front door: signed-in people go to their room, everyone else picks a display name. */
+/** The front door: signed-in people go to their room, everyone else (guests too) picks a display name. */
 export default async function Home() {
-  const session = await currentSession();
+  const session = await currentMember();
   if (session) {
     const room = String(session.data.room ?? DEFAULT_ROOM);
     redirect(`/rooms/${isRoomId(room) ? room : DEFAULT_ROOM}`);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { io, type Socket } from "socket.io-client";
 import { percentile } from "../whisk/testing/percentile";
 import { LoadProcess, runLoad } from "./load";
+import { memberToken } from "./member-token";
 import { cpuMs } from "./process-stats";
 import { renderReport, renderTable } from "./report";
 
@@ -262,16 +263,7 @@ async function measureBurst(target: Target, listeners: LoadProcess[], speakers: 
 }
 
 async function openPublisher(target: Target, room: string): Promise<Socket> {
-  const auth =
-    target.name === "whisk"
-      ? {
-          token: (
-            (await (await fetch(`${target.url}/api/ws-token`, { method: "POST", headers: { origin: target.url } })).json()) as {
-              token: string;
-            }
-          ).token,
-        }
-      : {};
+  const auth = target.name === "whisk" ? { token: await memberToken(target.url) } : {};
   const socket = io(target.url, { path: "/whisk", transports: ["websocket"], auth, extraHeaders: { origin: target.url }, forceNew: true });
   await new Promise((resolve) => socket.once("whisk.welcome", resolve));
   await socket.timeout(10_000).emitWithAck("room.enter", { room, rejoin: true });

@@ -17,6 +17,10 @@ const here = import.meta.dirname;
 const root = join(here, "..");
 const loopFile = join(tmpdir(), `whisk-bench-loop-${process.pid}`);
 const monitored = { NODE_OPTIONS: `--import=${join(here, "loop-monitor.mjs")}`, BENCH_LOOP_FILE: loopFile };
+// The largest step holds 10,000 sockets on one node: past Whisk's default cap, which bare socket.io does not have.
+// All the load comes from one address (127.0.0.1), so the per-address limits on handshakes and
+// POSTs, which would rightly refuse it, are off too.
+const uncapped = { WHISK_MAX_CONNECTIONS: "100000", WHISK_HANDSHAKES_PER_ADDRESS: "0", WHISK_POSTS_PER_ADDRESS: "0" };
 
 export interface Target {
   name: TargetName;
@@ -28,7 +32,7 @@ export interface Target {
 
 export async function startTarget(name: TargetName): Promise<Target> {
   if (name === "whisk") {
-    const server = await startServerProcess({ cwd: root, env: { WHISK_NODE_ID: "bench", LOG_LEVEL: "warn", ...monitored } });
+    const server = await startServerProcess({ cwd: root, env: { WHISK_NODE_ID: "bench", LOG_LEVEL: "warn", ...monitored, ...uncapped } });
     return { name, url: server.url, pid: server.child.pid as number, stop: () => server.stop() };
   }
   return startBare();
@@ -76,7 +80,7 @@ export async function startMultiNode(name: TargetName, redisUrl: string): Promis
       cwd: root,
       redisUrl,
       topology: { web: ["web-1"], ws: ["ws-1", "ws-2"], worker: ["worker-1"] },
-      env: { LOG_LEVEL: "warn", ...monitored },
+      env: { LOG_LEVEL: "warn", ...monitored, ...uncapped },
     });
     const [ws1, ws2] = cluster.gateways;
     return {

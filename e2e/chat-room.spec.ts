@@ -13,7 +13,10 @@ test("three users land on different gateways and share a room; another room hear
 
   await carol.page.getByRole("link", { name: "Enter Bubble Beach" }).click();
   await expect(carol.page.getByRole("heading", { name: "Bubble Beach" })).toBeVisible();
-  await carol.expectMessage("Carol entered Bubble Beach");
+  // The page writes the notice from its data, the name in an element of its own.
+  await carol.expectMessage("Carol entered the room");
+  const notice = carol.page.getByRole("log").getByRole("listitem").filter({ hasText: "entered the room" });
+  await expect(notice.locator("bdi")).toHaveText("Carol");
 
   await alice.say("Hello, room");
   await bob.expectMessage("Hello, room");
@@ -81,6 +84,14 @@ test("entering a room shows its history", async ({ users }) => {
   await gil.expectMessage("first at the park");
   await gil.expectMessage("second at the park");
   await expect(gil.page.getByRole("log").getByText("first at the park")).toHaveCount(1);
+});
+
+test("a name that looks like someone's in the room is kept out of it, and told why", async ({ users }) => {
+  const [nia] = await users(["Nia"]);
+  const [lookAlike] = await users(["NIA"]);
+  await expect(lookAlike.page.getByRole("log").getByRole("alert")).toHaveText(/Someone in this room has a name that looks like yours/);
+  await expect(lookAlike.page.getByRole("button", { name: "Send" })).toBeDisabled();
+  await expect(nia.page.getByRole("list", { name: "People in this room" })).not.toContainText("NIA");
 });
 
 test("a message is shown as text, never run as HTML", async ({ users }) => {

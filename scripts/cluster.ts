@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { redactUrl } from "../whisk/server/redact-url";
 import { startCluster } from "../whisk/testing/cluster";
 import { CLUSTER_TOPOLOGY } from "../whisk/testing/cluster-topology";
 
@@ -16,7 +17,7 @@ if (!existsSync(".next/BUILD_ID")) {
 }
 
 const ports = [3000, 3001, 3002, 3003, 3010];
-console.log(`Starting ${Object.values(CLUSTER_TOPOLOGY).flat().join(", ")} against ${redisUrl} ...`);
+console.log(`Starting ${Object.values(CLUSTER_TOPOLOGY).flat().join(", ")} against ${redactUrl(redisUrl)} ...`);
 const cluster = await startCluster({
   redisUrl,
   ports,

@@ -54,4 +54,29 @@ describe("readSettings", () => {
     expect(settings.tokenTtlMs).toBe(5000);
     expect(settings.sessionSecretGenerated).toBe(false);
   });
+
+  it("keeps /metrics off the page port by default: no metrics port, no token, 10,000 connections", () => {
+    expect(readSettings({})).toMatchObject({ metricsPort: undefined, metricsToken: undefined, maxConnections: 10_000 });
+  });
+
+  it("reads the metrics port, the metrics token and the connection cap", () => {
+    const token = "m".repeat(32);
+    const settings = readSettings({ WHISK_METRICS_PORT: "9464", WHISK_METRICS_TOKEN: token, WHISK_MAX_CONNECTIONS: "500" });
+    expect(settings).toMatchObject({ metricsPort: 9464, metricsToken: token, maxConnections: 500 });
+  });
+
+  it("refuses a metrics port equal to PORT, a short or header-breaking token, and a connection cap of 0", () => {
+    expect(() => readSettings({ PORT: "3000", WHISK_METRICS_PORT: "3000" })).toThrow(/WHISK_METRICS_PORT: must differ from PORT/);
+    expect(() => readSettings({ WHISK_METRICS_TOKEN: "short" })).toThrow(/WHISK_METRICS_TOKEN: at least 32 characters/);
+    expect(() => readSettings({ WHISK_METRICS_TOKEN: `${"m".repeat(32)} x` })).toThrow(/WHISK_METRICS_TOKEN: letters, digits/);
+    expect(() => readSettings({ WHISK_MAX_CONNECTIONS: "0" })).toThrow(/WHISK_MAX_CONNECTIONS/);
+  });
+
+  it("accepts a session TTL of 30 days and refuses a longer one, saying the limit", () => {
+    const thirtyDays = 30 * 24 * 3600 * 1000;
+    expect(readSettings({ WHISK_SESSION_TTL_MS: String(thirtyDays) }).sessionTtlMs).toBe(thirtyDays);
+    expect(() => readSettings({ WHISK_SESSION_TTL_MS: String(thirtyDays + 1) })).toThrow(
+      /WHISK_SESSION_TTL_MS: at most 2592000000 \(30 days\)/,
+    );
+  });
 });

@@ -5,6 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
+const MAX_SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+
 const variables = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -23,10 +25,12 @@ const variables = z.object({
   /** Comma-separated origins whose pages may connect, e.g. "https://chat.example.com". */
   WHISK_ALLOWED_ORIGINS: z.string().optional(),
   WHISK_TOKEN_TTL_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /** At most 30 days: a stolen session cookie stays useful no longer than that. */
   WHISK_SESSION_TTL_MS: z.coerce
     .number()
     .int()
     .min(1_000)
+    .max(MAX_SESSION_TTL_MS, `at most ${MAX_SESSION_TTL_MS} (30 days); past that, have people sign in again`)
     .default(7 * 24 * 3600 * 1000),
   /** Which parts this process runs: all (embedded), web (Next.js + tokens), ws (gateway), worker. */
   WHISK_ROLE: z.enum(["all", "web", "ws", "worker"]).default("all"),
@@ -38,6 +42,25 @@ const variables = z.object({
   WHISK_PUBLIC_URL: z.string().url().optional(),
   /** Secure cookies; default on in production. Turn off only for plain-HTTP test deployments. */
   WHISK_SECURE_COOKIES: z.enum(["true", "false"]).optional(),
+  /** A second port serving only /metrics, /healthz and /readyz (on HOST), for the scraper; unset means none. */
+  WHISK_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Bearer token for /metrics; with it set, the main port serves /metrics too (to holders of the token). */
+  WHISK_METRICS_TOKEN: z
+    .string()
+    .min(32, "at least 32 characters, e.g. `openssl rand -base64 32`")
+    .regex(/^[\w.~+/=-]+$/, "letters, digits and . _ ~ + / = - only (it travels in an Authorization header)")
+    .optional(),
+  /** Open TCP connections (pages, API calls and sockets alike) past which new ones are refused. */
+  WHISK_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /**
+   * Comma-separated addresses of the proxies in front (e.g. nginx's): only behind them is a
+   * client's address read from X-Forwarded-For, for the per-address limits below.
+   */
+  WHISK_TRUSTED_PROXIES: z.string().optional(),
+  /** New socket connections per client address per second (bursts of 5x); 0 turns the limit off. */
+  WHISK_HANDSHAKES_PER_ADDRESS: z.coerce.number().min(0).max(100_000).default(20),
+  /** POST requests (tokens, sign-in, server actions) per client address per second (bursts of 5x); 0: off. */
+  WHISK_POSTS_PER_ADDRESS: z.coerce.number().min(0).max(100_000).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -50,6 +73,9 @@ const schema = variables.superRefine((values, ctx) => {
       path: ["WHISK_NODE_ID"],
       message: "required when REDIS_URL is set: give each process its own name, e.g. WHISK_NODE_ID=ws-1",
     });
+  }
+  if (values.WHISK_METRICS_PORT !== undefined && values.WHISK_METRICS_PORT === values.PORT) {
+    ctx.addIssue({ code: "custom", path: ["WHISK_METRICS_PORT"], message: "must differ from PORT: it is the private port beside it" });
   }
 });
 
@@ -71,6 +97,14 @@ export interface Settings {
   allowedOrigins: string[];
   tokenTtlMs: number;
   sessionTtlMs: number;
+  /** The private port for /metrics and health, if any. */
+  metricsPort: number | undefined;
+  /** Bearer token /metrics asks for; with it, the main port serves /metrics as well. */
+  metricsToken: string | undefined;
+  maxConnections: number;
+  trustedProxies: string[];
+  handshakesPerAddress: number;
+  postsPerAddress: number;
   logLevel: string;
 }
 
@@ -121,6 +155,15 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     allowedOrigins,
     tokenTtlMs: values.WHISK_TOKEN_TTL_MS,
     sessionTtlMs: values.WHISK_SESSION_TTL_MS,
+    metricsPort: values.WHISK_METRICS_PORT,
+    metricsToken: values.WHISK_METRICS_TOKEN,
+    maxConnections: values.WHISK_MAX_CONNECTIONS,
+    trustedProxies: (values.WHISK_TRUSTED_PROXIES ?? "")
+      .split(",")
+      .map((address) => address.trim())
+      .filter(Boolean),
+    handshakesPerAddress: values.WHISK_HANDSHAKES_PER_ADDRESS,
+    postsPerAddress: values.WHISK_POSTS_PER_ADDRESS,
     logLevel: values.LOG_LEVEL,
   };
 }

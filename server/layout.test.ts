@@ -85,4 +85,28 @@ describe("docker-compose.yml", () => {
     // Metrics are for the scraper on each node's own port, not for the public.
     expect(nginx).toMatch(/location = \/metrics \{\s*deny all;\s*\}/);
   });
+
+  it("has the proxy limit requests to /api/, /whisk/ and server actions, and connections, per client address, with 429", () => {
+    const nginx = readFileSync(join(here, "..", "deploy", "nginx.conf"), "utf8");
+    const location = (path: string) => nginx.match(new RegExp(`location ${path} \\{([^}]*)\\}`))?.[1] ?? "";
+    const zoneKey = (zone: string) => nginx.match(new RegExp(`limit_req_zone (\\S+) zone=${zone}:\\d+m rate=\\d+r/s;`))?.[1];
+    expect(zoneKey("api")).toBe("$binary_remote_addr");
+    expect(zoneKey("sockets")).toBe("$binary_remote_addr");
+    // Server actions are POSTs with a Next-Action header: only those get a key in their zone.
+    expect(zoneKey("actions")).toBe("$server_action_client");
+    expect(nginx).toMatch(/map \$http_next_action \$server_action_client \{\s*""\s+"";\s*default \$binary_remote_addr;\s*\}/);
+    const applied = [
+      ["/api/", "api", "web"],
+      ["/whisk/", "sockets", "gateways"],
+      ["/", "actions", "web"],
+    ];
+    for (const [path = "", zone, upstream] of applied) {
+      expect(location(path), path).toMatch(new RegExp(`limit_req zone=${zone} burst=\\d+ nodelay;`));
+      expect(location(path), path).toContain(`proxy_pass http://${upstream};`);
+    }
+    expect(nginx).toMatch(/limit_conn_zone \$binary_remote_addr zone=per_address:\d+m;/);
+    expect(nginx).toMatch(/server \{\s*listen 80;\s*limit_conn per_address \d+;/);
+    expect(nginx).toMatch(/limit_req_status 429;/);
+    expect(nginx).toMatch(/limit_conn_status 429;/);
+  });
 });

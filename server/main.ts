@@ -13,6 +13,7 @@ import {
   createLogger,
   createMemoryBackend,
   createRedisBackend,
+  createRequestRateLimit,
   createWhisk,
   handleHealth,
   keepAnnouncing,
@@ -105,19 +106,62 @@ if (runs.web) {
   });
   await created.prepare();
   const handleNext = created.getRequestHandler();
-  handleRequest = (req, res) => void handleNext(req, res);
+  // Tokens, sign-ins and guest sessions are minted by POSTs: a budget per client address.
+  const refuseOverBudget = createRequestRateLimit({
+    perSecond: settings.postsPerAddress,
+    trustedProxies: settings.trustedProxies,
+    onRefused: () => whisk.metrics.requestRefusals.inc(),
+  });
+  handleRequest = (req, res) => {
+    if (!refuseOverBudget(req, res)) void handleNext(req, res);
+  };
   nextApp = created;
 }
 
-const server = createServer((req, res) => {
-  const handled = handleHealth(req, res, {
-    nodeId: settings.nodeId,
-    role: settings.role,
-    readiness: { backend: () => backend.isHealthy(), accepting: () => !stopping },
-    metrics: whisk.metrics.registry,
-  });
-  if (!handled) handleRequest(req, res);
+/**
+ * Bounds on every HTTP connection, so a client that sends slowly or not at all cannot hold one.
+ * requestTimeout counts only until the request has arrived, never while the answer is awaited:
+ * it cannot cut a socket.io long-polling GET, which engine.io holds up to pingInterval (25 s).
+ */
+const HTTP_LIMITS = {
+  /** The request line and headers must arrive within 10 s (a silent or slowloris connection). */
+  headersTimeout: 10_000,
+  /** The whole request, body included, within 30 s (a slow-body POST); 1 MB takes 33 KB/s. */
+  requestTimeout: 30_000,
+  /**
+   * An idle keep-alive connection closes after 65 s: longer than the 60 s idle timeout of common
+   * load balancers, so they close first rather than send a request on a closing connection (a 502).
+   */
+  keepAliveTimeout: 65_000,
+  /** How often the two timeouts are checked; Node's default (30 s) would let a slow body live 60 s. */
+  connectionsCheckingInterval: 2_000,
+};
+
+const health = {
+  nodeId: settings.nodeId,
+  role: settings.role,
+  readiness: { backend: () => backend.isHealthy(), accepting: () => !stopping },
+};
+// /metrics tells whoever asks the Node version, memory and socket counts: on this public port it
+// answers only WHISK_METRICS_TOKEN's bearers (without a token it is not found here).
+const publicHealth = {
+  ...health,
+  metrics: settings.metricsToken ? whisk.metrics.registry : undefined,
+  metricsToken: settings.metricsToken,
+};
+const server = createServer(HTTP_LIMITS, (req, res) => {
+  if (!handleHealth(req, res, publicHealth)) handleRequest(req, res);
 });
+server.maxConnections = settings.maxConnections;
+
+// WHISK_METRICS_PORT: the scraper's own port, for /metrics and detailed health, and nothing else.
+const privateHealth = { ...health, details: true, metrics: whisk.metrics.registry, metricsToken: settings.metricsToken };
+const metricsServer =
+  settings.metricsPort === undefined
+    ? undefined
+    : createServer(HTTP_LIMITS, (req, res) => {
+        if (!handleHealth(req, res, privateHealth)) res.writeHead(404, { "content-type": "text/plain" }).end("Not found");
+      });
 
 // The gateway owns upgrades under /whisk/; in development Next.js the rest (hot reload). Any
 // other upgrade is closed, so it cannot hold a file descriptor for ever.
@@ -129,7 +173,14 @@ server.on("upgrade", (req, socket, head) => {
 
 let stopAnnouncing: (() => Promise<void>) | undefined;
 if (runs.gateway) {
-  whisk.attachGateway(server, { allowedOrigins: settings.allowedOrigins });
+  whisk.attachGateway(server, {
+    allowedOrigins: settings.allowedOrigins,
+    trustedProxies: settings.trustedProxies,
+    limits: {
+      handshakesPerSecondPerAddress: settings.handshakesPerAddress,
+      handshakeBurstPerAddress: Math.max(1, settings.handshakesPerAddress * 5),
+    },
+  });
   const directory = backend.directory;
   if (directory && settings.publicUrl) {
     const gateway = { nodeId: settings.nodeId, url: settings.publicUrl };
@@ -139,6 +190,9 @@ if (runs.gateway) {
 if (runs.workers) whisk.startWorkers();
 await whisk.ready();
 
+metricsServer?.listen(settings.metricsPort, settings.host, () =>
+  log.info({ metricsPort: settings.metricsPort }, "metrics and health on their own port"),
+);
 server.listen(settings.port, settings.host, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : settings.port;
@@ -162,6 +216,7 @@ async function shutdown(signal: string) {
   await whisk.close();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
+  metricsServer?.close().closeAllConnections();
   await nextApp?.close();
   await backend.close();
   process.exit(0);

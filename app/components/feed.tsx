@@ -1,10 +1,20 @@
 "use client";
 import { useEffect, useRef } from "react";
+import type { RoomNotice } from "../../server/observers/room";
 import type { FeedItem } from "../lib/use-room-feed";
 
 const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
-/** The room's messages as text (never HTML), newest at the bottom, in a live region. */
+/**
+ * How each kind of notice reads after the name. The sentence is written here, from the notice's
+ * data, and the name goes in a <bdi> of its own: whatever a name says, it stays a name, and a
+ * right-to-left one cannot reorder the words around it.
+ */
+const NOTICE_WORDS: Record<RoomNotice["kind"], string> = {
+  entered: "entered the room",
+};
+
+/** The room's messages as text (never HTML), newest at the bottom, in a live region. Names are each in a <bdi>. */
 export function Feed({ items, me, loading }: { items: FeedItem[]; me: { id: string }; loading: boolean }) {
   const end = useRef<HTMLLIElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the list grows
@@ -21,21 +31,30 @@ export function Feed({ items, me, loading }: { items: FeedItem[]; me: { id: stri
       <ul className="flex flex-col gap-1.5">
         {items.map((item) => (
           <li key={item.id} className="break-words">
-            {item.kind === "notice" && <p className="text-sm italic text-zinc-500 dark:text-zinc-400">{item.text}</p>}
+            {item.kind === "notice" && (
+              <p className="text-sm italic text-zinc-500 dark:text-zinc-400">
+                <bdi className="font-semibold">{item.user.name}</bdi> {NOTICE_WORDS[item.notice]}
+              </p>
+            )}
             {item.kind === "message" && (
               <p>
-                <span className={item.author.id === me.id ? "font-semibold text-blue-700 dark:text-blue-400" : "font-semibold"}>
+                <bdi className={item.author.id === me.id ? "font-semibold text-blue-700 dark:text-blue-400" : "font-semibold"}>
                   {item.author.name}
-                </span>{" "}
+                </bdi>{" "}
                 <time className="text-xs text-zinc-500" dateTime={new Date(item.at).toISOString()}>
                   {time(item.at)}
                 </time>
                 <span className="block">{item.text}</span>
               </p>
             )}
+            {item.kind === "refused" && (
+              <p role="alert" className="text-sm font-medium text-red-700 dark:text-red-400">
+                {item.text}
+              </p>
+            )}
             {item.kind === "private" && (
               <p className="rounded border-l-4 border-purple-500 bg-purple-50 px-2 py-1 dark:bg-purple-950">
-                <span className="font-semibold">{item.from.name}</span> to <span className="font-semibold">{item.to.name}</span>{" "}
+                <bdi className="font-semibold">{item.from.name}</bdi> to <bdi className="font-semibold">{item.to.name}</bdi>{" "}
                 <span className="text-xs font-medium uppercase text-purple-700 dark:text-purple-300">(private)</span>{" "}
                 <time className="text-xs text-zinc-500" dateTime={new Date(item.at).toISOString()}>
                   {time(item.at)}

@@ -5,14 +5,16 @@
  * saw), and drops anything it already has, so nothing shows twice.
  */
 import { useEffect, useRef, useState } from "react";
-import type { ChatMessage } from "../../server/observers/room";
+import type { ChatMessage, RoomNotice } from "../../server/observers/room";
 import type { RoomId } from "../../server/rooms";
 import { useWhisk, useWhiskRoute } from "./whisk";
 
 export type FeedItem =
   | ({ kind: "message" } & Omit<ChatMessage, "position">)
-  | { kind: "notice"; id: string; text: string; at: number }
-  | { kind: "private"; id: string; from: { id: string; name: string }; to: { id: string; name: string }; text: string; at: number };
+  | { kind: "notice"; notice: RoomNotice["kind"]; id: string; user: { id: string; name: string }; at: number }
+  | { kind: "private"; id: string; from: { id: string; name: string }; to: { id: string; name: string }; text: string; at: number }
+  /** The room would not let us in (someone there has a name like ours), in the server's words. */
+  | { kind: "refused"; id: string; text: string };
 
 const MAX_ITEMS = 500;
 
@@ -52,7 +54,14 @@ export function useRoomFeed(room: RoomId) {
     let current = true;
     const since = position.current ?? undefined;
     void emit("room.enter", { room, since, rejoin: enteredBefore.current }).then((result) => {
-      if (!current || result.status !== "ok") return;
+      if (!current) return;
+      if (result.status === "error" && result.error.code === "FORBIDDEN") {
+        // Shown once, however often a reconnect is refused again.
+        const refused: FeedItem = { kind: "refused", id: `refused:${room}`, text: result.error.message };
+        if (!seen.current.has(refused.id)) setItems((shown) => [...shown, refused]);
+        seen.current.add(refused.id);
+      }
+      if (result.status !== "ok") return;
       enteredBefore.current = true;
       const { messages, resumed } = result.data;
       const fresh: FeedItem[] = messages
@@ -75,7 +84,7 @@ export function useRoomFeed(room: RoomId) {
     if (message.room === room) remember(message);
   });
   useWhiskRoute("room.notice", (notice) => {
-    if (notice.room === room) add({ kind: "notice", id: notice.id, text: notice.text, at: notice.at });
+    if (notice.room === room) add({ kind: "notice", notice: notice.kind, id: notice.id, user: notice.user, at: notice.at });
   });
   useWhiskRoute("room.private", (whisper) => {
     if (whisper.room === room) add({ kind: "private", ...whisper });

@@ -1,11 +1,11 @@
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { currentSession } from "../../whisk/next";
+import { currentMember } from "../../whisk/next";
 import { getChatToken } from "../actions";
 import { WhiskProvider } from "../lib/whisk";
 
 /** One connection for all rooms: moving between rooms keeps the socket, only the room changes. */
 export default async function RoomsLayout({ children }: { children: ReactNode }) {
-  if (!(await currentSession())) redirect("/");
+  if (!(await currentMember())) redirect("/");
   return <WhiskProvider getToken={getChatToken}>{children}</WhiskProvider>;
 }

@@ -21,12 +21,27 @@ export const chatMessageSchema = z.object({
 
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
+/**
+ * Something that happened in a room, as data: the client writes the sentence, with the name as a
+ * name, so a name such as "Bob entered Orbit. Eve" can never pass for a notice of its own.
+ * Add a kind here, then say how it reads in app/components/feed.tsx.
+ */
+export const roomNoticeSchema = z.object({
+  id: z.string(),
+  room: roomIdSchema,
+  kind: z.enum(["entered"]),
+  user: person,
+  at: z.number(),
+});
+
+export type RoomNotice = z.infer<typeof roomNoticeSchema>;
+
 export const roomObservers = defineObservers("room", {
   // A slow reader is cut: its client reconnects and resumes exactly from history (position), no gap, no backlog.
   message: observe(chatMessageSchema)
     .slowClients({ policy: "disconnect" })
     .handle((message) => message),
-  notice: observe(z.object({ id: z.string(), room: roomIdSchema, text: z.string(), at: z.number() })).handle((notice) => notice),
+  notice: observe(roomNoticeSchema).handle((notice) => notice),
   private: observe(z.object({ id: z.string(), room: roomIdSchema, from: person, to: person, text: z.string(), at: z.number() })).handle(
     (whisper) => whisper,
   ),

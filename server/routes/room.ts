@@ -3,8 +3,10 @@
  * person. Who speaks always comes from the session; the payload only says what and where.
  */
 import { z } from "zod";
+import { historyPositionSchema } from "../../whisk/history";
 import { defineRoutes, WhiskError } from "../../whisk/server";
 import { route } from "../builders";
+import { looksAlike } from "../looks-alike";
 import type { ChatMessage } from "../observers/room";
 import { historyStream, MAX_CHAT_LENGTH, roomIdSchema, roomTitle } from "../rooms";
 import { chatWorkers } from "../workers/chat";
@@ -17,19 +19,28 @@ export const roomRoutes = defineRoutes("room", {
   /**
    * Moves this socket into `room` (out of any other) and returns the room's last messages, or
    * exactly what was missed since `since` when the client comes back after a reconnect.
+   * Refused while someone else in the room has a name that looks like this user's.
    */
   enter: route
     .input(
       z.object({
         room: roomIdSchema,
-        since: z.object({ epoch: z.string().max(64), offset: z.string().max(64) }).optional(),
+        since: historyPositionSchema.optional(),
         /** A reconnect: rejoin quietly, without announcing. */
         rejoin: z.boolean().optional(),
       }),
     )
     .handle(async ({ room, since, rejoin }, ctx) => {
+      // On a rejoin too: `rejoin` comes from the client, and the look-alike may have come in meanwhile.
+      const present = await ctx.presence(room);
+      if (present.some((other) => other.userId !== ctx.user.id && looksAlike(other.userName, ctx.user.name))) {
+        throw new WhiskError("FORBIDDEN", "Someone in this room has a name that looks like yours; sign in with another name to enter.");
+      }
+      // Entering the room this socket is already in again announces nothing: asked a thousand
+      // times, it would be a thousand notices to everyone in the room.
+      const alreadyIn = ctx.socket.rooms().includes(room);
       await ctx.socket.moveTo(room);
-      if (!rejoin) await ctx.bus.send(chatWorkers.queues.enter, { room, user: ctx.user, sessionId: ctx.session.id });
+      if (!rejoin && !alreadyIn) await ctx.bus.send(chatWorkers.queues.enter, { room, user: ctx.user, sessionId: ctx.session.id });
       const stream = historyStream(room);
       const page = since ? await ctx.app.history.since(stream, since, HISTORY_LIMIT) : await ctx.app.history.recent(stream, HISTORY_LIMIT);
       const messages = page.entries.map((entry) => ({

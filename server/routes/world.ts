@@ -10,15 +10,20 @@ import { worldObservers } from "../observers/world";
 
 export const MAX_MESSAGE_LENGTH = 500;
 
-export const worldRoutes = defineRoutes("world", {
-  say: route.input(z.object({ message: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) })).handle(async ({ message }, ctx) => {
-    const id: string = randomUUID();
-    const said = { id, text: `User ${ctx.user.name} said "${message}"`, userId: ctx.user.id, at: ctx.app.now() };
-    await ctx.bus.everyone().publish(worldObservers.topics.said, said);
-    // Kept in the shared session, so any process (a server action, a worker) can read it.
-    await ctx.session.update({ lastSaidAt: said.at });
-    return { id: said.id, text: said.text };
-  }),
-  /** Answers at once with the server's clock: for a client measuring its latency (and the benchmark). */
-  ping: route.input(z.object({})).handle((_input, ctx) => ({ at: ctx.app.now() })),
-});
+// The hello-world is open to guests: a first-time visitor gets an anonymous user (app/hello).
+export const worldRoutes = defineRoutes(
+  "world",
+  {
+    say: route.input(z.object({ message: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) })).handle(async ({ message }, ctx) => {
+      const id: string = randomUUID();
+      const said = { id, text: `User ${ctx.user.name} said "${message}"`, userId: ctx.user.id, at: ctx.app.now() };
+      await ctx.bus.everyone().publish(worldObservers.topics.said, said);
+      // Kept in the shared session, so any process (a server action, a worker) can read it.
+      await ctx.session.update({ lastSaidAt: said.at });
+      return { id: said.id, text: said.text };
+    }),
+    /** Answers at once with the server's clock: for a client measuring its latency (and the benchmark). */
+    ping: route.input(z.object({})).handle((_input, ctx) => ({ at: ctx.app.now() })),
+  },
+  { access: "guests" },
+);

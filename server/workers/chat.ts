@@ -7,7 +7,7 @@ import { z } from "zod";
 import { defineWorkers, toRoom, toUser } from "../../whisk/server";
 import { work } from "../builders";
 import { roomObservers } from "../observers/room";
-import { historyStream, roomIdSchema, roomTitle } from "../rooms";
+import { historyStream, roomIdSchema } from "../rooms";
 
 const person = z.object({ id: z.string(), name: z.string() });
 
@@ -17,7 +17,7 @@ export const chatWorkers = defineWorkers("chat", {
     await ctx.sessions.update(sessionId, { room });
     await ctx.bus
       .to(toRoom(room))
-      .publish(roomObservers.topics.notice, { id: randomUUID(), room, text: `${user.name} entered ${roomTitle(room)}`, at: ctx.app.now() });
+      .publish(roomObservers.topics.notice, { id: randomUUID(), room, kind: "entered", user, at: ctx.app.now() });
   }),
 
   /** A room message: kept in the room's history, then sent to everyone in the room. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyPresenceUpdate, type PresentUsers } from "../../whisk/client";
 import type { PresenceUpdate } from "../../whisk/core/protocol";
 import { type Cluster, startCluster, TEST_REDIS_URL } from "../../whisk/testing";
-import { at, type Connected, connect, request, requestToken } from "./clients";
+import { at, type Connected, connect, request, requestMemberToken } from "./clients";
 
 let cluster: Cluster;
 const open: Connected[] = [];
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 async function userOn(i: number): Promise<Connected> {
-  const grant = await requestToken(cluster.url);
+  const grant = await requestMemberToken(cluster.url, `Member ${i}`);
   const connected = await connect(at(cluster.gateways, i).url, { token: grant.token, origin: cluster.url });
   open.push(connected);
   return connected;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ack } from "../../whisk/core/result";
 import { type ServerProcess, startServerProcess } from "../../whisk/testing";
-import { type Connected, connect, nextEvent, request, requestToken } from "./clients";
+import { type Connected, connect, nextEvent, request, requestMemberToken, requestToken, signIn } from "./clients";
 
 let server: ServerProcess;
 const open: Connected[] = [];
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 async function newClient(): Promise<Connected> {
-  const client = await connect(server.url, { token: (await requestToken(server.url)).token });
+  const client = await connect(server.url, { token: (await requestMemberToken(server.url, `Member ${open.length + 1}`)).token });
   open.push(client);
   return client;
 }
@@ -34,10 +34,17 @@ type Entered = {
 describe("chat routes on the real server process", () => {
   it("enters a room, announces it through the worker, and returns its history", async () => {
     const alice = await newClient();
-    const notice = nextEvent<{ text: string }>(alice.socket, "room.notice");
+    const notice = nextEvent<Record<string, unknown>>(alice.socket, "room.notice");
     const ack = await request<Ack<Entered>>(alice.socket, "room.enter", { room: "beach" });
     expect(ack).toMatchObject({ status: "ok", data: { room: "beach", title: "Bubble Beach", resumed: false } });
-    expect((await notice).text).toBe(`${alice.welcome.user.name} entered Bubble Beach`);
+    // Data, not a sentence: the page writes the sentence, with the name as a name.
+    expect(await notice).toEqual({
+      id: expect.any(String),
+      room: "beach",
+      kind: "entered",
+      user: alice.welcome.user,
+      at: expect.any(Number),
+    });
   });
 
   it("keeps room messages in history, and a returning client gets exactly what it missed", async () => {
@@ -124,6 +131,29 @@ describe("chat routes on the real server process", () => {
       expect(ack).toMatchObject({ status: "error", error: { code: "BAD_PAYLOAD" } });
     }
     expect(client.socket.connected).toBe(true);
+  });
+
+  it("keeps a look-alike name out of a room where the original is, on a rejoin too, but not the original's own second tab", async () => {
+    const member = async (cookie: string) => {
+      const client = await connect(server.url, { token: (await requestToken(server.url, cookie)).token });
+      open.push(client);
+      return client;
+    };
+    const alice = await signIn(server.url, "Alice");
+    const original = await member(alice);
+    const lookAlike = await member(await signIn(server.url, "A1ice"));
+    expect(await request(original.socket, "room.enter", { room: "dog-park" })).toMatchObject({ status: "ok" });
+
+    const refused = { status: "error", error: { code: "FORBIDDEN", message: expect.stringMatching(/looks like yours/) } };
+    expect(await request(lookAlike.socket, "room.enter", { room: "dog-park" })).toMatchObject(refused);
+    expect(await request(lookAlike.socket, "room.enter", { room: "dog-park", rejoin: true })).toMatchObject(refused);
+    expect(await request(lookAlike.socket, "room.say", { room: "dog-park", text: "It's me, Alice" })).toMatchObject({
+      status: "error",
+      error: { code: "FORBIDDEN" },
+    });
+    expect(await request(lookAlike.socket, "room.enter", { room: "orbit" })).toMatchObject({ status: "ok" });
+    const secondTab = await member(alice);
+    expect(await request(secondTab.socket, "room.enter", { room: "dog-park" })).toMatchObject({ status: "ok" });
   });
 
   it("signs the author from the session, whatever the payload says", async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { io, type Socket } from "socket.io-client";
 import type { Welcome } from "../../whisk/core/protocol";
 
@@ -17,6 +18,25 @@ export async function requestToken(baseUrl: string, cookie?: string): Promise<Gr
   const body = (await response.json()) as { token: string };
   const setCookie = response.headers.get("set-cookie");
   return { token: body.token, cookie: cookie ?? setCookie?.split(";")[0] ?? "" };
+}
+
+/**
+ * Signs in with a display name through `POST /api/session` (the form's rules), and returns the
+ * member session's cookie: the chat's routes, pages and token action serve members only.
+ */
+export async function signIn(baseUrl: string, name: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/session`, {
+    method: "POST",
+    headers: { origin: baseUrl, "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  if (!response.ok) throw new Error(`sign-in answered ${response.status}: ${await response.text()}`);
+  return response.headers.get("set-cookie")?.split(";")[0] ?? "";
+}
+
+/** A signed-in member's token: sign in as `name`, then ask for a token with that cookie. */
+export async function requestMemberToken(baseUrl: string, name: string): Promise<Grant> {
+  return requestToken(baseUrl, await signIn(baseUrl, name));
 }
 
 export interface ConnectOptions {
@@ -82,4 +102,27 @@ export function at<T>(list: readonly T[], index: number): T {
   const item = list[index];
   if (item === undefined) throw new Error(`nothing at index ${index}`);
   return item;
+}
+
+/** A metric's value from a server's /metrics (summed over the series whose labels match), or 0. */
+export async function metricValue(
+  baseUrl: string,
+  metricsToken: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+  let total = 0;
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (!Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) continue;
+    total += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return total;
+}
+
+/** The resident memory of a process, in MB (Linux). */
+export function residentMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }

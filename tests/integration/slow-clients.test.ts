@@ -199,12 +199,13 @@ describe("slow-client policies", () => {
     expect(fastGot).toHaveLength(30 + 50);
   });
 
-  it("the app's server serves /metrics on its own port (Prometheus text), counting its sockets", async () => {
-    const server: ServerProcess = await startServerProcess({ env: { WHISK_NODE_ID: "it-metrics" } });
+  it("the app's server serves /metrics on its own port to WHISK_METRICS_TOKEN's bearers (Prometheus text), counting its sockets", async () => {
+    const metricsToken = "it-metrics-token-it-metrics-token-0123";
+    const server: ServerProcess = await startServerProcess({ env: { WHISK_NODE_ID: "it-metrics", WHISK_METRICS_TOKEN: metricsToken } });
     cleanups.push(() => server.stop());
     const { socket } = await connect(server.url, { token: (await requestToken(server.url)).token });
     cleanups.push(() => socket.close());
-    const response = await fetch(`${server.url}/metrics`);
+    const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();

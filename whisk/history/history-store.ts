@@ -24,6 +24,10 @@ export interface HistoryStore {
   append(stream: string, message: unknown): Promise<HistoryPosition>;
   /** The last `limit` entries, oldest first. */
   recent(stream: string, limit: number): Promise<HistoryPage>;
-  /** Everything after `position`, oldest first; the latest `limit` instead if it cannot resume. */
+  /**
+   * Everything after `position`, oldest first, when that is at most `limit` entries; otherwise
+   * (further behind than one page, another epoch, trimmed) the latest `limit` with `resumed: false`.
+   * An answer never holds more than `limit` entries.
+   */
   since(stream: string, position: HistoryPosition, limit: number): Promise<HistoryPage>;
 }

@@ -5,6 +5,8 @@
  * const position = await history.append("room:beach", message);
  * const page = await history.since("room:beach", lastSeen, 50); // page.resumed: exact catch-up
  */
+
+export { historyPositionSchema } from "./history-position-schema";
 export type { HistoryEntry, HistoryPage, HistoryPosition, HistoryStore } from "./history-store";
 export { MemoryHistoryStore } from "./memory-history-store";
 export { RedisHistoryStore } from "./redis-history-store";

@@ -34,7 +34,10 @@ export class MemoryHistoryStore implements HistoryStore {
     if (position.epoch !== state.epoch || !Number.isInteger(after) || after + 1 < oldest || after >= state.next) {
       return this.recent(stream, limit);
     }
-    const entries = state.entries.filter((entry) => Number(entry.offset) > after);
+    // Offsets are consecutive, so what follows `after` starts at a known index.
+    const entries = state.entries.slice(after + 1 - oldest);
+    // More than a page behind: an exact catch-up would be an unbounded answer, so the latest page.
+    if (entries.length > limit) return this.recent(stream, limit);
     return { epoch: state.epoch, entries: structuredClone(entries), resumed: true };
   }
 

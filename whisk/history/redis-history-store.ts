@@ -31,19 +31,23 @@ export class RedisHistoryStore implements HistoryStore {
   async since(stream: string, position: HistoryPosition, limit: number): Promise<HistoryPage> {
     const epoch = await this.epoch(stream);
     if (position.epoch !== epoch || !/^\d+-\d+$/.test(position.offset)) return this.recent(stream, limit);
-    const [oldest] = (await this.redis.xrange(this.key(stream), "-", "+", "COUNT", 1)) as StreamEntry[];
-    // Entries after the position were trimmed away: the client cannot catch up exactly.
-    if (oldest && compareIds(oldest[0], position.offset) > 0) {
-      return this.recent(stream, limit);
+    // One read of the newest page and one more entry: if more than `limit` entries follow the
+    // position, the client is further behind than one answer may carry, and gets the latest page.
+    const newestFirst = (await this.redis.xrevrange(this.key(stream), "+", "-", "COUNT", limit + 1)) as StreamEntry[];
+    const after = newestFirst.filter(([id]) => compareIds(id, position.offset) > 0);
+    // More than a page follows the position; or every entry of a stream shorter than a page
+    // follows it, so the position's own entry was trimmed away and what came between may be too.
+    if (after.length > limit || (after.length > 0 && after.length === newestFirst.length)) {
+      return { epoch, entries: newestFirst.slice(0, limit).reverse().map(toEntry), resumed: false };
     }
-    const entries = (await this.redis.xrange(this.key(stream), `(${position.offset}`, "+")) as StreamEntry[];
-    return { epoch, entries: entries.map(toEntry), resumed: true };
+    return { epoch, entries: after.reverse().map(toEntry), resumed: true };
   }
 
+  /** The stream's epoch, made on first use: one round trip (SET NX GET answers the value kept). */
   private async epoch(stream: string): Promise<string> {
-    const key = `${this.prefix}history-epoch:${stream}`;
-    await this.redis.set(key, randomBytes(6).toString("hex"), "NX");
-    return (await this.redis.get(key)) as string;
+    const fresh = randomBytes(6).toString("hex");
+    const kept = (await this.redis.call("SET", `${this.prefix}history-epoch:${stream}`, fresh, "NX", "GET")) as string | null;
+    return kept ?? fresh;
   }
 
   private key(stream: string) {

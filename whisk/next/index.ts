@@ -8,5 +8,5 @@
  * export const getWsToken = async () => issueWsToken({ newUser: () => ({ userId: crypto.randomUUID(), userName: "Guest" }) });
  */
 export { issueWsToken, isTrustedRequestOrigin, refuseForeignOrigin } from "./issue-ws-token";
-export { currentSession, endSession, ensureSession, startSession } from "./session-cookie";
+export { currentMember, currentSession, endSession, ensureSession, startSession } from "./session-cookie";
 export { GUEST_SESSION_TTL_MS, type WhiskRuntime, whiskRuntime } from "./whisk-runtime";

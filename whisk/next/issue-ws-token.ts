@@ -2,12 +2,13 @@ import { ERROR_CODES, WhiskError } from "../core/errors";
 import type { TokenGrant } from "../core/protocol";
 import { isOriginAllowed } from "../server/origin-allow-list";
 import type { NewSession } from "../session/session-store";
-import { currentSession, ensureSession } from "./session-cookie";
+import { currentMember, ensureSession } from "./session-cookie";
 import { whiskRuntime } from "./whisk-runtime";
 
 /**
  * Mints a one-time ws_token for the current session; with `newUser`, a visitor without one gets
- * a new session first (anonymous users), without it the call needs a signed-in session.
+ * a new guest session first (anonymous users), without it the call needs a signed-in member
+ * (`startSession`): a guest's cookie gets UNAUTHORIZED, as no cookie does.
  * Call it from a server action that you hand to `WhiskProvider`; the client calls it again on
  * every (re)connect, so a token is never reused and never put in a URL.
  *
@@ -19,7 +20,7 @@ import { whiskRuntime } from "./whisk-runtime";
  */
 export async function issueWsToken(options: { newUser?: () => NewSession | Promise<NewSession> } = {}): Promise<TokenGrant> {
   const runtime = whiskRuntime();
-  const session = options.newUser ? await ensureSession(options.newUser) : await currentSession();
+  const session = options.newUser ? await ensureSession(options.newUser) : await currentMember();
   if (!session) throw new WhiskError("UNAUTHORIZED", "Sign in first: there is no session to issue a ws_token for.");
   const issued = await runtime.issueToken({ sessionId: session.id, userId: session.userId });
   const grant: TokenGrant = { token: issued.token, expiresAt: issued.expiresAt };

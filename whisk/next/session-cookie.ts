@@ -36,11 +36,24 @@ export async function currentSession(): Promise<SessionRecord | null> {
 }
 
 /**
+ * The current session if a signed-in member holds it (`startSession`), else null: what the pages,
+ * actions and route handlers of members-only features check.
+ *
+ * @example
+ * const member = await currentMember();
+ * if (!member) redirect("/");
+ */
+export async function currentMember(): Promise<SessionRecord | null> {
+  const session = await currentSession();
+  return session?.kind === "member" ? session : null;
+}
+
+/**
  * The current session, created (with the user `newUser()` returns) when there is none.
  * Sets the cookie, so call it from a server action or a route handler, not while rendering.
  *
  * A session created here is provisional: nobody signed in, and any request without a cookie
- * makes one, so it lives only `guestSessionTtlMs` (15 min) until a socket connects with its token,
+ * makes one, so it lives only `guestSessionTtlMs` (2 min) until a socket connects with its token,
  * which gives it `sessionTtlMs`. Token requests that never connect leave nothing lasting behind.
  */
 export async function ensureSession(newUser: () => NewSession | Promise<NewSession>): Promise<SessionRecord> {
@@ -49,6 +62,7 @@ export async function ensureSession(newUser: () => NewSession | Promise<NewSessi
   const existing = cookie.sid ? await runtime.sessions.get(cookie.sid) : null;
   if (existing) return existing;
   const created = await runtime.sessions.create(await newUser(), runtime.config.sessionTtlMs, {
+    kind: "guest",
     untilUsedMs: runtime.config.guestSessionTtlMs ?? GUEST_SESSION_TTL_MS,
   });
   cookie.sid = created.id;
@@ -67,7 +81,7 @@ export async function startSession(user: NewSession): Promise<SessionRecord> {
   const runtime = whiskRuntime();
   const cookie = await openCookie();
   if (cookie.sid) await runtime.endSession(cookie.sid);
-  const created = await runtime.sessions.create(user, runtime.config.sessionTtlMs);
+  const created = await runtime.sessions.create(user, runtime.config.sessionTtlMs, { kind: "member" });
   cookie.sid = created.id;
   await cookie.save();
   return created;

@@ -18,7 +18,8 @@ export interface WhiskRuntime {
     sessionTtlMs: number;
     /**
      * How long a session made implicitly for a token request (no sign-in) lives until a socket
-     * connects with it; then it gets `sessionTtlMs`. Default 15 minutes (GUEST_SESSION_TTL_MS).
+     * connects with it; then it gets `sessionTtlMs`. Default 2 minutes (GUEST_SESSION_TTL_MS): a
+     * page connects within seconds of getting its token, and a script minting guests holds little.
      */
     guestSessionTtlMs?: number;
     secureCookies: boolean;
@@ -29,7 +30,7 @@ export interface WhiskRuntime {
 }
 
 /** The default `guestSessionTtlMs`. */
-export const GUEST_SESSION_TTL_MS = 15 * 60 * 1000;
+export const GUEST_SESSION_TTL_MS = 2 * 60 * 1000;
 
 const RUNTIME_KEY = Symbol.for("whisk.runtime");
 type WithRuntime = typeof globalThis & { [RUNTIME_KEY]?: WhiskRuntime };

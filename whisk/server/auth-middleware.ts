@@ -1,11 +1,13 @@
 import type { Socket } from "socket.io";
-import type { SessionStore } from "../session/session-store";
+import type { SessionKind, SessionStore } from "../session/session-store";
 import type { TokenStore } from "../session/token-store";
 import { connectError } from "./connect-error";
 
 /** What a socket carries once its token is accepted. */
 export interface SocketIdentity {
   sessionId: string;
+  /** A signed-in member or a guest: route groups say which they serve. */
+  kind: SessionKind;
   user: { id: string; name: string };
   /** When the session expires: the socket is closed then. */
   sessionExpiresAt: number;
@@ -30,6 +32,7 @@ export function authMiddleware(tokens: TokenStore, sessions: SessionStore) {
       if (!session) return next(connectError("UNAUTHORIZED"));
       const identity: SocketIdentity = {
         sessionId: session.id,
+        kind: session.kind,
         user: { id: session.userId, name: session.userName },
         sessionExpiresAt: session.expiresAt,
       };

@@ -16,6 +16,7 @@ import type { SessionStore } from "../session/session-store";
 import type { TokenStore } from "../session/token-store";
 import { type GatewayDirectory, RedisGatewayDirectory } from "./gateway-directory";
 import type { Logger } from "./logger";
+import { redactUrl } from "./redact-url";
 
 /** Where a process keeps what it shares: memory (one process) or Redis (any number). */
 export interface Backend {
@@ -95,15 +96,4 @@ export async function createRedisBackend(options: { url: string; prefix: string;
       redis.disconnect();
     },
   };
-}
-
-/** A Redis URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparsable URL)";
-  }
 }

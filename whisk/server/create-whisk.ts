@@ -48,7 +48,10 @@ export interface Whisk<AppContext> {
   /** This instance's Prometheus metrics; serve them with `handleHealth(req, res, { ..., metrics: whisk.metrics.registry })`. */
   readonly metrics: WhiskMetrics;
   /** Attaches a gateway to an HTTP server this process owns. */
-  attachGateway(httpServer: HttpServer, options: { allowedOrigins: readonly string[]; limits?: Partial<GatewayLimits> }): Gateway;
+  attachGateway(
+    httpServer: HttpServer,
+    options: { allowedOrigins: readonly string[]; trustedProxies?: readonly string[]; limits?: Partial<GatewayLimits> },
+  ): Gateway;
   /**
    * Starts consuming the app's worker queues in this process. The returned stop (and `close`)
    * lets the jobs in hand finish and be acknowledged before it resolves.

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Bus } from "../bus/bus";
 import type { PresentUser } from "../presence/presence-store";
-import type { SessionStore } from "../session/session-store";
+import type { SessionKind, SessionStore } from "../session/session-store";
 import type { Logger } from "./logger";
 import type { SlowClientPolicy } from "./slow-client-queues";
 
@@ -20,6 +20,8 @@ export interface HandlerContext<AppContext> {
 /** The session behind a socket. `data` is read fresh with `read()`; writes merge atomically. */
 export interface SessionHandle {
   id: string;
+  /** `member` (signed in) or `guest`; a route group with `access: "members"` never sees a guest. */
+  kind: SessionKind;
   read(): Promise<Record<string, unknown>>;
   update(patch: Record<string, unknown>): Promise<void>;
 }

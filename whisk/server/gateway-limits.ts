@@ -21,8 +21,24 @@ export interface GatewayLimits {
    * policy (`observe(schema).slowClients(...)`): they queue, drop or cut for it as declared.
    */
   slowClientAfterPackets: number;
+  /** ...or bytes waiting for it, whatever the packet count (one history page can be 60 KB). */
+  slowClientAfterBytes: number;
   /** Packets waiting for a slow reader after which it is disconnected (it reconnects and catches up). */
   maxBufferedPackets: number;
+  /**
+   * Bytes one connection may hold for its client (engine.io's buffer plus the WebSocket's
+   * unsent bytes: broadcasts, acks, refusals alike). Over it, the connection is cut at once; it
+   * reconnects and catches up. Keep it above the largest answer a route gives.
+   */
+  maxBufferedBytes: number;
+  /** socket.io CONNECT packets one engine.io connection may send; the next closes it. */
+  maxConnectAttempts: number;
+  /**
+   * New engine.io connections per client address (see `trustedProxies`): a token bucket of
+   * `handshakeBurstPerAddress` refilled at `handshakesPerSecondPerAddress`; 0 turns it off.
+   */
+  handshakesPerSecondPerAddress: number;
+  handshakeBurstPerAddress: number;
   /** How often each socket's session is checked again (catches an expiry or a lost sign-out message). */
   revalidateEveryMs: number;
 }
@@ -36,6 +52,11 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   maxRoomsPerSocket: 20,
   handshakeTimeoutMs: 5_000,
   slowClientAfterPackets: 64,
+  slowClientAfterBytes: 256 * 1024,
   maxBufferedPackets: 1_000,
+  maxBufferedBytes: 1024 * 1024,
+  maxConnectAttempts: 3,
+  handshakesPerSecondPerAddress: 20,
+  handshakeBurstPerAddress: 100,
   revalidateEveryMs: 30_000,
 };

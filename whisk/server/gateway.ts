@@ -7,7 +7,10 @@ import { failed, ok } from "../core/result";
 import type { PresenceStore } from "../presence/presence-store";
 import type { SessionStore } from "../session/session-store";
 import type { TokenStore } from "../session/token-store";
+import { AddressRateLimit } from "./address-rate-limit";
 import { authMiddleware, type SocketIdentity } from "./auth-middleware";
+import { clientAddress } from "./client-address";
+import { closeAt } from "./close-at";
 import { connectError } from "./connect-error";
 import { createConnectionSlots } from "./connection-slots";
 import type { HandlerContext, RouteContext } from "./definitions";
@@ -19,9 +22,11 @@ import type { ConnectionInfo, WhiskHooks } from "./hooks";
 import type { WhiskMetrics } from "./metrics";
 import { createObserverTable, deliverEnvelope } from "./observer-delivery";
 import { isOriginAllowed } from "./origin-allow-list";
+import { type MeasuredConnection, OutboundBytes } from "./outbound-bytes";
 import { PresenceTracker } from "./presence-tracker";
 import { SocketRouteContext } from "./route-context";
 import { createRouteTable, runRoute } from "./route-table";
+import { SampledLog } from "./sampled-log";
 import { SlowClientQueues } from "./slow-client-queues";
 import type { WhiskAppDefinition } from "./whisk-app";
 
@@ -35,6 +40,11 @@ export interface GatewayOptions<AppContext> {
   hooks: WhiskHooks<AppContext>;
   /** Exact origins (scheme://host:port) whose pages may connect. */
   allowedOrigins: readonly string[];
+  /**
+   * Addresses of the proxies in front (e.g. nginx): behind one of them, a client's address for
+   * per-address limits is read from X-Forwarded-For. Empty (the default): the TCP peer.
+   */
+  trustedProxies?: readonly string[];
   /** Per-connection limits; each defaults to DEFAULT_LIMITS. */
   limits?: Partial<GatewayLimits>;
   /** Where the gateway counts sockets and slow-client outcomes. */
@@ -64,10 +74,26 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   const presence = new PresenceTracker({ store: options.presence, bus: base.bus, log });
   const observers = createObserverTable(options.app.observers);
 
+  const { metrics } = options;
+  // A flood of refusals is one line per second or so, with a count of the rest, not a line each.
+  const refusalLog = new SampledLog(log, 5);
   const reportAuthFailure = (error: WhiskError, origin: string | undefined, address: string) => {
-    log.debug({ code: error.code, origin, address }, "handshake refused");
+    metrics.handshakeRefusals.inc({ code: error.code });
+    refusalLog.warn({ code: error.code, origin: origin?.slice(0, 200), address }, "handshake refused");
     runHook(() => hooks.onAuthFailure?.({ error, origin, address }, base));
   };
+  const trustedProxies = options.trustedProxies ?? [];
+  const handshakesByAddress = new AddressRateLimit({
+    capacity: limits.handshakeBurstPerAddress,
+    perSecond: limits.handshakesPerSecondPerAddress,
+  });
+  const outbound = new OutboundBytes({
+    budgetBytes: limits.maxBufferedBytes,
+    onCut: (bytes) => {
+      refusalLog.warn({ bytes }, "connection over its outbound byte budget cut off");
+      metrics.slowClientDisconnects.inc({ topic: "", reason: "max_buffered_bytes" });
+    },
+  });
 
   const runHook = (hook: () => void | Promise<void> | undefined) => {
     Promise.resolve()
@@ -84,16 +110,38 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     // Next.js shares this HTTP server and handles its own upgrades (hot reload): leave them alone.
     destroyUpgrade: false,
     cors: { origin: [...options.allowedOrigins], credentials: true },
+    // Runs for each new engine.io connection (not for its later requests or its upgrade).
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
-      const allowed = isOriginAllowed(origin, options.allowedOrigins);
-      if (!allowed) reportAuthFailure(connectError("ORIGIN_NOT_ALLOWED").whisk, origin, req.socket.remoteAddress ?? "");
-      callback(allowed ? null : "ORIGIN_NOT_ALLOWED", allowed);
+      const address = clientAddress(req, trustedProxies);
+      const refusal = !isOriginAllowed(origin, options.allowedOrigins)
+        ? "ORIGIN_NOT_ALLOWED"
+        : !handshakesByAddress.take(address)
+          ? "RATE_LIMITED"
+          : undefined;
+      if (refusal) reportAuthFailure(connectError(refusal).whisk, origin, address);
+      callback(refusal ?? null, refusal === undefined);
     },
   });
+  io.engine.on("connection", (connection: MeasuredConnection) => outbound.watch(connection));
 
   let draining = false;
   const slots = createConnectionSlots(limits.maxConnectionsPerUser);
+
+  // socket.io CONNECT packets per engine.io connection: a page sends one (one per namespace). A
+  // connection that keeps sending them is guessing tokens or flooding; it is closed, and what it
+  // sends after that is never read (engine.io ignores packets of a closing connection).
+  const connectAttempts = new WeakMap<object, number>();
+  io.use((socket, next) => {
+    const attempts = (connectAttempts.get(socket.conn) ?? 0) + 1;
+    connectAttempts.set(socket.conn, attempts);
+    if (attempts <= limits.maxConnectAttempts) return next();
+    if (attempts === limits.maxConnectAttempts + 1) {
+      reportAuthFailure(connectError("RATE_LIMITED").whisk, socket.handshake.headers.origin, socket.handshake.address);
+    }
+    socket.conn.close(true);
+    next(connectError("RATE_LIMITED"));
+  });
 
   io.use(async (socket, next) => {
     if (draining) return next(connectError("DRAINING"));
@@ -134,10 +182,9 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
       }
     });
     // The session's end is known: close the socket then, not at the next revalidation.
-    const expiry = setTimeout(() => socket.disconnect(true), Math.min(identity.sessionExpiresAt - Date.now(), 2 ** 31 - 1));
-    expiry.unref();
+    const expiry = closeAt(identity.sessionExpiresAt, () => socket.disconnect(true));
     socket.on("disconnect", (reason) => {
-      clearTimeout(expiry);
+      expiry.cancel();
       presence.leaveAll(socket.id).catch((error) => log.warn({ err: String(error) }, "presence leave failed"));
       runHook(() => hooks.onDisconnect?.(connection, reason, base));
     });
@@ -177,7 +224,6 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     else socket.emit(ERROR_EVENT, { event: event.slice(0, 100), error: body });
   };
 
-  const { metrics } = options;
   const stopWatchdog = startGatewayWatchdog({
     io,
     sessions: options.sessions,
@@ -189,6 +235,8 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
 
   const slowClients = new SlowClientQueues({
     slowAfterPackets: limits.slowClientAfterPackets,
+    slowAfterBytes: limits.slowClientAfterBytes,
+    bytesHeld: (connection) => outbound.held(connection as unknown as MeasuredConnection),
     events: {
       dropped: (topic) => metrics.slowClientDropped.inc({ topic }),
       replaced: (topic) => metrics.slowClientReplaced.inc({ topic }),

@@ -12,22 +12,35 @@ function checkGroup(kind: string, name: string, keys: string[]) {
   }
 }
 
+/**
+ * Who may call a route group: `members` (signed in, the default) or `guests` too (anyone holding
+ * a session, including one made for a visitor who never signed in). Checked on the server before
+ * the payload is read: a guest calling a members' route gets `FORBIDDEN`.
+ */
+export type RouteAccess = "members" | "guests";
+
 export interface RouteGroup<Name extends string, Routes extends Record<string, AnyRoute>> {
   readonly kind: "routes";
   readonly name: Name;
   readonly routes: Routes;
+  readonly access: RouteAccess;
 }
 
 /**
  * A group of client -> server events, one file per group: `defineRoutes("room", { say })`
  * handles the event `room.say`. The original Whisk's `define_route("room").on("say", ...)`.
+ * Members only unless the group says `{ access: "guests" }`.
  */
 export function defineRoutes<const Name extends string, Routes extends Record<string, AnyRoute>>(
   name: Name,
   routes: Routes,
+  options: { access?: RouteAccess } = {},
 ): RouteGroup<Name, Routes> {
   checkGroup("Route", name, Object.keys(routes));
-  return { kind: "routes", name, routes };
+  const access = options.access ?? "members";
+  if (access !== "members" && access !== "guests")
+    throw new Error(`Route group "${name}": access is "members" or "guests" (got "${access}").`);
+  return { kind: "routes", name, routes, access };
 }
 
 export interface ObserverGroup<Name extends string, Observers extends Record<string, AnyObserver>> {

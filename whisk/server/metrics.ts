@@ -16,6 +16,10 @@ export interface WhiskMetrics {
    * `max_buffered` (the watchdog's `maxBufferedPackets`, topic empty).
    */
   readonly slowClientDisconnects: Counter<"topic" | "reason">;
+  /** Handshakes refused, by code (ORIGIN_NOT_ALLOWED, TOKEN_INVALID, RATE_LIMITED...). */
+  readonly handshakeRefusals: Counter<"code">;
+  /** Token and sign-in requests refused by the per-address limit. */
+  readonly requestRefusals: Counter;
   /** Adds what one gateway holds (sockets, messages queued for slow ones); returns its removal. */
   addGateway(gateway: { sockets(): number; queued(): number }): () => void;
 }
@@ -61,8 +65,19 @@ export function createWhiskMetrics(options: { nodeId: string; defaultMetrics?: b
     }),
     slowClientDisconnects: new Counter({
       name: "whisk_slow_client_disconnects_total",
-      help: "Slow sockets cut at the transport: by a disconnect observer (reason policy) or past maxBufferedPackets (reason max_buffered).",
+      help: "Slow sockets cut at the transport: by a disconnect observer (reason policy), past maxBufferedPackets (reason max_buffered) or maxBufferedBytes (reason max_buffered_bytes).",
       labelNames: ["topic", "reason"],
+      registers: [registry],
+    }),
+    handshakeRefusals: new Counter({
+      name: "whisk_handshake_refusals_total",
+      help: "Handshakes refused by the gateway, by error code.",
+      labelNames: ["code"],
+      registers: [registry],
+    }),
+    requestRefusals: new Counter({
+      name: "whisk_request_refusals_total",
+      help: "HTTP requests (tokens, sign-in, server actions) refused by the per-address rate limit.",
       registers: [registry],
     }),
     addGateway(gateway) {

@@ -22,7 +22,7 @@ async function contextForOneSocket() {
   const tracker = { usersIn: async (room: string) => (room === "beach" ? everyone : []) } as unknown as PresenceTracker;
   const ctx = new SocketRouteContext(
     socket,
-    { sessionId: session.id, user: { id: "u1", name: "Ada" }, sessionExpiresAt: session.expiresAt },
+    { sessionId: session.id, kind: session.kind, user: { id: "u1", name: "Ada" }, sessionExpiresAt: session.expiresAt },
     { app: { answer: 42 }, bus: {} as Bus, sessions, node: { id: "node-7" }, log: pino({ base: undefined }, sink) },
     tracker,
     4,

@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io";
 import type { PresentUser } from "../presence/presence-store";
-import type { SessionStore } from "../session/session-store";
+import type { SessionKind, SessionStore } from "../session/session-store";
 import type { SocketIdentity } from "./auth-middleware";
 import type { HandlerContext, RouteContext, SessionHandle } from "./definitions";
 import type { Logger } from "./logger";
@@ -11,6 +11,7 @@ import { SocketMembership } from "./socket-membership";
 class SocketSession implements SessionHandle {
   constructor(
     readonly id: string,
+    readonly kind: SessionKind,
     private readonly sessions: SessionStore,
   ) {}
 
@@ -50,7 +51,7 @@ export class SocketRouteContext<AppContext> implements RouteContext<AppContext> 
     this.sessions = base.sessions;
     this.node = base.node;
     this.user = identity.user;
-    this.session = new SocketSession(identity.sessionId, base.sessions);
+    this.session = new SocketSession(identity.sessionId, identity.kind, base.sessions);
     const entry = { socketId: socket.id, userId: identity.user.id, userName: identity.user.name, nodeId: base.node.id };
     this.socket = new SocketMembership(socket, entry, tracker, maxRooms);
   }

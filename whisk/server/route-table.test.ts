@@ -17,14 +17,14 @@ interface AppContext {
 const { route, observe, work } = createBuilders<AppContext>();
 
 /** Only what the handlers below use; the rest of a RouteContext is never touched. */
-function fakeContext(): RouteContext<AppContext> {
+function fakeContext(kind: "member" | "guest" = "member"): RouteContext<AppContext> {
   return {
     app: { greeting: "hello" },
     bus: new Bus(new MemoryTransport(), "ws-test"),
     node: { id: "ws-test" },
     log: pino({ level: "silent" }),
     user: { id: "u1", name: "Ada" },
-    session: { id: "s1", read: async () => ({}), update: async () => {} },
+    session: { id: "s1", kind, read: async () => ({}), update: async () => {} },
     socket: { id: "sock1", join: async () => {}, leave: async () => {} },
   } as unknown as RouteContext<AppContext>;
 }
@@ -40,6 +40,29 @@ async function rejection(promise: Promise<unknown>): Promise<WhiskError> {
   expect(error).toBeInstanceOf(WhiskError);
   return error as WhiskError;
 }
+
+describe("route access", () => {
+  const handler = vi.fn(() => "done");
+  const members = defineRoutes("room", { say: route.input(z.object({ text: z.string() })).handle(handler) });
+  const open = defineRoutes("world", { say: route.input(z.object({ text: z.string() })).handle(handler) }, { access: "guests" });
+
+  it("refuses a guest on a members' group (the default) with FORBIDDEN, before reading the payload", async () => {
+    handler.mockClear();
+    const error = await rejection(runRoute(createRouteTable([members]), "room.say", { wrong: true }, fakeContext("guest")));
+    expect(error.code).toBe("FORBIDDEN");
+    expect(error.message).toContain("Sign in");
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it("lets a member in, and a guest into a group open to guests", async () => {
+    await expect(runRoute(createRouteTable([members]), "room.say", { text: "hi" }, fakeContext("member"))).resolves.toBe("done");
+    await expect(runRoute(createRouteTable([open]), "world.say", { text: "hi" }, fakeContext("guest"))).resolves.toBe("done");
+  });
+
+  it("refuses an access it does not know when the group is defined", () => {
+    expect(() => defineRoutes("room", {}, { access: "everyone" as "guests" })).toThrow(/members" or "guests/);
+  });
+});
 
 describe("runRoute", () => {
   it("runs the handler of a valid payload and returns the handler's value", async () => {
@@ -194,7 +217,7 @@ describe("defineRoutes", () => {
 
   it("returns the group with its name and routes", () => {
     const group = defineRoutes("room", { say: any });
-    expect(group).toEqual({ kind: "routes", name: "room", routes: { say: any } });
+    expect(group).toEqual({ kind: "routes", name: "room", routes: { say: any }, access: "members" });
   });
 
   it.each([

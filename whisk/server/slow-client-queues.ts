@@ -84,6 +84,9 @@ export class SlowClientQueues {
     private readonly options: {
       /** A socket whose engine.io buffer holds this many packets or more is slow. */
       slowAfterPackets: number;
+      /** ...or that holds this many bytes for its client (`bytesHeld`), whatever the packet count. */
+      slowAfterBytes?: number;
+      bytesHeld?: (connection: SlowClientSocket["conn"]) => number;
       events: SlowClientEvents;
     },
   ) {
@@ -131,7 +134,7 @@ export class SlowClientQueues {
 
   private isSlow(socket: SlowClientSocket): boolean {
     if (this.held.has(socket.id)) return true;
-    if (this.buffered(socket) < this.options.slowAfterPackets) {
+    if (!this.atLimit(socket)) {
       this.confirmed.delete(socket.conn);
       return false;
     }
@@ -147,13 +150,15 @@ export class SlowClientQueues {
     // After the poll phase: a reader that could take its packets has had its writes completed.
     setImmediate(() => {
       this.checkScheduled = false;
-      for (const each of this.suspects) if (this.buffered(each) >= this.options.slowAfterPackets) this.confirmed.add(each.conn);
+      for (const each of this.suspects) if (this.atLimit(each)) this.confirmed.add(each.conn);
       this.suspects.clear();
     });
   }
 
-  private buffered(socket: SlowClientSocket): number {
-    return socket.conn.writeBuffer?.length ?? 0;
+  private atLimit(socket: SlowClientSocket): boolean {
+    if ((socket.conn.writeBuffer?.length ?? 0) >= this.options.slowAfterPackets) return true;
+    const { slowAfterBytes, bytesHeld } = this.options;
+    return slowAfterBytes !== undefined && bytesHeld !== undefined && bytesHeld(socket.conn) >= slowAfterBytes;
   }
 
   private hold(socket: SlowClientSocket, topic: string, payload: unknown, policy: SlowClientPolicy): void {
@@ -206,7 +211,7 @@ export class SlowClientQueues {
   private flush(socketId: string): void {
     const held = this.held.get(socketId);
     if (!held) return;
-    while (held.entries.length > 0 && this.buffered(held.socket) < this.options.slowAfterPackets) {
+    while (held.entries.length > 0 && !this.atLimit(held.socket)) {
       const entry = held.entries.shift();
       if (entry) held.socket.emit(entry.topic, entry.payload);
     }

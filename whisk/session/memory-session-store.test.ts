@@ -23,6 +23,7 @@ describe("MemorySessionStore", () => {
     const record = await store.create({ userId: "u1", userName: "Ada", data: { theme: "dark" } }, HOUR);
     expect(record).toEqual({
       id: expect.any(String),
+      kind: "member",
       userId: "u1",
       userName: "Ada",
       createdAt: 50_000,

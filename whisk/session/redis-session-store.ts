@@ -38,6 +38,7 @@ export class RedisSessionStore implements SessionStore {
     await this.redis
       .multi()
       .hset(key, {
+        kind: record.kind,
         userId: record.userId,
         userName: record.userName,
         createdAt: String(record.createdAt),
@@ -95,7 +96,17 @@ function toRecord(id: string, hash: Record<string, string>): SessionRecord | nul
   for (const [field, value] of Object.entries(hash)) {
     if (field.startsWith(DATA_FIELD)) data[field.slice(DATA_FIELD.length)] = JSON.parse(value);
   }
-  const record: SessionRecord = { id, userId: hash.userId, userName: hash.userName, createdAt: Number(hash.createdAt), expiresAt, data };
+  // A record without a kind (written before kinds existed) is a guest: never more access than shown.
+  const kind = hash.kind === "member" ? "member" : "guest";
+  const record: SessionRecord = {
+    id,
+    kind,
+    userId: hash.userId,
+    userName: hash.userName,
+    createdAt: Number(hash.createdAt),
+    expiresAt,
+    data,
+  };
   if (hash.pendingTtlMs !== undefined) record.pendingTtlMs = Number(hash.pendingTtlMs);
   return record;
 }

@@ -5,8 +5,16 @@ import { randomBytes } from "node:crypto";
  * The cookie only carries the session id; everything else lives here, so a session can be
  * revoked, and is readable and writable from every process (actions, routes, observers, workers).
  */
+/**
+ * Who is behind a session: a `member` signed in (`startSession`); a `guest` got a session made for
+ * them because they asked for a token without one (`issueWsToken({ newUser })`). Route groups,
+ * pages and token actions say which kind they serve; see `defineRoutes(..., { access })`.
+ */
+export type SessionKind = "guest" | "member";
+
 export interface SessionRecord {
   id: string;
+  kind: SessionKind;
   userId: string;
   userName: string;
   createdAt: number;
@@ -27,6 +35,8 @@ export interface NewSession {
 }
 
 export interface CreateOptions {
+  /** `member` unless said otherwise: code that creates a session knows who it is for. */
+  kind?: SessionKind;
   /**
    * Makes the session provisional: it lives only this long until `confirm` (its first socket
    * connected) gives it the full `ttlMs`. For sessions nobody signed in to, minted for a token
@@ -39,6 +49,7 @@ export interface CreateOptions {
 export function newSessionRecord(session: NewSession, ttlMs: number, now: number, options: CreateOptions = {}): SessionRecord {
   const record: SessionRecord = {
     id: randomBytes(18).toString("base64url"),
+    kind: options.kind ?? "member",
     userId: session.userId,
     userName: session.userName,
     createdAt: now,

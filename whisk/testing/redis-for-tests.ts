@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import { redactUrl } from "../server/redact-url";
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -15,7 +16,7 @@ export async function connectTestRedis(): Promise<{ redis: Redis; prefix: string
   } catch {
     redis.disconnect();
     throw new Error(
-      `These tests need Redis at ${TEST_REDIS_URL}: start one with \`redis-server --daemonize yes --save ""\`, or set REDIS_URL.`,
+      `These tests need Redis at ${redactUrl(TEST_REDIS_URL)}: start one with \`redis-server --daemonize yes --save ""\`, or set REDIS_URL.`,
     );
   }
   const prefix = `whisk-test:${randomBytes(6).toString("hex")}:`;

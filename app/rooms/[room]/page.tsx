@@ -1,12 +1,13 @@
 import { notFound, redirect } from "next/navigation";
 import { isRoomId, ROOMS, roomTitle } from "../../../server/rooms";
-import { currentSession } from "../../../whisk/next";
+import { currentMember } from "../../../whisk/next";
 import { ChatRoom } from "../../components/chat-room";
 
 export default async function RoomPage({ params }: { params: Promise<{ room: string }> }) {
   const { room } = await params;
   if (!isRoomId(room)) notFound();
-  const session = await currentSession();
+  // Members only: a guest session (from the hello page or a cookieless token request) is sent to sign in.
+  const session = await currentMember();
   if (!session) redirect("/");
   return (
     <ChatRoom

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { HistoryStore } from "../../history/history-store";
+import type { HistoryPosition, HistoryStore } from "../../history/history-store";
 
 /** What every HistoryStore must do; run by the memory and the Redis store alike. */
 export function runHistoryStoreContract(
@@ -54,6 +54,26 @@ export function runHistoryStoreContract(
       expect(page.resumed).toBe(false);
       expect(page.epoch).not.toBe(old.epoch);
       expect(page.entries.map((entry) => entry.message)).toEqual([{ i: 2 }]);
+    });
+
+    it("never answers more than the limit: a client further behind gets the latest page, not resumed", async () => {
+      const first = await store.append("room", { i: 1 });
+      for (let i = 2; i <= 1_200; i++) await store.append("room", { i });
+      const page = await store.since("room", first, 50);
+      expect(page.entries).toHaveLength(50);
+      expect(page.resumed).toBe(false);
+      expect(page.entries.map((entry) => (entry.message as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1_151));
+    });
+
+    it("resumes exactly when the client is a full page behind, and not one entry more", async () => {
+      const positions = [];
+      for (let i = 1; i <= 120; i++) positions.push(await store.append("room", { i }));
+      const aPageBehind = await store.since("room", positions[69] as HistoryPosition, 50);
+      expect(aPageBehind.resumed).toBe(true);
+      expect(aPageBehind.entries.map((entry) => (entry.message as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, k) => k + 71));
+      const oneMore = await store.since("room", positions[68] as HistoryPosition, 50);
+      expect(oneMore.resumed).toBe(false);
+      expect(oneMore.entries).toHaveLength(50);
     });
 
     it("refuses a made-up position without failing", async () => {

@@ -20,6 +20,14 @@ export function runSessionStoreContract(name: string, make: () => Promise<{ stor
       expect(created.data).toEqual({ prefs: { theme: "dark" }, n: 1 });
     });
 
+    it("keeps who is behind a session: a member unless created as a guest, still a guest once confirmed", async () => {
+      const member = await store.create({ userId: "u1", userName: "Ann" }, 60_000);
+      const guest = await store.create({ userId: "u2", userName: "4821" }, 60_000, { kind: "guest", untilUsedMs: 1_000 });
+      expect((await store.get(member.id))?.kind).toBe("member");
+      expect((await store.get(guest.id))?.kind).toBe("guest");
+      expect((await store.confirm(guest.id))?.kind).toBe("guest");
+    });
+
     it("merges updates key by key, and two concurrent writers of different keys both land", async () => {
       const { id } = await store.create({ userId: "u1", userName: "Ann", data: { kept: true } }, 60_000);
       await Promise.all([store.update(id, { room: "beach" }), store.update(id, { colour: "blue" })]);

@@ -1,0 +1,161 @@
+/**
+ * Attacks on what the server sends: every answer and every buffer is bounded in bytes.
+ * The real server process in Redis mode, with a room history of 1,200 messages of 1 KB each
+ * (written straight into its Redis stream, as a busy day would leave it).
+ */
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Ack } from "../../whisk/core/result";
+import { percentile } from "../../whisk/testing/percentile";
+import { connectTestRedis, TEST_REDIS_URL } from "../../whisk/testing/redis-for-tests";
+import { type ServerProcess, startServerProcess } from "../../whisk/testing/server-process";
+import { type Connected, connect, metricValue, request, requestMemberToken, residentMb } from "./clients";
+import { exited, runFixture } from "./processes";
+import { connectRaw } from "./raw-socket";
+
+const METRICS_TOKEN = "attack-answers-metrics-token-0123456789";
+const HISTORY = 1_200;
+const PAGE_LIMIT = 50; // server/routes/room.ts HISTORY_LIMIT
+
+let server: ServerProcess;
+let cleanup: () => Promise<void>;
+let oldest: { epoch: string; offset: string };
+const open: Connected[] = [];
+
+type Entered = { messages: unknown[]; resumed: boolean };
+
+beforeAll(async () => {
+  const test = await connectTestRedis();
+  cleanup = test.cleanup;
+  const redis: Redis = test.redis;
+  const message = (i: number) =>
+    JSON.stringify({ id: `m${i}`, room: "orbit", author: { id: "u0", name: "Filler" }, text: "x".repeat(1_000), at: i });
+  const pipeline = redis.pipeline();
+  for (let i = 0; i < HISTORY; i++) pipeline.xadd(`${test.prefix}history:room:orbit`, "*", "m", message(i));
+  await pipeline.exec();
+  server = await startServerProcess({
+    env: {
+      REDIS_URL: TEST_REDIS_URL,
+      WHISK_REDIS_PREFIX: test.prefix,
+      WHISK_NODE_ID: "attack-answers",
+      WHISK_METRICS_TOKEN: METRICS_TOKEN,
+    },
+  });
+  const [first] = (await redis.xrange(`${test.prefix}history:room:orbit`, "-", "+", "COUNT", 1)) as [string, string[]][];
+  const epoch = await redis.get(`${test.prefix}history-epoch:room:orbit`);
+  const member = await member$("Scout");
+  const page = await request<Ack<Entered & { messages: { position: { epoch: string } }[] }>>(member.socket, "room.enter", {
+    room: "orbit",
+    rejoin: true,
+  });
+  if (page.status !== "ok") throw new Error("enter failed");
+  oldest = { epoch: epoch ?? page.data.messages[0]?.position.epoch ?? "", offset: first?.[0] ?? "" };
+}, 90_000);
+
+afterAll(async () => {
+  for (const client of open) client.socket.close();
+  await server?.stop();
+  await cleanup?.();
+});
+
+async function member$(name: string): Promise<Connected> {
+  const client = await connect(server.url, { token: (await requestMemberToken(server.url, name)).token, transports: ["websocket"] });
+  open.push(client);
+  return client;
+}
+
+/** Round trips of world.ping, one every `everyMs`, `count` of them. */
+async function roundTrips(canary: Connected, count: number, everyMs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await request(canary.socket, "world.ping", {});
+    times.push(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  return times;
+}
+
+describe("answers bounded in count and bytes", () => {
+  it("gives a client asking for all history since its oldest position at most one page, and ten such clients leave another's round trip p99 under 20 ms", async () => {
+    const canary = await member$("Canary");
+    const before = await roundTrips(canary, 40, 25);
+    // The ten hostile sockets run in a process of their own: 15 asks a second each, under the limit of 20.
+    const hostile = await runFixture(
+      "hostile-history-readers.ts",
+      { URL: server.url, SINCE: JSON.stringify(oldest), SOCKETS: "10", PER_SECOND: "15", SECONDS: "6" },
+      "ready",
+    );
+    let report = "";
+    hostile.stdout?.on("data", (chunk) => {
+      report += chunk;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const during = await roundTrips(canary, 100, 25);
+    expect(await exited(hostile)).toBe(0);
+    const { answers, refused, largestCount, largestBytes } = JSON.parse(report.trim().split("\n").at(-1) ?? "{}") as {
+      answers: number;
+      refused: number;
+      largestCount: number;
+      largestBytes: number;
+    };
+    const p = (values: number[], q: number) => percentile(values, q).toFixed(1);
+    console.log(
+      `history amplification: ${answers} answers to 10 hostile sockets, largest ${largestCount} messages / ${(largestBytes / 1024).toFixed(0)} KB (history ${HISTORY}); canary p50 ${p(before, 50)} -> ${p(during, 50)} ms, p99 ${p(before, 99)} -> ${p(during, 99)} ms`,
+    );
+    expect(refused).toBe(0);
+    expect(largestCount).toBe(PAGE_LIMIT);
+    expect(largestBytes).toBeLessThan(PAGE_LIMIT * 1_200);
+    expect(percentile(during, 99)).toBeLessThan(20);
+  }, 60_000);
+
+  it("refuses a made-up history position as BAD_PAYLOAD, not a server error", async () => {
+    const client = await member$("Forger");
+    for (const since of [
+      { epoch: oldest.epoch, offset: "99999999999999999999999-0" },
+      { epoch: oldest.epoch, offset: "1-2-3" },
+      { epoch: "x".repeat(65), offset: "1" },
+    ]) {
+      const ack = await request<Ack<unknown>>(client.socket, "room.enter", { room: "orbit", since });
+      expect(ack).toMatchObject({ status: "error", error: { code: "BAD_PAYLOAD" } });
+    }
+    expect(server.output()).not.toContain('"level":50');
+  });
+
+  it("cuts three readers that stopped reading once each holds its byte budget, and the server grows less than 50 MB", async () => {
+    const rssBefore = residentMb(server.child.pid as number);
+    const cutBefore = await metricValue(server.url, METRICS_TOKEN, "whisk_slow_client_disconnects_total", { reason: "max_buffered_bytes" });
+    const readers = await Promise.all(
+      ["Sloth 1", "Sloth 2", "Sloth 3"].map(async (name) => connectRaw(server.url, (await requestMemberToken(server.url, name)).token)),
+    );
+    let peakRss = rssBefore;
+    const started = Date.now();
+    let sent = 0;
+    for (const reader of readers) reader.pause();
+    // Each asks for a 60 KB page 15 times a second and answers pings blindly, reading nothing.
+    while (Date.now() - started < 15_000) {
+      for (const reader of readers) {
+        if (reader.ws.readyState !== reader.ws.OPEN) continue;
+        reader.emit("room.enter", { room: "orbit", since: oldest }, ++sent);
+        if (sent % 15 === 0) reader.ws.send("3");
+      }
+      peakRss = Math.max(peakRss, residentMb(server.child.pid as number));
+      const cut =
+        (await metricValue(server.url, METRICS_TOKEN, "whisk_slow_client_disconnects_total", { reason: "max_buffered_bytes" })) - cutBefore;
+      if (cut >= 3) break;
+      await new Promise((resolve) => setTimeout(resolve, 66));
+    }
+    const cut =
+      (await metricValue(server.url, METRICS_TOKEN, "whisk_slow_client_disconnects_total", { reason: "max_buffered_bytes" })) - cutBefore;
+    const seconds = (Date.now() - started) / 1000;
+    console.log(
+      `paused readers: 3 asked for ${sent} pages of 60 KB without reading; ${cut} cut at the byte budget after ${seconds.toFixed(1)} s; server RSS ${rssBefore.toFixed(0)} -> peak ${peakRss.toFixed(0)} MB (+${(peakRss - rssBefore).toFixed(0)})`,
+    );
+    for (const reader of readers) reader.ws.terminate();
+    expect(cut).toBe(3);
+    expect(peakRss - rssBefore).toBeLessThan(50);
+    // Everyone else is still served.
+    const other = await member$("After");
+    expect(await request<Ack<unknown>>(other.socket, "world.ping", {})).toMatchObject({ status: "ok" });
+  }, 60_000);
+});

@@ -1,0 +1,104 @@
+/**
+ * Who may chat, and under what name: a visitor who never signed in, and names that pretend.
+ * Against the real server process (embedded mode).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Ack } from "../../whisk/core/result";
+import { type ServerProcess, startServerProcess } from "../../whisk/testing/server-process";
+import { type Connected, connect, nextEvent, request, requestToken, signIn } from "./clients";
+
+let server: ServerProcess;
+const open: Connected[] = [];
+
+beforeAll(async () => {
+  server = await startServerProcess({ env: { WHISK_NODE_ID: "attack-guests" } });
+});
+afterAll(async () => {
+  for (const client of open) client.socket.close();
+  expect(await server.stop()).toBe(0);
+});
+
+async function connectWith(cookie?: string): Promise<Connected> {
+  const client = await connect(server.url, { token: (await requestToken(server.url, cookie)).token });
+  open.push(client);
+  return client;
+}
+
+async function signInStatus(name: string): Promise<{ status: number; message?: string }> {
+  const response = await fetch(`${server.url}/api/session`, {
+    method: "POST",
+    headers: { origin: server.url, "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  const body = (await response.json()) as { error?: { message: string } };
+  return { status: response.status, message: body.error?.message };
+}
+
+describe("a visitor who never signed in", () => {
+  it("gets a guest socket that may use the hello-world but is refused every chat route with FORBIDDEN", async () => {
+    const guest = await connectWith();
+    expect(await request(guest.socket, "world.ping", {})).toMatchObject({ status: "ok" });
+    const refusals = await Promise.all([
+      request<Ack<unknown>>(guest.socket, "room.enter", { room: "room" }),
+      request<Ack<unknown>>(guest.socket, "room.say", { room: "room", text: "hi" }),
+      request<Ack<unknown>>(guest.socket, "room.whisper", { room: "room", toUserId: "x", text: "hi" }),
+    ]);
+    console.log(
+      `guest chat: room.enter, room.say, room.whisper -> ${refusals.map((ack) => (ack.status === "error" ? ack.error.code : "ok")).join(", ")}`,
+    );
+    for (const ack of refusals) expect(ack).toMatchObject({ status: "error", error: { code: "FORBIDDEN" } });
+  });
+
+  it("is sent to sign in from the chat's pages, guest cookie or none", async () => {
+    const { cookie } = await requestToken(server.url);
+    const visitors: Record<string, string>[] = [{ cookie }, {}];
+    for (const headers of visitors) {
+      const response = await fetch(`${server.url}/rooms/room`, { headers, redirect: "manual" });
+      expect(response.status).toBe(307);
+      expect(response.headers.get("location")).toMatch(/\/$/);
+    }
+  });
+
+  it("leaves only a 2-minute provisional session behind a cookieless token request", async () => {
+    const { cookie } = await requestToken(server.url);
+    const body = (await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { expiresAt: number };
+    expect(body.expiresAt - Date.now()).toBeLessThanOrEqual(2 * 60_000);
+  });
+});
+
+describe("names users can trust", () => {
+  it("refuses blank-looking, invisible and mixed-script names at sign-in, with the reason", async () => {
+    const refused = ["\u3164", "\u2800\u2800", "Al\u200Bice", "\u0410lice", "\u202Eecila", "@alice", "x".repeat(33)];
+    const answers = await Promise.all(refused.map(signInStatus));
+    console.log(`names refused at sign-in: ${answers.filter((answer) => answer.status === 400).length} of ${refused.length}`);
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      expect(answer.message).toMatch(/display name/i);
+    }
+  });
+
+  it("keeps a second Alice, or an A1ice, out of the room where Alice is", async () => {
+    const alice = await connectWith(await signIn(server.url, "Alice"));
+    expect(await request(alice.socket, "room.enter", { room: "beach" })).toMatchObject({ status: "ok" });
+    for (const name of ["Alice", "ALICE", "A1ice"]) {
+      const other = await connectWith(await signIn(server.url, name));
+      const ack = await request<Ack<unknown>>(other.socket, "room.enter", { room: "beach" });
+      expect(ack).toMatchObject({ status: "error", error: { code: "FORBIDDEN" } });
+    }
+  });
+
+  it("sends notices as data, so a name that reads like a sentence stays a name", async () => {
+    const watcher = await connectWith(await signIn(server.url, "Watcher"));
+    await request(watcher.socket, "room.enter", { room: "orbit" });
+    const forger = await connectWith(await signIn(server.url, "Bob entered Orbit. Eve"));
+    const notice = nextEvent<Record<string, unknown>>(watcher.socket, "room.notice");
+    await request(forger.socket, "room.enter", { room: "orbit" });
+    expect(await notice).toEqual({
+      id: expect.any(String),
+      room: "orbit",
+      kind: "entered",
+      user: forger.welcome.user,
+      at: expect.any(Number),
+    });
+  });
+});

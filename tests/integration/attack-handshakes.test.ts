@@ -1,0 +1,103 @@
+/**
+ * Attacks on the way in: handshakes and token requests, against the real server process.
+ * The per-address limits are the defaults (20 handshakes and 10 POSTs a second per address,
+ * bursts of 100 and 50); the server trusts 127.0.0.1 as its proxy, so X-Forwarded-For tells
+ * test "clients" apart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ServerProcess, startServerProcess } from "../../whisk/testing/server-process";
+import { connect, metricValue, request, requestToken } from "./clients";
+import { openRaw } from "./raw-socket";
+
+const METRICS_TOKEN = "attack-handshakes-metrics-token-0123456789";
+let server: ServerProcess;
+
+beforeAll(async () => {
+  server = await startServerProcess({
+    env: { WHISK_NODE_ID: "attack-handshakes", WHISK_METRICS_TOKEN: METRICS_TOKEN, WHISK_TRUSTED_PROXIES: "127.0.0.1" },
+  });
+});
+afterAll(async () => {
+  expect(await server.stop()).toBe(0);
+});
+
+const refusalLines = () =>
+  server
+    .output()
+    .split("\n")
+    .filter((line) => line.includes('"handshake refused"')).length;
+
+/** Starts an engine.io handshake by polling, as `address` behind the trusted proxy; true if let in. */
+async function engineHandshake(address: string): Promise<boolean> {
+  const response = await fetch(`${server.url}/whisk/?EIO=4&transport=polling`, {
+    headers: { origin: server.url, "x-forwarded-for": address },
+  });
+  await response.text();
+  return response.ok;
+}
+
+describe("handshake limits", () => {
+  it("closes an engine.io connection that sends CONNECT packets over and over, within a handful", async () => {
+    const refusalsBefore = await metricValue(server.url, METRICS_TOKEN, "whisk_handshake_refusals_total");
+    const linesBefore = refusalLines();
+    // No Origin header, as a script would; made-up tokens.
+    const raw = await openRaw(server.url);
+    const started = Date.now();
+    let sent = 0;
+    for (; sent < 5_000 && raw.ws.readyState === raw.ws.OPEN; sent++) raw.ws.send(`40${JSON.stringify({ token: `guess-${sent}` })}`);
+    const closedAfter = await Promise.race([raw.closed, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 5_000))]);
+    const refusals = raw.received.filter((frame) => frame.startsWith("44")).length;
+    const counted = (await metricValue(server.url, METRICS_TOKEN, "whisk_handshake_refusals_total")) - refusalsBefore;
+    const lines = refusalLines() - linesBefore;
+    console.log(
+      `CONNECT flood: ${sent} CONNECT packets sent on one connection -> ${refusals} refusals came back, closed ${Date.now() - started} ms after the first; ${counted} refusals counted, ${lines} log lines`,
+    );
+    expect(closedAfter).toBeGreaterThan(0);
+    expect(refusals).toBeLessThanOrEqual(4);
+    expect(counted).toBeLessThanOrEqual(4);
+    expect(lines).toBeLessThanOrEqual(5);
+  });
+
+  it("limits token requests per address: a burst of 50, then 429 RATE_LIMITED; another address is unaffected", async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 120 }, () =>
+        fetch(`${server.url}/api/ws-token`, { method: "POST", headers: { origin: server.url, "x-forwarded-for": "198.51.100.7" } }).then(
+          async (response) => {
+            await response.text();
+            return response.status;
+          },
+        ),
+      ),
+    );
+    const allowed = statuses.filter((status) => status === 200).length;
+    const limited = statuses.filter((status) => status === 429).length;
+    const other = await fetch(`${server.url}/api/ws-token`, {
+      method: "POST",
+      headers: { origin: server.url, "x-forwarded-for": "198.51.100.8" },
+    });
+    console.log(
+      `token requests: 120 cookieless at once from one address -> ${allowed} answered, ${limited} refused 429; another address: ${other.status}`,
+    );
+    expect(allowed).toBeGreaterThanOrEqual(50);
+    expect(allowed).toBeLessThanOrEqual(55);
+    expect(allowed + limited).toBe(120);
+    expect(other.status).toBe(200);
+    expect(await metricValue(server.url, METRICS_TOKEN, "whisk_request_refusals_total")).toBeGreaterThanOrEqual(limited);
+  });
+
+  it("limits new connections per address: a burst of 100, then RATE_LIMITED; another address still connects", async () => {
+    const results = await Promise.all(Array.from({ length: 150 }, () => engineHandshake("203.0.113.5")));
+    const allowed = results.filter(Boolean).length;
+    const otherAddress = await engineHandshake("203.0.113.6");
+    console.log(
+      `handshakes: 150 at once from one address -> ${allowed} let in, ${150 - allowed} refused; another address let in: ${otherAddress}`,
+    );
+    expect(allowed).toBeGreaterThanOrEqual(100);
+    expect(allowed).toBeLessThanOrEqual(105);
+    expect(otherAddress).toBe(true);
+    // The real client, from this test's own address, is still served.
+    const { socket } = await connect(server.url, { token: (await requestToken(server.url)).token });
+    expect(await request(socket, "world.ping", {})).toMatchObject({ status: "ok" });
+    socket.close();
+  });
+});

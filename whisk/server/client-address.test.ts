@@ -1,0 +1,26 @@
+import type { IncomingMessage } from "node:http";
+import { describe, expect, it } from "vitest";
+import { clientAddress } from "./client-address";
+
+const request = (peer: string, forwardedFor?: string) =>
+  ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor } }) as IncomingMessage;
+
+describe("clientAddress", () => {
+  it("is the TCP peer, IPv4-mapped addresses written as IPv4", () => {
+    expect(clientAddress(request("::ffff:192.0.2.7"))).toBe("192.0.2.7");
+    expect(clientAddress(request("2001:db8::1"))).toBe("2001:db8::1");
+  });
+
+  it("ignores X-Forwarded-For unless the peer is a trusted proxy: anyone can write the header", () => {
+    expect(clientAddress(request("192.0.2.7", "203.0.113.9"))).toBe("192.0.2.7");
+    expect(clientAddress(request("192.0.2.7", "203.0.113.9"), ["10.0.0.2"])).toBe("192.0.2.7");
+  });
+
+  it("behind a trusted proxy, takes the nearest address the proxies did not add themselves", () => {
+    expect(clientAddress(request("10.0.0.2", "203.0.113.9"), ["10.0.0.2"])).toBe("203.0.113.9");
+    // A client's own forged entries sit to the left of what the proxy appended: never used.
+    expect(clientAddress(request("10.0.0.2", "1.2.3.4, 203.0.113.9"), ["10.0.0.2"])).toBe("203.0.113.9");
+    expect(clientAddress(request("10.0.0.2", "203.0.113.9, 10.0.0.3"), ["10.0.0.2", "10.0.0.3"])).toBe("203.0.113.9");
+    expect(clientAddress(request("10.0.0.2"), ["10.0.0.2"])).toBe("10.0.0.2");
+  });
+});

@@ -1,0 +1,64 @@
+import { EventEmitter } from "node:events";
+import { describe, expect, it, vi } from "vitest";
+import { OutboundBytes } from "./outbound-bytes";
+
+/** An engine.io connection as far as OutboundBytes sees it: packets in, flushes out, a WebSocket's buffer. */
+class FakeConnection extends EventEmitter {
+  writeBuffer: { data?: unknown }[] = [];
+  transport = { name: "websocket", socket: { bufferedAmount: 0 } };
+  close = vi.fn();
+
+  /** engine.io's sendPacket: packetCreate, then into the buffer, then a flush if the transport can take it. */
+  send(data: string, transportWritable: boolean) {
+    const packet = { data };
+    this.emit("packetCreate", packet);
+    this.writeBuffer.push(packet);
+    if (!transportWritable) return;
+    this.emit("flush", this.writeBuffer);
+    for (const each of this.writeBuffer) this.transport.socket.bufferedAmount += Buffer.byteLength(String(each.data));
+    this.writeBuffer = [];
+  }
+}
+
+describe("OutboundBytes", () => {
+  it("counts bytes in engine.io's buffer and in the WebSocket's, in bytes not characters", () => {
+    const outbound = new OutboundBytes({ budgetBytes: 1024 * 1024, onCut: () => {} });
+    const connection = new FakeConnection();
+    outbound.watch(connection);
+    connection.send("é".repeat(1_000), false);
+    expect(outbound.held(connection)).toBe(2_000);
+    connection.send("x".repeat(500), true);
+    expect(outbound.held(connection)).toBe(2_500);
+    connection.transport.socket.bufferedAmount = 0;
+    expect(outbound.held(connection)).toBe(0);
+  });
+
+  it("cuts a connection once it holds more than its budget, once, whatever the packet count", async () => {
+    const onCut = vi.fn();
+    const outbound = new OutboundBytes({ budgetBytes: 100_000, onCut });
+    const connection = new FakeConnection();
+    outbound.watch(connection);
+    // Two 60 KB answers to a reader that stopped reading: two packets, 120 KB.
+    connection.send("x".repeat(60_000), true);
+    expect(connection.close).not.toHaveBeenCalled();
+    connection.send("x".repeat(60_000), false);
+    connection.send("x".repeat(60_000), false);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(connection.close).toHaveBeenCalledOnce();
+    expect(connection.close).toHaveBeenCalledWith(true);
+    expect(onCut).toHaveBeenCalledOnce();
+    expect(onCut.mock.calls[0]?.[0]).toBe(120_000);
+  });
+
+  it("never cuts a reader that keeps up, however much it is sent in total", async () => {
+    const outbound = new OutboundBytes({ budgetBytes: 100_000, onCut: () => {} });
+    const connection = new FakeConnection();
+    outbound.watch(connection);
+    for (let i = 0; i < 1_000; i++) {
+      connection.send("x".repeat(10_000), true);
+      connection.transport.socket.bufferedAmount = 0; // the kernel took it
+    }
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(connection.close).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * What each engine.io connection holds for its client and has not been able to write, in bytes:
+ * the packets in engine.io's write buffer (waiting while the transport is busy) plus what the
+ * WebSocket has handed to Node but the kernel has not taken (a reader that stopped reading).
+ *
+ * Why bytes: one packet may be a 60-byte notice or a 60 KB page of history. Counting packets let
+ * a paused reader asking for large answers hold hundreds of megabytes below a packet limit.
+ * A connection over `budgetBytes` is cut at the transport, its buffer dropped (see
+ * gateway-watchdog.ts for why not a socket.io disconnect): the client reconnects and catches up.
+ */
+
+/** The parts of an engine.io Socket this module uses (no public API gives buffered bytes). */
+export interface MeasuredConnection {
+  readonly writeBuffer?: readonly { data?: unknown }[];
+  readonly transport?: { readonly name?: string; readonly socket?: { readonly bufferedAmount?: number } };
+  on(event: "packetCreate", listener: (packet: { data?: unknown }) => void): unknown;
+  on(event: "flush" | "close", listener: () => void): unknown;
+  close(discard: boolean): unknown;
+}
+
+export class OutboundBytes {
+  /** Bytes in each connection's write buffer, counted as packets go in (walking it is O(n)). */
+  private readonly queued = new WeakMap<object, number>();
+
+  constructor(
+    private readonly options: {
+      budgetBytes: number;
+      /** Called once per connection cut, with what it held. */
+      onCut(bytes: number): void;
+    },
+  ) {
+    if (!Number.isInteger(options.budgetBytes) || options.budgetBytes < 1024) {
+      throw new Error(`maxBufferedBytes must be a whole number of bytes, at least 1024 (got ${options.budgetBytes}).`);
+    }
+  }
+
+  /** Starts counting a new connection's outbound bytes; it is cut as soon as it goes over budget. */
+  watch(connection: MeasuredConnection): void {
+    this.queued.set(connection, 0);
+    let cut = false;
+    connection.on("packetCreate", (packet) => {
+      this.queued.set(connection, (this.queued.get(connection) ?? 0) + sizeOf(packet.data));
+      if (cut) return;
+      const held = this.held(connection);
+      if (held <= this.options.budgetBytes) return;
+      cut = true;
+      // After the current write: engine.io is in the middle of queueing this packet.
+      process.nextTick(() => connection.close(true));
+      this.options.onCut(held);
+    });
+    // A flush hands the whole write buffer to the transport, whose own buffer is measured apart.
+    connection.on("flush", () => this.queued.set(connection, 0));
+  }
+
+  /** Bytes `connection` holds for its client now. */
+  held(connection: MeasuredConnection): number {
+    const transport = connection.transport;
+    const inSocket = transport?.name === "websocket" ? (transport.socket?.bufferedAmount ?? 0) : 0;
+    return (this.queued.get(connection) ?? 0) + inSocket;
+  }
+}
+
+function sizeOf(data: unknown): number {
+  if (typeof data === "string") return Buffer.byteLength(data);
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
