@@ -11,6 +11,14 @@ describe("readSettings", () => {
     expect(settings.allowedOrigins).toEqual(["http://localhost:3000", "http://127.0.0.1:3000"]);
   });
 
+  it("reads the per-address limits and the trusted proxies, refusing a proxy that is neither address nor range", () => {
+    expect(readSettings({})).toMatchObject({ handshakesPerAddress: 20, postsPerAddress: 10, trustedProxies: [] });
+    const settings = readSettings({ WHISK_TRUSTED_PROXIES: "10.0.0.2, 172.16.0.0/12", WHISK_POSTS_PER_ADDRESS: "0" });
+    expect(settings).toMatchObject({ trustedProxies: ["10.0.0.2", "172.16.0.0/12"], postsPerAddress: 0 });
+    expect(() => readSettings({ WHISK_TRUSTED_PROXIES: "nginx" })).toThrow(/WHISK_TRUSTED_PROXIES: .*address or a range/);
+    expect(() => readSettings({ WHISK_HANDSHAKES_PER_ADDRESS: "-1" })).toThrow(/WHISK_HANDSHAKES_PER_ADDRESS/);
+  });
+
   it("refuses to start in production without SESSION_SECRET, saying what to set", () => {
     expect(() => readSettings({ NODE_ENV: "production" })).toThrow(SettingsError);
     expect(() => readSettings({ NODE_ENV: "production" })).toThrow(/SESSION_SECRET is not set.*openssl rand/);

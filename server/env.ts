@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { TrustedProxies } from "../whisk/server/client-address";
 
 const MAX_SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
@@ -53,8 +54,8 @@ const variables = z.object({
   /** Open TCP connections (pages, API calls and sockets alike) past which new ones are refused. */
   WHISK_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /**
-   * Comma-separated addresses of the proxies in front (e.g. nginx's): only behind them is a
-   * client's address read from X-Forwarded-For, for the per-address limits below.
+   * Comma-separated addresses or ranges (10.0.0.0/8) of the proxies in front (e.g. nginx's): only
+   * behind them is a client's address read from X-Forwarded-For, for the per-address limits below.
    */
   WHISK_TRUSTED_PROXIES: z.string().optional(),
   /** New socket connections per client address per second (bursts of 5x); 0 turns the limit off. */
@@ -135,6 +136,15 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
       `WHISK_ROLE=${values.WHISK_ROLE} needs REDIS_URL: separate processes share sessions, tokens and messages through Redis.`,
     );
   }
+  const trustedProxies = (values.WHISK_TRUSTED_PROXIES ?? "")
+    .split(",")
+    .map((address) => address.trim())
+    .filter(Boolean);
+  try {
+    new TrustedProxies(trustedProxies);
+  } catch (error) {
+    throw new SettingsError(`WHISK_TRUSTED_PROXIES: ${(error as Error).message}`);
+  }
   const allowedOrigins = values.WHISK_ALLOWED_ORIGINS
     ? values.WHISK_ALLOWED_ORIGINS.split(",")
         .map((origin) => origin.trim())
@@ -158,10 +168,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     metricsPort: values.WHISK_METRICS_PORT,
     metricsToken: values.WHISK_METRICS_TOKEN,
     maxConnections: values.WHISK_MAX_CONNECTIONS,
-    trustedProxies: (values.WHISK_TRUSTED_PROXIES ?? "")
-      .split(",")
-      .map((address) => address.trim())
-      .filter(Boolean),
+    trustedProxies,
     handshakesPerAddress: values.WHISK_HANDSHAKES_PER_ADDRESS,
     postsPerAddress: values.WHISK_POSTS_PER_ADDRESS,
     logLevel: values.LOG_LEVEL,

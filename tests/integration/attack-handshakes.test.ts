@@ -4,7 +4,9 @@
  * bursts of 100 and 50); the server trusts 127.0.0.1 as its proxy, so X-Forwarded-For tells
  * test "clients" apart.
  */
+import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readRefusal } from "../../whisk/client/read-refusal";
 import { type ServerProcess, startServerProcess } from "../../whisk/testing/server-process";
 import { connect, metricValue, request, requestToken } from "./clients";
 import { openRaw } from "./raw-socket";
@@ -95,6 +97,20 @@ describe("handshake limits", () => {
     expect(allowed).toBeGreaterThanOrEqual(100);
     expect(allowed).toBeLessThanOrEqual(105);
     expect(otherAddress).toBe(true);
+    // What the real client makes of it: RATE_LIMITED (retried after a pause), not a foreign origin.
+    const refused = await new Promise<Error>((resolve) => {
+      const socket = io(server.url, {
+        path: "/whisk",
+        transports: ["polling"],
+        extraHeaders: { origin: server.url, "x-forwarded-for": "203.0.113.5" },
+        reconnection: false,
+      });
+      socket.once("connect_error", (error) => {
+        socket.close();
+        resolve(error);
+      });
+    });
+    expect(readRefusal(refused)?.code).toBe("RATE_LIMITED");
     // The real client, from this test's own address, is still served.
     const { socket } = await connect(server.url, { token: (await requestToken(server.url)).token });
     expect(await request(socket, "world.ping", {})).toMatchObject({ status: "ok" });

@@ -15,6 +15,7 @@ import type { Ack, EmitResult } from "../core/result";
 import { delayFor } from "./backoff";
 import { type ConnectionEvent, type ConnectionState, INITIAL_STATE, transition } from "./connection-state";
 import { applyPresenceUpdate } from "./presence-view";
+import { readRefusal } from "./read-refusal";
 
 export type RouteMap = Record<string, { input: unknown; output: unknown }>;
 export type EventMap = Record<string, unknown>;
@@ -40,8 +41,8 @@ const NOBODY: PresenceUpdate["users"] = [];
 /** Transport failures in a row after which the client asks for a (possibly different) gateway. */
 const SWITCH_AFTER_FAILURES = 1;
 
-/** Codes a fresh token can fix; anything else stops the connection with an error state. */
-const RETRYABLE = new Set(["TOKEN_MISSING", "TOKEN_INVALID", "UNAUTHORIZED", "INTERNAL", "DRAINING", "LIMIT_REACHED"]);
+/** Codes a fresh token or a pause can fix; anything else stops the connection with an error state. */
+const RETRYABLE = new Set(["TOKEN_MISSING", "TOKEN_INVALID", "UNAUTHORIZED", "INTERNAL", "DRAINING", "LIMIT_REACHED", "RATE_LIMITED"]);
 
 /**
  * How the client reads the ways a server ends a connection:
@@ -346,12 +347,4 @@ function tokenFailureOf(thrown: unknown): WhiskErrorPayload {
   if (isErrorCode(code) && code !== "INTERNAL")
     return { code, message: typeof message === "string" && message ? message : ERROR_CODES[code] };
   return { code: "INTERNAL", message: "Could not get a ws_token: the token action (getToken) failed." };
-}
-
-/** A refusal with a Whisk code: from the middleware (`data`), or the origin check (HTTP 403). */
-function readRefusal(error: Error & { data?: unknown; description?: unknown }): WhiskErrorPayload | null {
-  const data = error.data as Partial<WhiskErrorPayload> | undefined;
-  if (data && typeof data.code === "string" && typeof data.message === "string") return data as WhiskErrorPayload;
-  if (error.description === 403) return { code: "ORIGIN_NOT_ALLOWED", message: ERROR_CODES.ORIGIN_NOT_ALLOWED };
-  return null;
 }

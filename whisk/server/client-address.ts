@@ -1,14 +1,42 @@
 import type { IncomingMessage } from "node:http";
+import { BlockList, isIP } from "node:net";
+
+/**
+ * The proxies whose X-Forwarded-For is believed: addresses ("10.0.0.2") or ranges ("172.16.0.0/12",
+ * for a container network whose proxy's address is given out at start), in Node's BlockList.
+ */
+export class TrustedProxies {
+  private readonly list = new BlockList();
+  readonly empty: boolean;
+
+  constructor(entries: readonly string[] = []) {
+    for (const entry of entries) {
+      const [address = "", bits] = entry.trim().split("/");
+      const family = isIP(address) === 6 ? "ipv6" : "ipv4";
+      if (isIP(address) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
+        throw new Error(`A trusted proxy is an address or a range such as 10.0.0.0/8 (got "${entry}").`);
+      }
+      if (bits === undefined) this.list.addAddress(address, family);
+      else this.list.addSubnet(address, Number(bits), family);
+    }
+    this.empty = entries.length === 0;
+  }
+
+  has(address: string): boolean {
+    const family = isIP(address);
+    return family !== 0 && this.list.check(address, family === 6 ? "ipv6" : "ipv4");
+  }
+}
 
 /**
  * The address a request came from, for per-client limits. The TCP peer, unless that peer is one
- * of `trustedProxies` (e.g. the nginx in front): then the nearest address in X-Forwarded-For that
- * is not itself a trusted proxy. Without a trusted proxy the header is ignored: any client can
- * write it, and a limit keyed on it would be a limit on nothing.
+ * of the trusted proxies (e.g. the nginx in front): then the nearest address in X-Forwarded-For
+ * that is not itself a trusted proxy. Without a trusted proxy the header is ignored: any client
+ * can write it, and a limit keyed on it would be a limit on nothing.
  */
-export function clientAddress(req: IncomingMessage, trustedProxies: readonly string[] = []): string {
+export function clientAddress(req: IncomingMessage, trusted: TrustedProxies = NO_PROXIES): string {
   const peer = normalizeAddress(req.socket.remoteAddress ?? "");
-  if (trustedProxies.length === 0 || !trustedProxies.includes(peer)) return peer;
+  if (trusted.empty || !trusted.has(peer)) return peer;
   const header = req.headers["x-forwarded-for"];
   const forwarded = (Array.isArray(header) ? header.join(",") : (header ?? ""))
     .split(",")
@@ -17,10 +45,12 @@ export function clientAddress(req: IncomingMessage, trustedProxies: readonly str
   // Right to left: each proxy appends the address it saw, so the rightmost entries are the most trusted.
   for (let i = forwarded.length - 1; i >= 0; i--) {
     const address = forwarded[i] as string;
-    if (!trustedProxies.includes(address)) return address;
+    if (!trusted.has(address)) return address;
   }
   return peer;
 }
+
+const NO_PROXIES = new TrustedProxies();
 
 /** `::ffff:127.0.0.1` (IPv4 on a dual-stack socket) and `127.0.0.1` are one client. */
 export function normalizeAddress(address: string): string {

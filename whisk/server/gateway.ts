@@ -9,8 +9,9 @@ import type { SessionStore } from "../session/session-store";
 import type { TokenStore } from "../session/token-store";
 import { AddressRateLimit } from "./address-rate-limit";
 import { authMiddleware, type SocketIdentity } from "./auth-middleware";
-import { clientAddress } from "./client-address";
+import { clientAddress, TrustedProxies } from "./client-address";
 import { closeAt } from "./close-at";
+import { limitConnectAttempts } from "./connect-attempts";
 import { connectError } from "./connect-error";
 import { createConnectionSlots } from "./connection-slots";
 import type { HandlerContext, RouteContext } from "./definitions";
@@ -82,7 +83,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     refusalLog.warn({ code: error.code, origin: origin?.slice(0, 200), address }, "handshake refused");
     runHook(() => hooks.onAuthFailure?.({ error, origin, address }, base));
   };
-  const trustedProxies = options.trustedProxies ?? [];
+  const trustedProxies = new TrustedProxies(options.trustedProxies);
   const handshakesByAddress = new AddressRateLimit({
     capacity: limits.handshakeBurstPerAddress,
     perSecond: limits.handshakesPerSecondPerAddress,
@@ -128,20 +129,11 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   let draining = false;
   const slots = createConnectionSlots(limits.maxConnectionsPerUser);
 
-  // socket.io CONNECT packets per engine.io connection: a page sends one (one per namespace). A
-  // connection that keeps sending them is guessing tokens or flooding; it is closed, and what it
-  // sends after that is never read (engine.io ignores packets of a closing connection).
-  const connectAttempts = new WeakMap<object, number>();
-  io.use((socket, next) => {
-    const attempts = (connectAttempts.get(socket.conn) ?? 0) + 1;
-    connectAttempts.set(socket.conn, attempts);
-    if (attempts <= limits.maxConnectAttempts) return next();
-    if (attempts === limits.maxConnectAttempts + 1) {
-      reportAuthFailure(connectError("RATE_LIMITED").whisk, socket.handshake.headers.origin, socket.handshake.address);
-    }
-    socket.conn.close(true);
-    next(connectError("RATE_LIMITED"));
-  });
+  io.use(
+    limitConnectAttempts(limits.maxConnectAttempts, (socket) =>
+      reportAuthFailure(connectError("RATE_LIMITED").whisk, socket.handshake.headers.origin, socket.handshake.address),
+    ),
+  );
 
   io.use(async (socket, next) => {
     if (draining) return next(connectError("DRAINING"));

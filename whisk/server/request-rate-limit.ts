@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ERROR_CODES } from "../core/errors";
 import { AddressRateLimit } from "./address-rate-limit";
-import { clientAddress } from "./client-address";
+import { clientAddress, TrustedProxies } from "./client-address";
 
 /**
  * A per-address limit on the requests that cost the server something to answer: POSTs (server
@@ -18,9 +18,10 @@ export function createRequestRateLimit(options: {
   onRefused?: (address: string) => void;
 }): (req: IncomingMessage, res: ServerResponse) => boolean {
   const limit = new AddressRateLimit({ capacity: Math.max(1, options.perSecond * 5), perSecond: options.perSecond });
+  const trusted = new TrustedProxies(options.trustedProxies);
   return (req, res) => {
     if (req.method !== "POST") return false;
-    const address = clientAddress(req, options.trustedProxies);
+    const address = clientAddress(req, trusted);
     if (limit.take(address)) return false;
     options.onRefused?.(address);
     res

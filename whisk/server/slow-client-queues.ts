@@ -4,7 +4,8 @@
  * Why: socket.io buffers every message for a reader that does not read, without bound, until the
  * watchdog cuts it at `maxBufferedPackets`. For a feed where only recent messages matter (a
  * ticker, a cursor, a busy room) that is both too much memory and too blunt. With a policy, a
- * socket whose engine.io buffer holds `slowClientAfterPackets` or more is served apart: everyone
+ * socket whose engine.io buffer holds `slowClientAfterPackets` or more (or that holds
+ * `slowClientAfterBytes` for its client, outbound-bytes.ts) is served apart: everyone
  * else still gets one broadcast (one encode), and the slow one gets a small per-socket queue that
  * Whisk bounds as declared, flushed when its connection drains:
  * - `drop-oldest`: at most `maxQueued` messages of the topic, the oldest dropped on overflow;
