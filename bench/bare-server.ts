@@ -27,9 +27,10 @@ io.on("connection", (socket) => {
   socket.emit("whisk.welcome", { nodeId: "bare", socketId: socket.id });
   socket.on("world.say", (payload: { message?: unknown }, ack?: (reply: unknown) => void) => {
     if (typeof payload?.message !== "string") return ack?.({ status: "error" });
-    const said = { text: `said "${payload.message}"`, at: Date.now() };
+    // The same fields as Whisk's world.said and its ack, so both put the same bytes on the wire.
+    const said = { id: randomUUID(), user: { id: socket.id, name: "bench" }, message: payload.message, at: Date.now() };
     io.emit("world.said", said);
-    ack?.({ status: "ok", data: said });
+    ack?.({ status: "ok", data: { id: said.id } });
   });
   socket.on("world.ping", (_payload: unknown, ack?: (reply: unknown) => void) => ack?.({ status: "ok", data: { at: Date.now() } }));
   socket.on("room.enter", (payload: { room?: unknown }, ack?: (reply: unknown) => void) => {

@@ -1,28 +1,26 @@
 "use client";
 /**
  * The original Whisk hello-world, made modern: say something, everyone connected hears it.
- * Messages are rendered as text (React escapes them), never as HTML.
+ * Messages are rendered as text (React escapes them), never as HTML. The server sends data, not a
+ * sentence: the line is written here, with the name in a <bdi> of its own, so whatever a name says
+ * (`Bob" said "hi`, right-to-left marks), it stays a name.
  */
 import { type FormEvent, useState } from "react";
+import type { WorldSaid } from "../../server/observers/world";
 import { resetSession } from "../actions";
 import { useWhisk, useWhiskRoute } from "../lib/whisk";
 import { ConnectionStatus } from "./connection-status";
-
-interface Line {
-  id: string;
-  text: string;
-}
 
 const MAX_LINES = 200;
 
 export function HelloWorld() {
   const { status, user, emit, reconnect } = useWhisk();
-  const [lines, setLines] = useState<Line[]>([]);
+  const [lines, setLines] = useState<WorldSaid[]>([]);
   const [draft, setDraft] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
 
   useWhiskRoute("world.said", (said) => {
-    setLines((current) => [...current.slice(-(MAX_LINES - 1)), { id: said.id, text: said.text }]);
+    setLines((current) => [...current.slice(-(MAX_LINES - 1)), said]);
   });
 
   async function say(event: FormEvent) {
@@ -74,7 +72,9 @@ export function HelloWorld() {
         className="flex min-h-40 flex-col gap-1 rounded border border-zinc-200 p-3 dark:border-zinc-800"
       >
         {lines.map((line) => (
-          <p key={line.id}>{line.text}</p>
+          <p key={line.id}>
+            User <bdi>{line.user.name}</bdi> said "{line.message}"
+          </p>
         ))}
       </div>
       <button type="button" onClick={reset} className="self-start text-sm underline">

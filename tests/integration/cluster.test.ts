@@ -5,7 +5,7 @@
 
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { worldObservers } from "../../server/observers/world";
+import { type WorldSaid, worldObservers } from "../../server/observers/world";
 import type { Ack } from "../../whisk/core/result";
 import { createRedisBackend, createWhisk, defineWhiskApp, toUser, type Whisk } from "../../whisk/server";
 import { type Cluster, startCluster, TEST_REDIS_URL } from "../../whisk/testing";
@@ -45,6 +45,9 @@ afterAll(async () => {
 
 const gateway = (i: number) => at(cluster.gateways, i).url;
 
+/** Who the script speaks as, on `world.said`. */
+const SCRIPT_USER = { id: "script", name: "Script" };
+
 /** Signs in at the web node (or reuses a session's cookie) and connects to gateway `i`. */
 async function userOn(i: number, cookie?: string): Promise<Connected & { cookie: string }> {
   const grant = await requestToken(cluster.url, cookie);
@@ -54,22 +57,17 @@ async function userOn(i: number, cookie?: string): Promise<Connected & { cookie:
   return { ...connected, cookie: grant.cookie };
 }
 
-/** Collects `event` on each client until `until` arrives everywhere, then returns what came before. */
-async function collect(
-  clients: Connected[],
-  event: string,
-  sentinel: () => Promise<unknown>,
-  isSentinel: (p: { text: string }) => boolean,
-) {
+/** Collects the messages of `event` on each client until the sentinel arrives everywhere, then returns what came before. */
+async function collect(clients: Connected[], event: string, sentinel: () => Promise<unknown>, isSentinel: (said: WorldSaid) => boolean) {
   const seen = clients.map(() => [] as string[]);
   const done = clients.map(
     (client, i) =>
       new Promise<void>((resolve) => {
-        const listener = (payload: { text: string }) => {
-          if (isSentinel(payload)) {
+        const listener = (said: WorldSaid) => {
+          if (isSentinel(said)) {
             client.socket.off(event, listener);
             resolve();
-          } else seen[i]?.push(payload.text);
+          } else seen[i]?.push(said.message);
         };
         client.socket.on(event, listener);
       }),
@@ -107,9 +105,9 @@ describe("the cluster: 1 web, 3 gateways, 1 worker over Redis", () => {
         expect((await request<Ack<unknown>>(alice.socket, "world.say", { message: "across nodes" })).status).toBe("ok");
         await request(alice.socket, "world.say", { message: "sentinel" });
       },
-      (said) => said.text.endsWith('"sentinel"'),
+      (said) => said.message === "sentinel",
     );
-    for (const texts of seen) expect(texts).toEqual([`User ${alice.welcome.user.name} said "across nodes"`]);
+    for (const messages of seen) expect(messages).toEqual(["across nodes"]);
   });
 
   it("delivers a message to one user to that user's tabs on two nodes and nobody else", async () => {
@@ -123,18 +121,18 @@ describe("the cluster: 1 web, 3 gateways, 1 worker over Redis", () => {
       async () => {
         await script.bus
           .to(toUser(tab1.welcome.user.id))
-          .publish(worldObservers.topics.said, { id: "p1", text: "just for you", userId: "script", at: 1 });
-        await script.bus.everyone().publish(worldObservers.topics.said, { id: "s", text: "sentinel", userId: "script", at: 2 });
+          .publish(worldObservers.topics.said, { id: "p1", user: SCRIPT_USER, message: "just for you", at: 1 });
+        await script.bus.everyone().publish(worldObservers.topics.said, { id: "s", user: SCRIPT_USER, message: "sentinel", at: 2 });
       },
-      (said) => said.text === "sentinel",
+      (said) => said.message === "sentinel",
     );
     expect(seen).toEqual([["just for you"], ["just for you"], []]);
   });
 
   it("refuses a typed publish whose payload does not match the observer's schema, before it leaves the script", async () => {
     await expect(
-      // @ts-expect-error: text must be a string
-      script.bus.everyone().publish(worldObservers.topics.said, { id: "x", text: 42, userId: "u", at: 1 }),
+      // @ts-expect-error: message must be a string
+      script.bus.everyone().publish(worldObservers.topics.said, { id: "x", user: SCRIPT_USER, message: 42, at: 1 }),
     ).rejects.toThrow(/world.said/);
   });
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import type { WorldSaid } from "../../server/observers/world";
 import type { Ack } from "../../whisk/core/result";
 import { type ServerProcess, startServerProcess } from "../../whisk/testing";
-import { type Connected, connect, nextEvent, request, requestToken } from "./clients";
+import { type Connected, connect, nextEvent, request, requestToken, signIn } from "./clients";
 
 let server: ServerProcess;
 let alice: Connected;
@@ -14,10 +15,10 @@ async function newClient(): Promise<Connected> {
 
 /** Bob can still talk to everyone: the server and his socket are fine. */
 async function expectStillServing() {
-  const heard = nextEvent<{ text: string }>(alice.socket, "world.said");
-  const ack = await request<Ack<{ text: string }>>(bob.socket, "world.say", { message: "still here" });
+  const heard = nextEvent<WorldSaid>(alice.socket, "world.said");
+  const ack = await request<Ack<{ id: string }>>(bob.socket, "world.say", { message: "still here" });
   expect(ack.status).toBe("ok");
-  expect((await heard).text).toBe(`User ${bob.welcome.user.name} said "still here"`);
+  expect(await heard).toMatchObject({ user: { id: bob.welcome.user.id, name: bob.welcome.user.name }, message: "still here" });
 }
 
 beforeAll(async () => {
@@ -45,25 +46,46 @@ describe("routes on the real server process", () => {
 
   it("delivers world.say to every connected user, the sender included, exactly once each", async () => {
     const received: string[] = [];
-    const onSaid = (said: { text: string }) => received.push(said.text);
+    const onSaid = (said: WorldSaid) => received.push(said.id);
     alice.socket.on("world.said", onSaid);
-    const bobHeard = nextEvent<{ text: string; userId: string }>(bob.socket, "world.said");
-    const ack = await request<Ack<{ id: string; text: string }>>(alice.socket, "world.say", { message: "Hello, Bob" });
-    const expected = `User ${alice.welcome.user.name} said "Hello, Bob"`;
-    expect(ack).toEqual({ status: "ok", data: { id: expect.any(String), text: expected } });
-    const said = await bobHeard;
-    expect(said.text).toBe(expected);
-    expect(said.userId).toBe(alice.welcome.user.id);
+    const bobHeard = nextEvent<WorldSaid>(bob.socket, "world.said");
+    const ack = await request<Ack<{ id: string }>>(alice.socket, "world.say", { message: "Hello, Bob" });
+    expect(ack).toEqual({ status: "ok", data: { id: expect.any(String) } });
+    const id = ack.status === "ok" ? ack.data.id : "";
+    // Data, not a sentence: exactly the user (from the session) and the message, under the ack's id.
+    expect(await bobHeard).toEqual({
+      id,
+      user: { id: alice.welcome.user.id, name: alice.welcome.user.name },
+      message: "Hello, Bob",
+      at: expect.any(Number),
+    });
     await expectStillServing();
     alice.socket.off("world.said", onSaid);
-    expect(received.filter((text) => text === expected)).toHaveLength(1);
+    expect(received.filter((heard) => heard === id)).toHaveLength(1);
   });
 
   it("takes identity from the session, not from the payload", async () => {
-    const heard = nextEvent<{ userId: string }>(bob.socket, "world.said");
-    const ack = await request<Ack<unknown>>(alice.socket, "world.say", { message: "hi", userId: bob.welcome.user.id });
+    const heard = nextEvent<WorldSaid>(bob.socket, "world.said");
+    const ack = await request<Ack<unknown>>(alice.socket, "world.say", {
+      message: "hi",
+      userId: bob.welcome.user.id,
+      user: { id: bob.welcome.user.id, name: bob.welcome.user.name },
+    });
     expect(ack.status).toBe("ok");
-    expect((await heard).userId).toBe(alice.welcome.user.id);
+    expect((await heard).user).toEqual({ id: alice.welcome.user.id, name: alice.welcome.user.name });
+  });
+
+  it("sends what was said as data, so a name that reads like a sentence stays a name", async () => {
+    const forger = await connect(server.url, { token: (await requestToken(server.url, await signIn(server.url, 'Bob" said "hi'))).token });
+    const heard = nextEvent<WorldSaid>(bob.socket, "world.said");
+    expect(await request<Ack<unknown>>(forger.socket, "world.say", { message: "there" })).toMatchObject({ status: "ok" });
+    expect(await heard).toEqual({
+      id: expect.any(String),
+      user: { id: forger.welcome.user.id, name: 'Bob" said "hi' },
+      message: "there",
+      at: expect.any(Number),
+    });
+    forger.socket.close();
   });
 
   it.each([

@@ -15,7 +15,7 @@ import { WhiskProvider } from "./whisk-provider";
  * import type { WhiskApp } from "@/server/app";
  * export const { WhiskProvider, useWhisk, useWhiskRoute } = createWhiskReact<WhiskApp>();
  * // in a component:
- * useWhiskRoute("world.said", (said) => console.log(said.text));
+ * useWhiskRoute("world.said", (said) => console.log(said.user.name, said.message));
  */
 export function createWhiskReact<App extends WhiskAppDefinition>() {
   type Events = ServerEvents<App>;
