@@ -30,6 +30,9 @@ export const roomRoutes = defineRoutes("room", {
         rejoin: z.boolean().optional(),
       }),
     )
+    // A page of history (up to 50 messages, ~60 KB), presence and a notice: five events' worth,
+    // so a socket may enter at most 4 times a second, and asking for pages in a loop is cheap to refuse.
+    .cost(5)
     .handle(async ({ room, since, rejoin }, ctx) => {
       // On a rejoin too: `rejoin` comes from the client, and the look-alike may have come in meanwhile.
       const present = await ctx.presence(room);

@@ -14,11 +14,25 @@ export function createBuilders<AppContext>() {
   return {
     route: {
       input<S extends z.ZodType>(schema: S) {
-        return {
-          handle<Output>(
+        const handleWith =
+          (cost?: number) =>
+          <Output>(
             handler: (input: z.output<S>, ctx: RouteContext<AppContext>) => Output | Promise<Output>,
-          ): RouteDefinition<S, Output, AppContext> {
-            return { kind: "route", schema, handler };
+          ): RouteDefinition<S, Output, AppContext> =>
+            cost === undefined ? { kind: "route", schema, handler } : { kind: "route", schema, handler, cost };
+        return {
+          handle: handleWith(),
+          /**
+           * What one call takes from the socket's event budget (`eventsPerSecond`), default 1: a
+           * route that reads or sends much (a page of history) costs more, so a client calling it
+           * in a loop is limited sooner than one sending messages.
+           *
+           * @example route.input(schema).cost(5).handle(...) // at most 4 a second at 20 events a second
+           */
+          cost(events: number) {
+            if (!Number.isInteger(events) || events < 1)
+              throw new Error(`A route's cost is a whole number of events, at least 1 (got ${events}).`);
+            return { handle: handleWith(events) };
           },
         };
       },

@@ -55,6 +55,8 @@ export type WorkerContext<AppContext> = HandlerContext<AppContext>;
 export interface RouteDefinition<S extends z.ZodType, Output, AppContext> {
   readonly kind: "route";
   readonly schema: S;
+  /** Events one call takes from the socket's budget; 1 when not given (`route.input(s).cost(n)`). */
+  readonly cost?: number;
   readonly handler: (input: z.output<S>, ctx: RouteContext<AppContext>) => Output | Promise<Output>;
 }
 

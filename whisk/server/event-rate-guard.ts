@@ -16,9 +16,10 @@ export function createEventRateGuard(config: BucketConfig & { disconnectAfter: n
   let refused = 0;
   let windowStart = now();
   return {
-    check(): RateVerdict {
+    /** `cost`: what this event takes from the budget (its route's cost; 1 for most). */
+    check(cost = 1): RateVerdict {
       const at = now();
-      const taken = takeToken(bucket, config, at);
+      const taken = takeToken(bucket, config, at, cost);
       bucket = taken.state;
       if (taken.allowed) return "allow";
       if (at - windowStart > WINDOW_MS) {

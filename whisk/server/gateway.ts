@@ -165,7 +165,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     socket.onAny((event: unknown, ...args: unknown[]) => {
       const ack = typeof args.at(-1) === "function" ? (args.pop() as (reply: unknown) => void) : undefined;
       const name = typeof event === "string" ? event : String(event);
-      const verdict = rate.check();
+      const verdict = rate.check(routes.get(name)?.route.cost);
       if (verdict === "allow") return handleEvent(name, args[0], ctx, ack, socket);
       reply(socket, name, ack, new WhiskError("RATE_LIMITED"));
       if (verdict === "disconnect") {

@@ -16,10 +16,10 @@ export function fullBucket(config: BucketConfig, now: number): BucketState {
   return { tokens: config.capacity, updatedAt: now };
 }
 
-/** Takes one token if there is one; returns whether it was allowed and the new state. */
-export function takeToken(state: BucketState, config: BucketConfig, now: number): { allowed: boolean; state: BucketState } {
+/** Takes `cost` tokens (one by default) if there are as many; returns whether it was allowed and the new state. */
+export function takeToken(state: BucketState, config: BucketConfig, now: number, cost = 1): { allowed: boolean; state: BucketState } {
   const elapsed = Math.max(0, now - state.updatedAt) / 1000;
   const tokens = Math.min(config.capacity, state.tokens + elapsed * config.perSecond);
-  if (tokens < 1) return { allowed: false, state: { tokens, updatedAt: now } };
-  return { allowed: true, state: { tokens: tokens - 1, updatedAt: now } };
+  if (tokens < cost) return { allowed: false, state: { tokens, updatedAt: now } };
+  return { allowed: true, state: { tokens: tokens - cost, updatedAt: now } };
 }
