@@ -44,7 +44,10 @@ async function rejection(promise: Promise<unknown>): Promise<WhiskError> {
 describe("route cost", () => {
   it("is 1 unless the route says more, and must be a whole number of at least 1", () => {
     const cheap = route.input(z.unknown()).handle(() => 1);
-    const costly = route.input(z.unknown()).cost(5).handle(() => 1);
+    const costly = route
+      .input(z.unknown())
+      .cost(5)
+      .handle(() => 1);
     expect(cheap.cost).toBeUndefined();
     expect(costly.cost).toBe(5);
     expect(() => route.input(z.unknown()).cost(0)).toThrow(/at least 1/);
