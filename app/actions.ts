@@ -34,7 +34,8 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
   const name = form.get("name");
   const parsed = parseDisplayName(name);
   if (!parsed.ok) return { error: parsed.error, name: typeof name === "string" ? name : "" };
-  await startSession(await newSignedInUser(parsed.name));
+  // Provisional until the room page's socket connects: a sign-in costs nothing here (no password).
+  await startSession(await newSignedInUser(parsed.name), { provisional: true });
   redirect(`/rooms/${DEFAULT_ROOM}`);
 }
 

@@ -3,6 +3,7 @@
  * be listed in server/app.ts, and docker-compose.yml must describe what the server runs.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { BlockList } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -70,6 +71,18 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("has the nodes trust X-Forwarded-For from the proxy's fixed address only, inside the network's subnet", () => {
+    const network = compose as unknown as { networks: { default: { ipam: { config: { subnet: string }[] } } } };
+    const proxy = compose.services.proxy as Service & { networks?: { default?: { ipv4_address?: string } } };
+    const proxyAddress = proxy.networks?.default?.ipv4_address;
+    expect(proxyAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const subnet = network.networks.default.ipam.config[0]?.subnet ?? "";
+    const blocks = new BlockList();
+    blocks.addSubnet(subnet.split("/")[0] ?? "", Number(subnet.split("/")[1]));
+    expect(blocks.check(proxyAddress ?? "")).toBe(true);
+    for (const { name } of nodes) expect(compose.services[name]?.environment?.WHISK_TRUSTED_PROXIES, name).toBe(proxyAddress);
+  });
+
   it("gives every service a health check", () => {
     for (const [name, service] of Object.entries(compose.services)) expect(service.healthcheck, name).toBeDefined();
   });
@@ -94,7 +107,7 @@ describe("docker-compose.yml", () => {
     expect(zoneKey("sockets")).toBe("$binary_remote_addr");
     // Server actions are POSTs with a Next-Action header: only those get a key in their zone.
     expect(zoneKey("actions")).toBe("$server_action_client");
-    expect(nginx).toMatch(/map \$http_next_action \$server_action_client \{\s*""\s+"";\s*default \$binary_remote_addr;\s*\}/);
+    expect(nginx).toMatch(/map \$request_method \$server_action_client \{\s*POST\s+\$binary_remote_addr;\s*default "";\s*\}/);
     const applied = [
       ["/api/", "api", "web"],
       ["/whisk/", "sockets", "gateways"],

@@ -153,6 +153,10 @@ const server = createServer(HTTP_LIMITS, (req, res) => {
   if (!handleHealth(req, res, publicHealth)) handleRequest(req, res);
 });
 server.maxConnections = settings.maxConnections;
+// A connection on which nothing moves either way for 60 s is closed: an answer its client never
+// reads (a long poll answered, then parked) would otherwise hold its bytes for ever. A socket.io
+// poll is answered within 25 s (pingInterval); WebSockets set their own (ws clears this timer).
+server.timeout = 60_000;
 
 // WHISK_METRICS_PORT: the scraper's own port, for /metrics and detailed health, and nothing else.
 const privateHealth = { ...health, details: true, metrics: whisk.metrics.registry, metricsToken: settings.metricsToken };

@@ -7,13 +7,14 @@ import { historyPositionSchema } from "../../whisk/history";
 import { defineRoutes, WhiskError } from "../../whisk/server";
 import { route } from "../builders";
 import { looksAlike } from "../looks-alike";
+import { messageText } from "../message-text";
 import type { ChatMessage } from "../observers/room";
 import { historyStream, MAX_CHAT_LENGTH, roomIdSchema, roomTitle } from "../rooms";
 import { chatWorkers } from "../workers/chat";
 
 export const HISTORY_LIMIT = 50;
 
-const text = z.string().trim().min(1).max(MAX_CHAT_LENGTH);
+const text = messageText(MAX_CHAT_LENGTH);
 
 export const roomRoutes = defineRoutes("room", {
   /**
@@ -30,7 +31,7 @@ export const roomRoutes = defineRoutes("room", {
         rejoin: z.boolean().optional(),
       }),
     )
-    // A page of history (up to 50 messages, ~60 KB), presence and a notice: five events' worth,
+    // A page of history (up to 50 messages of at most 3 KB), presence and a notice: five events' worth,
     // so a socket may enter at most 4 times a second, and asking for pages in a loop is cheap to refuse.
     .cost(5)
     .handle(async ({ room, since, rejoin }, ctx) => {

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { defineRoutes } from "../../whisk/server";
 import { route } from "../builders";
+import { messageText } from "../message-text";
 import { worldObservers } from "../observers/world";
 
 export const MAX_MESSAGE_LENGTH = 500;
@@ -14,7 +15,7 @@ export const MAX_MESSAGE_LENGTH = 500;
 export const worldRoutes = defineRoutes(
   "world",
   {
-    say: route.input(z.object({ message: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) })).handle(async ({ message }, ctx) => {
+    say: route.input(z.object({ message: messageText(MAX_MESSAGE_LENGTH) })).handle(async ({ message }, ctx) => {
       const id: string = randomUUID();
       // Data, not a sentence: the client writes the line, so a name cannot pass for part of it.
       const said = { id, user: { id: ctx.user.id, name: ctx.user.name }, message, at: ctx.app.now() };

@@ -9,7 +9,7 @@ import type { Ack } from "../../whisk/core/result";
 import { percentile } from "../../whisk/testing/percentile";
 import { connectTestRedis, TEST_REDIS_URL } from "../../whisk/testing/redis-for-tests";
 import { type ServerProcess, startServerProcess } from "../../whisk/testing/server-process";
-import { type Connected, connect, metricValue, request, requestMemberToken, residentMb } from "./clients";
+import { type Connected, connect, metricValue, request, requestMemberToken, residentMb, serverSideTcpStates } from "./clients";
 import { exited, runFixture } from "./processes";
 import { connectRaw } from "./raw-socket";
 
@@ -145,6 +145,7 @@ describe("answers bounded in count and bytes", () => {
     let peakRss = rssBefore;
     const started = Date.now();
     let sent = 0;
+    const ports = readers.map((reader) => reader.localPort);
     for (const reader of readers) reader.pause();
     // Each asks for the largest page (50 messages of 2 KB) 3.5 times a second, just under its
     // limit for room.enter, and answers pings blindly, reading nothing.
@@ -166,7 +167,13 @@ describe("answers bounded in count and bytes", () => {
     console.log(
       `paused readers: 3 asked for ${sent} pages of 100 KB without reading; ${cut} cut at the byte budget after ${seconds.toFixed(1)} s; server RSS ${rssBefore.toFixed(0)} -> peak ${peakRss.toFixed(0)} MB (+${(peakRss - rssBefore).toFixed(0)})`,
     );
+    // Cut means let go: the server holds none of these connections open behind its unsent bytes
+    // (a WebSocket's close would wait 30 s for a reader that stopped reading).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const established = serverSideTcpStates(server.port, ports).filter((state) => state === "01").length;
+    console.log(`paused readers: server-side connections still established 1 s after the cuts: ${established} of 3`);
     for (const reader of readers) reader.ws.terminate();
+    expect(established).toBe(0);
     expect(cut).toBe(3);
     expect(peakRss - rssBefore).toBeLessThan(50);
     // Everyone else is still served.

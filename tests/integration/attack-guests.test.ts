@@ -46,7 +46,9 @@ describe("a visitor who never signed in", () => {
     console.log(
       `guest chat: room.enter, room.say, room.whisper -> ${refusals.map((ack) => (ack.status === "error" ? ack.error.code : "ok")).join(", ")}`,
     );
-    for (const ack of refusals) expect(ack).toMatchObject({ status: "error", error: { code: "FORBIDDEN" } });
+    // The access guard's own refusal, not a route's "enter the room first".
+    for (const ack of refusals)
+      expect(ack).toMatchObject({ status: "error", error: { code: "FORBIDDEN", message: expect.stringMatching(/^Sign in first/) } });
   });
 
   it("is sent to sign in from the chat's pages, guest cookie or none", async () => {
@@ -63,6 +65,24 @@ describe("a visitor who never signed in", () => {
     const { cookie } = await requestToken(server.url);
     const body = (await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { expiresAt: number };
     expect(body.expiresAt - Date.now()).toBeLessThanOrEqual(2 * 60_000);
+  });
+});
+
+describe("a sign-in that costs nothing", () => {
+  it("leaves a provisional 2-minute session until a socket connects with it, then the full TTL", async () => {
+    const cookie = await signIn(server.url, "Drifter");
+    const minutesLeft = async () =>
+      (((await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { expiresAt: number }).expiresAt -
+        Date.now()) /
+      60_000;
+    const before = await minutesLeft();
+    await connectWith(cookie);
+    const after = await minutesLeft();
+    console.log(
+      `sign-in by script: ${before.toFixed(1)} min left before any socket, ${(after / 60 / 24).toFixed(1)} days once one connected`,
+    );
+    expect(before).toBeLessThanOrEqual(2);
+    expect(after).toBeGreaterThan(24 * 60);
   });
 });
 

@@ -126,3 +126,18 @@ export function residentMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
+
+/**
+ * The TCP states (Linux /proc/net/tcp, hex: "01" ESTABLISHED) of the server's side of the
+ * connections from `clientPorts` to `serverPort` on 127.0.0.1: does the server still hold them?
+ */
+export function serverSideTcpStates(serverPort: number, clientPorts: number[]): string[] {
+  const hexPort = (port: number) => port.toString(16).toUpperCase().padStart(4, "0");
+  const wanted = new Set(clientPorts.map(hexPort));
+  return readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, local, remote]) => local?.endsWith(`:${hexPort(serverPort)}`) && wanted.has(remote?.split(":")[1] ?? ""))
+    .map((fields) => fields[3] ?? "");
+}

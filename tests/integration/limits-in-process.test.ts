@@ -22,6 +22,10 @@ import { type Connected, connect, nextEvent, request } from "./clients";
 const { route, observe } = createBuilders<object>();
 const lab = defineRoutes("lab", {
   join: route.input(z.object({ room: z.string() })).handle(async ({ room }, ctx) => ctx.socket.join(room)),
+  heavy: route
+    .input(z.object({}))
+    .cost(5)
+    .handle(() => "done"),
 });
 const news = defineObservers("news", { flash: observe(z.object({ n: z.number() })).handle((flash) => flash) });
 
@@ -172,5 +176,13 @@ describe("gateway limits", () => {
     expect(await late.json()).toMatchObject({ message: "Session ID unknown" });
     await vi.waitFor(() => expect(fastGot).toHaveLength(60));
     expect(reader.socket.connected).toBe(true);
+  });
+
+  it("takes a costly route's cost from the socket's budget, and refuses a cost no burst could ever pay", async () => {
+    const { signIn } = await gateway({ eventBurst: 10, eventsPerSecond: 1 });
+    const client = await signIn("heavy");
+    const answers = await Promise.all(Array.from({ length: 3 }, () => request<{ status: string }>(client.socket, "lab.heavy", {})));
+    expect(answers.map((answer) => answer.status)).toEqual(["ok", "ok", "error"]);
+    await expect(gateway({ eventBurst: 4 })).rejects.toThrow(/lab.heavy" costs 5 events, more than the gateway's eventBurst \(4\)/);
   });
 });

@@ -16,6 +16,8 @@ export interface RawSocket {
   emit(event: string, payload: unknown, ackId: number): void;
   /** Stops reading from the TCP socket: the server's writes pile up (a reader that stopped reading). */
   pause(): void;
+  /** This end's TCP port, to find the connection in the kernel's tables. */
+  localPort: number;
 }
 
 /** Opens an engine.io WebSocket connection (no socket.io CONNECT yet) and waits for its open packet. */
@@ -31,15 +33,17 @@ export async function openRaw(baseUrl: string, options: { origin?: string } = {}
     ws.once("error", reject);
     ws.once("message", () => resolve());
   });
+  const socket = (ws as unknown as { _socket: { localPort: number; pause(): void } })._socket;
   return {
     ws,
+    localPort: socket.localPort,
     received,
     closed,
     emit(event, payload, ackId) {
       ws.send(`42${ackId}${JSON.stringify([event, payload])}`);
     },
     pause() {
-      (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      socket.pause();
     },
   };
 }

@@ -74,14 +74,19 @@ export async function ensureSession(newUser: () => NewSession | Promise<NewSessi
  * Signs a user in: ends the current session (if any) everywhere, then starts a new one for
  * `user`. Call it from a server action (it sets the cookie).
  *
+ * `provisional`: for a sign-in that costs the client nothing (the demo's display name, no
+ * password), the session lives only `guestSessionTtlMs` (2 min) until its first socket connects,
+ * as a guest's does: a script signing in over and over leaves nothing that lasts.
+ *
  * @example
  * await startSession({ userId: user.id, userName: user.displayName });
  */
-export async function startSession(user: NewSession): Promise<SessionRecord> {
+export async function startSession(user: NewSession, options: { provisional?: boolean } = {}): Promise<SessionRecord> {
   const runtime = whiskRuntime();
   const cookie = await openCookie();
   if (cookie.sid) await runtime.endSession(cookie.sid);
-  const created = await runtime.sessions.create(user, runtime.config.sessionTtlMs, { kind: "member" });
+  const untilUsedMs = options.provisional ? (runtime.config.guestSessionTtlMs ?? GUEST_SESSION_TTL_MS) : undefined;
+  const created = await runtime.sessions.create(user, runtime.config.sessionTtlMs, { kind: "member", untilUsedMs });
   cookie.sid = created.id;
   await cookie.save();
   return created;

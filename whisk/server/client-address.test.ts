@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { clientAddress, TrustedProxies } from "./client-address";
+import { clientAddress, limitKey, TrustedProxies } from "./client-address";
 
 const request = (peer: string, forwardedFor?: string) =>
   ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor } }) as IncomingMessage;
@@ -31,5 +31,13 @@ describe("clientAddress", () => {
     expect(clientAddress(request("10.0.0.2", "1.2.3.4, 203.0.113.9"), new TrustedProxies(["10.0.0.2"]))).toBe("203.0.113.9");
     expect(clientAddress(request("10.0.0.2", "203.0.113.9, 10.0.0.3"), new TrustedProxies(["10.0.0.2", "10.0.0.3"]))).toBe("203.0.113.9");
     expect(clientAddress(request("10.0.0.2"), new TrustedProxies(["10.0.0.2"]))).toBe("10.0.0.2");
+  });
+
+  it("counts an IPv6 host by its /64, however it writes its address, and an IPv4 one by its address", () => {
+    expect(limitKey("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(limitKey("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(limitKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(limitKey("::1")).toBe("0:0:0:0::/64");
+    expect(limitKey("192.0.2.7")).toBe("192.0.2.7");
   });
 });

@@ -52,6 +52,23 @@ export function clientAddress(req: IncomingMessage, trusted: TrustedProxies = NO
 
 const NO_PROXIES = new TrustedProxies();
 
+/**
+ * What per-address limits count by: an IPv4 address, or the /64 network of an IPv6 one. One host
+ * commonly holds a whole /64 (2^64 addresses): keyed by full address it would never be limited,
+ * and could push everyone else out of the limiter's bounded memory.
+ */
+export function limitKey(address: string): string {
+  if (isIP(address) !== 6 || address.includes(".")) return address;
+  const [head = "", tail] = address.toLowerCase().split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === undefined || tail === "" ? [] : tail.split(":");
+  const groups = [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
+
 /** `::ffff:127.0.0.1` (IPv4 on a dual-stack socket) and `127.0.0.1` are one client. */
 export function normalizeAddress(address: string): string {
   return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;

@@ -26,6 +26,10 @@ describe("closeAt", () => {
     expect(late).not.toHaveBeenCalled();
     vi.advanceTimersByTime(0);
     expect(late).toHaveBeenCalledOnce();
+    const noExpiry = vi.fn();
+    closeAt(Number.NaN, noExpiry);
+    vi.advanceTimersByTime(0);
+    expect(noExpiry).toHaveBeenCalledOnce();
     const cancelled = vi.fn();
     closeAt(5_000, cancelled).cancel();
     vi.advanceTimersByTime(10_000);

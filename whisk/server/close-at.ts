@@ -8,9 +8,11 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
  */
 export function closeAt(at: number, close: () => void, now: () => number = Date.now): { cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
+  // A time that is not a number (a record without its expiry) counts as passed: close.
+  const passed = () => !(at - now() > 0);
   const schedule = () => {
-    const left = Math.max(0, at - now());
-    timer = setTimeout(() => (at - now() <= 0 ? close() : schedule()), Math.min(left, LONGEST_TIMER_MS));
+    const left = passed() ? 0 : at - now();
+    timer = setTimeout(() => (passed() ? close() : schedule()), Math.min(left, LONGEST_TIMER_MS));
     timer.unref();
   };
   schedule();

@@ -1,5 +1,6 @@
 import type { Socket } from "socket.io";
 import { connectError } from "./connect-error";
+import { cutConnection } from "./cut-connection";
 
 /**
  * socket.io middleware: at most `max` CONNECT packets per engine.io connection. A page sends one
@@ -15,7 +16,7 @@ export function limitConnectAttempts(max: number, onExceeded: (socket: Socket) =
     attempts.set(socket.conn, count);
     if (count <= max) return next();
     if (count === max + 1) onExceeded(socket);
-    socket.conn.close(true);
+    cutConnection(socket.conn);
     next(connectError("RATE_LIMITED"));
   };
 }

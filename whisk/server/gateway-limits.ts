@@ -21,7 +21,7 @@ export interface GatewayLimits {
    * policy (`observe(schema).slowClients(...)`): they queue, drop or cut for it as declared.
    */
   slowClientAfterPackets: number;
-  /** ...or bytes waiting for it, whatever the packet count (one history page can be 60 KB). */
+  /** ...or bytes waiting for it, whatever the packet count (one page of the chat's history can be 150 KB). */
   slowClientAfterBytes: number;
   /** Packets waiting for a slow reader after which it is disconnected (it reconnects and catches up). */
   maxBufferedPackets: number;

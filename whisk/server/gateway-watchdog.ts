@@ -1,6 +1,7 @@
 import type { Server } from "socket.io";
 import type { SessionStore } from "../session/session-store";
 import type { SocketIdentity } from "./auth-middleware";
+import { cutConnection } from "./cut-connection";
 import type { Logger } from "./logger";
 
 /**
@@ -31,8 +32,7 @@ export function startGatewayWatchdog(options: {
       const buffered = bufferedPackets(socket.conn);
       if (buffered > options.maxBufferedPackets) {
         log.warn({ socket: socket.id, buffered }, "slow reader cut off");
-        // `true`: drop the buffered packets and close now, instead of waiting for them to drain.
-        socket.conn.close(true);
+        cutConnection(socket.conn);
         options.onSlowReaderCut?.();
       }
     }

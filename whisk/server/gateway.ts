@@ -9,7 +9,7 @@ import type { SessionStore } from "../session/session-store";
 import type { TokenStore } from "../session/token-store";
 import { AddressRateLimit } from "./address-rate-limit";
 import { authMiddleware, type SocketIdentity } from "./auth-middleware";
-import { clientAddress, TrustedProxies } from "./client-address";
+import { clientAddress, limitKey, TrustedProxies } from "./client-address";
 import { closeAt } from "./close-at";
 import { limitConnectAttempts } from "./connect-attempts";
 import { connectError } from "./connect-error";
@@ -72,6 +72,13 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = base.log.child({ component: "gateway" });
   const routes = createRouteTable(options.app.routes);
+  for (const [event, { route }] of routes) {
+    if ((route.cost ?? 1) > limits.eventBurst) {
+      throw new Error(
+        `Route "${event}" costs ${route.cost} events, more than the gateway's eventBurst (${limits.eventBurst}): it could never be called.`,
+      );
+    }
+  }
   const presence = new PresenceTracker({ store: options.presence, bus: base.bus, log });
   const observers = createObserverTable(options.app.observers);
 
@@ -96,6 +103,8 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     },
   });
 
+  const addressOf = (socket: Socket) => (socket.request as { whiskClientAddress?: string }).whiskClientAddress ?? socket.handshake.address;
+
   const runHook = (hook: () => void | Promise<void> | undefined) => {
     Promise.resolve()
       .then(hook)
@@ -115,9 +124,11 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
       const address = clientAddress(req, trustedProxies);
+      // Kept on the request: refusals after this one log the client, not the proxy in front.
+      (req as { whiskClientAddress?: string }).whiskClientAddress = address;
       const refusal = !isOriginAllowed(origin, options.allowedOrigins)
         ? "ORIGIN_NOT_ALLOWED"
-        : !handshakesByAddress.take(address)
+        : !handshakesByAddress.take(limitKey(address))
           ? "RATE_LIMITED"
           : undefined;
       if (refusal) reportAuthFailure(connectError(refusal).whisk, origin, address);
@@ -131,7 +142,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
 
   io.use(
     limitConnectAttempts(limits.maxConnectAttempts, (socket) =>
-      reportAuthFailure(connectError("RATE_LIMITED").whisk, socket.handshake.headers.origin, socket.handshake.address),
+      reportAuthFailure(connectError("RATE_LIMITED").whisk, socket.handshake.headers.origin, addressOf(socket)),
     ),
   );
 
@@ -139,13 +150,13 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     if (draining) return next(connectError("DRAINING"));
     await authMiddleware(options.tokens, options.sessions)(socket, (error) => {
       const whisk = (error as { whisk?: WhiskError } | undefined)?.whisk;
-      if (whisk) reportAuthFailure(whisk, socket.handshake.headers.origin, socket.handshake.address);
+      if (whisk) reportAuthFailure(whisk, socket.handshake.headers.origin, addressOf(socket));
       if (whisk?.code === "INTERNAL") log.error({ err: error?.cause }, "token check failed");
       if (error) return next(error);
       const { user } = socket.data.identity as SocketIdentity;
       if (!slots.reserve(socket, user.id)) {
         const refusal = connectError("LIMIT_REACHED");
-        reportAuthFailure(refusal.whisk, socket.handshake.headers.origin, socket.handshake.address);
+        reportAuthFailure(refusal.whisk, socket.handshake.headers.origin, addressOf(socket));
         return next(refusal);
       }
       next();

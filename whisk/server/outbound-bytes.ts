@@ -1,21 +1,22 @@
+import { type CuttableConnection, cutConnection } from "./cut-connection";
+
 /**
  * What each engine.io connection holds for its client and has not been able to write, in bytes:
  * the packets in engine.io's write buffer (waiting while the transport is busy) plus what the
  * WebSocket has handed to Node but the kernel has not taken (a reader that stopped reading).
  *
- * Why bytes: one packet may be a 60-byte notice or a 60 KB page of history. Counting packets let
+ * Why bytes: one packet may be a 60-byte notice or a 150 KB page of history. Counting packets let
  * a paused reader asking for large answers hold hundreds of megabytes below a packet limit.
  * A connection over `budgetBytes` is cut at the transport, its buffer dropped (see
  * gateway-watchdog.ts for why not a socket.io disconnect): the client reconnects and catches up.
  */
 
 /** The parts of an engine.io Socket this module uses (no public API gives buffered bytes). */
-export interface MeasuredConnection {
+export interface MeasuredConnection extends CuttableConnection {
   readonly writeBuffer?: readonly { data?: unknown }[];
-  readonly transport?: { readonly name?: string; readonly socket?: { readonly bufferedAmount?: number } };
+  readonly transport?: { readonly name?: string; readonly socket?: { readonly bufferedAmount?: number; terminate?(): void } };
   on(event: "packetCreate", listener: (packet: { data?: unknown }) => void): unknown;
   on(event: "flush" | "close", listener: () => void): unknown;
-  close(discard: boolean): unknown;
 }
 
 export class OutboundBytes {
@@ -45,7 +46,7 @@ export class OutboundBytes {
       if (held <= this.options.budgetBytes) return;
       cut = true;
       // After the current write: engine.io is in the middle of queueing this packet.
-      process.nextTick(() => connection.close(true));
+      process.nextTick(() => cutConnection(connection));
       this.options.onCut(held);
     });
     // A flush hands the whole write buffer to the transport, whose own buffer is measured apart.

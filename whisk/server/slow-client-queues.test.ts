@@ -188,6 +188,29 @@ describe("SlowClientQueues", () => {
     expect(counts.disconnected).toEqual(["t"]);
   });
 
+  it("serves a socket slow by bytes alone (engine.io's buffer empty, no drain ever) once its bytes go down", async () => {
+    const bytes = new Map<object, number>();
+    const q = new SlowClientQueues({
+      slowAfterPackets: 1_000,
+      slowAfterBytes: 100_000,
+      bytesHeld: (connection) => bytes.get(connection) ?? 0,
+      events: { dropped: () => {}, replaced: () => {}, disconnected: () => {} },
+    });
+    // A reader whose transport took every packet (nothing in engine.io's buffer), but whose
+    // WebSocket holds 200 KB the kernel has not taken.
+    const socket = new FakeSocket("bytes", true);
+    bytes.set(socket.conn, 200_000);
+    const { target } = room([socket]);
+    await publish(q, target, "t", 0, 5, { policy: "drop-oldest", maxQueued: 10 });
+    const sentWhileSlow = socket.received.length;
+    expect(q.queued).toBeGreaterThan(0);
+    bytes.set(socket.conn, 0);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(q.queued).toBe(0);
+    expect(socket.received.map(([, payload]) => payload)).toEqual(range(0, 5));
+    expect(sentWhileSlow).toBeLessThan(5);
+  });
+
   it("refuses a policy it cannot apply", () => {
     expect(() => checkSlowClientPolicy({ policy: "drop-oldest", maxQueued: 0 })).toThrow(/maxQueued/);
     expect(() => checkSlowClientPolicy({ policy: "drop" } as unknown as SlowClientPolicy)).toThrow(/unknown policy/);

@@ -1,3 +1,5 @@
+import { cutConnection } from "./cut-connection";
+
 /**
  * What an observer's slow readers get, as the observer declares it (`observe(schema).slowClients(...)`).
  *
@@ -27,6 +29,9 @@ export type SlowClientPolicy =
   | { readonly policy: "disconnect" };
 
 export const DEFAULT_MAX_QUEUED = 100;
+
+/** How often a held queue is tried again when no engine.io drain comes (a socket slow by bytes). */
+const RETRY_FLUSH_MS = 200;
 
 /** Checks a declared policy once, when the observer is defined. */
 export function checkSlowClientPolicy(policy: SlowClientPolicy): SlowClientPolicy {
@@ -165,10 +170,10 @@ export class SlowClientQueues {
   private hold(socket: SlowClientSocket, topic: string, payload: unknown, policy: SlowClientPolicy): void {
     if (policy.policy === "disconnect") {
       this.forget(socket.id);
-      // At the transport, buffer dropped (see gateway-watchdog.ts): the client reconnects and
+      // At the transport, buffer dropped (see cut-connection.ts): the client reconnects and
       // resumes from history; a socket.io disconnect would queue behind the stalled buffer and
       // read as a sign-out.
-      socket.conn.close(true);
+      cutConnection(socket.conn);
       this.options.events.disconnected(topic, socket.id);
       return;
     }
@@ -190,16 +195,20 @@ export class SlowClientQueues {
   }
 
   private attach(socket: SlowClientSocket): Held {
-    // engine.io emits "drain" each time it hands its buffer to the transport; a slow socket's
-    // buffer is never empty, so a drain always comes (or the connection closes).
+    // engine.io emits "drain" each time it hands its buffer to the transport: a socket slow by
+    // packets gets one. A socket slow by bytes alone may have an empty engine.io buffer (its
+    // bytes wait in the WebSocket), and then no drain comes: a short timer tries again.
     const onDrain = () => this.flush(socket.id);
     const onClose = () => this.forget(socket.id);
     socket.conn.on("drain", onDrain);
     socket.conn.on("close", onClose);
+    const retry = setInterval(onDrain, RETRY_FLUSH_MS);
+    retry.unref();
     const held: Held = {
       socket,
       entries: [],
       detach: () => {
+        clearInterval(retry);
         socket.conn.off("drain", onDrain);
         socket.conn.off("close", onClose);
       },

@@ -91,7 +91,8 @@ function toHash(flat: string[]): Record<string, string> {
 function toRecord(id: string, hash: Record<string, string>): SessionRecord | null {
   if (!hash.userId || hash.userName === undefined) return null;
   const expiresAt = Number(hash.expiresAt);
-  if (expiresAt <= Date.now()) return null;
+  // A hash without a valid expiry is no session (NaN would pass a `<=` test).
+  if (!(expiresAt > Date.now())) return null;
   const data: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(hash)) {
     if (field.startsWith(DATA_FIELD)) data[field.slice(DATA_FIELD.length)] = JSON.parse(value);

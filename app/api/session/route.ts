@@ -3,7 +3,7 @@
  * for clients that cannot call server actions (scripts, mobile apps, the integration tests).
  * Same rules as the form (server/display-name.ts); 400 with the reason if the name is refused.
  * GET /api/session: who the cookie's session belongs to, its data (readable from any process), and
- * when it ends (a guest's, until a socket connects with it, in 15 minutes).
+ * when it ends (a guest's, until a socket connects with it, in 2 minutes).
  * DELETE /api/session: sign out everywhere: the session ends and its sockets on every gateway close.
  */
 import { parseDisplayName } from "../../../server/display-name";
@@ -26,7 +26,8 @@ export async function POST(request: Request) {
   }
   const parsed = parseDisplayName(name);
   if (!parsed.ok) return badRequest(parsed.error);
-  const session = await startSession(await newSignedInUser(parsed.name));
+  // As the form's: provisional until a socket connects with it (a sign-in costs nothing here).
+  const session = await startSession(await newSignedInUser(parsed.name), { provisional: true });
   return Response.json({ user: { id: session.userId, name: session.userName } }, { headers: { "cache-control": "no-store" } });
 }
 
