@@ -20,7 +20,12 @@ const monitored = { NODE_OPTIONS: `--import=${join(here, "loop-monitor.mjs")}`, 
 // The largest step holds 10,000 sockets on one node: past Whisk's default cap, which bare socket.io does not have.
 // All the load comes from one address (127.0.0.1), so the per-address limits on handshakes and
 // POSTs, which would rightly refuse it, are off too.
-const uncapped = { WHISK_MAX_CONNECTIONS: "100000", WHISK_HANDSHAKES_PER_ADDRESS: "0", WHISK_POSTS_PER_ADDRESS: "0" };
+const uncapped = {
+  WHISK_MAX_CONNECTIONS: "100000",
+  WHISK_CONNECTIONS_PER_ADDRESS: "0",
+  WHISK_HANDSHAKES_PER_ADDRESS: "0",
+  WHISK_POSTS_PER_ADDRESS: "0",
+};
 
 export interface Target {
   name: TargetName;

@@ -12,7 +12,12 @@ describe("readSettings", () => {
   });
 
   it("reads the per-address limits and the trusted proxies, refusing a proxy that is neither address nor range", () => {
-    expect(readSettings({})).toMatchObject({ handshakesPerAddress: 20, postsPerAddress: 10, trustedProxies: [] });
+    expect(readSettings({})).toMatchObject({
+      handshakesPerAddress: 20,
+      postsPerAddress: 10,
+      connectionsPerAddress: 256,
+      trustedProxies: [],
+    });
     const settings = readSettings({ WHISK_TRUSTED_PROXIES: "10.0.0.2, 172.16.0.0/12", WHISK_POSTS_PER_ADDRESS: "0" });
     expect(settings).toMatchObject({ trustedProxies: ["10.0.0.2", "172.16.0.0/12"], postsPerAddress: 0 });
     expect(() => readSettings({ WHISK_TRUSTED_PROXIES: "nginx" })).toThrow(/WHISK_TRUSTED_PROXIES: .*address or a range/);

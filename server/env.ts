@@ -60,6 +60,8 @@ const variables = z.object({
   WHISK_TRUSTED_PROXIES: z.string().optional(),
   /** New socket connections per client address per second (bursts of 5x); 0 turns the limit off. */
   WHISK_HANDSHAKES_PER_ADDRESS: z.coerce.number().min(0).max(100_000).default(20),
+  /** Open TCP connections per client address (not counting a trusted proxy's); 0 turns it off. */
+  WHISK_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(1_000_000).default(256),
   /** POST requests (tokens, sign-in, server actions) per client address per second (bursts of 5x); 0: off. */
   WHISK_POSTS_PER_ADDRESS: z.coerce.number().min(0).max(100_000).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -105,6 +107,7 @@ export interface Settings {
   maxConnections: number;
   trustedProxies: string[];
   handshakesPerAddress: number;
+  connectionsPerAddress: number;
   postsPerAddress: number;
   logLevel: string;
 }
@@ -170,6 +173,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     maxConnections: values.WHISK_MAX_CONNECTIONS,
     trustedProxies,
     handshakesPerAddress: values.WHISK_HANDSHAKES_PER_ADDRESS,
+    connectionsPerAddress: values.WHISK_CONNECTIONS_PER_ADDRESS,
     postsPerAddress: values.WHISK_POSTS_PER_ADDRESS,
     logLevel: values.LOG_LEVEL,
   };

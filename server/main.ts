@@ -17,8 +17,10 @@ import {
   createWhisk,
   handleHealth,
   keepAnnouncing,
+  limitConnectionsPerAddress,
   provideWhiskRuntime,
   silencePacketDebug,
+  TrustedProxies,
 } from "../whisk/server";
 import { app } from "./app";
 import { createAppContext } from "./context";
@@ -157,6 +159,12 @@ server.maxConnections = settings.maxConnections;
 // reads (a long poll answered, then parked) would otherwise hold its bytes for ever. A socket.io
 // poll is answered within 25 s (pingInterval); WebSockets set their own (ws clears this timer).
 server.timeout = 60_000;
+limitConnectionsPerAddress(server, {
+  max: settings.connectionsPerAddress,
+  trustedProxies: new TrustedProxies(settings.trustedProxies),
+  onRefused: () => whisk.metrics.connectionRefusals.inc({ reason: "per_address" }),
+});
+server.on("drop", () => whisk.metrics.connectionRefusals.inc({ reason: "max_connections" }));
 
 // WHISK_METRICS_PORT: the scraper's own port, for /metrics and detailed health, and nothing else.
 const privateHealth = { ...health, details: true, metrics: whisk.metrics.registry, metricsToken: settings.metricsToken };

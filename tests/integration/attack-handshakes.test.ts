@@ -4,6 +4,7 @@
  * bursts of 100 and 50); the server trusts 127.0.0.1 as its proxy, so X-Forwarded-For tells
  * test "clients" apart.
  */
+import { connect as connectTcp } from "node:net";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRefusal } from "../../whisk/client/read-refusal";
@@ -117,5 +118,26 @@ describe("handshake limits", () => {
     const { socket } = await connect(server.url, { token: (await requestToken(server.url)).token });
     expect(await request(socket, "world.ping", {})).toMatchObject({ status: "ok" });
     socket.close();
+  });
+
+  it("closes an address's TCP connections past 256 at once, counted in /metrics; another address still connects", async () => {
+    const before = await metricValue(server.url, METRICS_TOKEN, "whisk_connection_refusals_total", { reason: "per_address" });
+    // Linux routes all of 127/8 to loopback: 127.0.0.9 is another client address on this machine.
+    const attempts = Array.from({ length: 300 }, () => {
+      const socket = connectTcp({ host: "127.0.0.1", port: server.port, localAddress: "127.0.0.9" });
+      socket.on("error", () => {});
+      const closed = new Promise<boolean>((resolve) => socket.once("close", () => resolve(true)));
+      return { socket, closed: Promise.race([closed, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000))]) };
+    });
+    const closedAtOnce = (await Promise.all(attempts.map((attempt) => attempt.closed))).filter(Boolean).length;
+    const other = await engineHandshake("203.0.113.99");
+    const counted = (await metricValue(server.url, METRICS_TOKEN, "whisk_connection_refusals_total", { reason: "per_address" })) - before;
+    for (const { socket } of attempts) socket.destroy();
+    console.log(
+      `connections: 300 TCP connections from one address -> ${300 - closedAtOnce} held, ${closedAtOnce} closed at once (${counted} counted); another address served: ${other}`,
+    );
+    expect(closedAtOnce).toBe(44);
+    expect(counted).toBe(44);
+    expect(other).toBe(true);
   });
 });

@@ -17,6 +17,8 @@ export { provideWhiskRuntime, type WhiskRuntime } from "../next/whisk-runtime";
 export type { ClientRoutes, ServerEvents } from "./app-types";
 export { type Backend, createMemoryBackend, createRedisBackend } from "./backend";
 export { createBuilders } from "./builders";
+export { TrustedProxies } from "./client-address";
+export { limitConnectionsPerAddress } from "./connections-per-address";
 export { createWhisk, defaultNodeId, type Whisk, type WhiskOptions } from "./create-whisk";
 export type { HandlerContext, ObserverContext, RouteContext, WorkerContext } from "./definitions";
 export type { Gateway } from "./gateway";

@@ -20,6 +20,8 @@ export interface WhiskMetrics {
   readonly handshakeRefusals: Counter<"code">;
   /** Token and sign-in requests refused by the per-address limit. */
   readonly requestRefusals: Counter;
+  /** TCP connections closed at once: `per_address` (too many from one address) or `max_connections`. */
+  readonly connectionRefusals: Counter<"reason">;
   /** Adds what one gateway holds (sockets, messages queued for slow ones); returns its removal. */
   addGateway(gateway: { sockets(): number; queued(): number }): () => void;
 }
@@ -78,6 +80,12 @@ export function createWhiskMetrics(options: { nodeId: string; defaultMetrics?: b
     requestRefusals: new Counter({
       name: "whisk_request_refusals_total",
       help: "HTTP requests (tokens, sign-in, server actions) refused by the per-address rate limit.",
+      registers: [registry],
+    }),
+    connectionRefusals: new Counter({
+      name: "whisk_connection_refusals_total",
+      help: "TCP connections closed at once: too many from one address (per_address) or in all (max_connections).",
+      labelNames: ["reason"],
       registers: [registry],
     }),
     addGateway(gateway) {
