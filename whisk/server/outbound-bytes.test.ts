@@ -5,11 +5,12 @@ import { OutboundBytes } from "./outbound-bytes";
 /** An engine.io connection as far as OutboundBytes sees it: packets in, flushes out, a WebSocket's buffer. */
 class FakeConnection extends EventEmitter {
   writeBuffer: { data?: unknown }[] = [];
-  transport = { name: "websocket", socket: { bufferedAmount: 0 } };
+  transport = { name: "websocket", writable: true, socket: { bufferedAmount: 0 } };
   close = vi.fn();
 
   /** engine.io's sendPacket: packetCreate, then into the buffer, then a flush if the transport can take it. */
   send(data: string, transportWritable: boolean) {
+    this.transport.writable = transportWritable;
     const packet = { data };
     this.emit("packetCreate", packet);
     this.writeBuffer.push(packet);

@@ -14,14 +14,19 @@ import { type CuttableConnection, cutConnection } from "./cut-connection";
 /** The parts of an engine.io Socket this module uses (no public API gives buffered bytes). */
 export interface MeasuredConnection extends CuttableConnection {
   readonly writeBuffer?: readonly { data?: unknown }[];
-  readonly transport?: { readonly name?: string; readonly socket?: { readonly bufferedAmount?: number; terminate?(): void } };
+  readonly transport?: {
+    readonly name?: string;
+    /** engine.io's transports: true while they can take a packet at once. */
+    readonly writable?: boolean;
+    readonly socket?: { readonly bufferedAmount?: number; terminate?(): void };
+  };
   on(event: "packetCreate", listener: (packet: { data?: unknown }) => void): unknown;
   on(event: "flush" | "close", listener: () => void): unknown;
 }
 
 export class OutboundBytes {
   /** Bytes in each connection's write buffer, counted as packets go in (walking it is O(n)). */
-  private readonly queued = new WeakMap<object, number>();
+  private readonly queued = new WeakMap<object, { bytes: number }>();
 
   constructor(
     private readonly options: {
@@ -37,11 +42,15 @@ export class OutboundBytes {
 
   /** Starts counting a new connection's outbound bytes; it is cut as soon as it goes over budget. */
   watch(connection: MeasuredConnection): void {
-    this.queued.set(connection, 0);
+    const queued = { bytes: 0 };
+    this.queued.set(connection, queued);
     let cut = false;
     connection.on("packetCreate", (packet) => {
-      this.queued.set(connection, (this.queued.get(connection) ?? 0) + sizeOf(packet.data));
-      if (cut) return;
+      // A transport that can take the packet now gets it at once (engine.io flushes right after),
+      // and its earlier writes have all reached the kernel: nothing waits. The path of every
+      // packet to a reader that keeps up, so it costs nothing more than this test.
+      if (connection.transport?.writable || cut) return;
+      queued.bytes += sizeOf(packet.data);
       const held = this.held(connection);
       if (held <= this.options.budgetBytes) return;
       cut = true;
@@ -50,14 +59,16 @@ export class OutboundBytes {
       this.options.onCut(held);
     });
     // A flush hands the whole write buffer to the transport, whose own buffer is measured apart.
-    connection.on("flush", () => this.queued.set(connection, 0));
+    connection.on("flush", () => {
+      queued.bytes = 0;
+    });
   }
 
   /** Bytes `connection` holds for its client now. */
   held(connection: MeasuredConnection): number {
     const transport = connection.transport;
     const inSocket = transport?.name === "websocket" ? (transport.socket?.bufferedAmount ?? 0) : 0;
-    return (this.queued.get(connection) ?? 0) + inSocket;
+    return (this.queued.get(connection)?.bytes ?? 0) + inSocket;
   }
 }
 
