@@ -2,19 +2,27 @@ import { EventEmitter } from "node:events";
 import { describe, expect, it, vi } from "vitest";
 import { OutboundBytes } from "./outbound-bytes";
 
-/** An engine.io connection as far as OutboundBytes sees it: packets in, flushes out, a WebSocket's buffer. */
+/**
+ * An engine.io connection as far as OutboundBytes sees it: packets in, flushes out, and a
+ * WebSocket that can take a packet only while the kernel has taken all it was given before.
+ */
 class FakeConnection extends EventEmitter {
   writeBuffer: { data?: unknown }[] = [];
-  transport = { name: "websocket", writable: true, socket: { bufferedAmount: 0 } };
+  transport = {
+    name: "websocket",
+    socket: { bufferedAmount: 0 },
+    get writable() {
+      return this.socket.bufferedAmount === 0;
+    },
+  };
   close = vi.fn();
 
   /** engine.io's sendPacket: packetCreate, then into the buffer, then a flush if the transport can take it. */
-  send(data: string, transportWritable: boolean) {
-    this.transport.writable = transportWritable;
+  send(data: string) {
     const packet = { data };
     this.emit("packetCreate", packet);
     this.writeBuffer.push(packet);
-    if (!transportWritable) return;
+    if (!this.transport.writable) return;
     this.emit("flush", this.writeBuffer);
     for (const each of this.writeBuffer) this.transport.socket.bufferedAmount += Buffer.byteLength(String(each.data));
     this.writeBuffer = [];
@@ -26,9 +34,9 @@ describe("OutboundBytes", () => {
     const outbound = new OutboundBytes({ budgetBytes: 1024 * 1024, onCut: () => {} });
     const connection = new FakeConnection();
     outbound.watch(connection);
-    connection.send("é".repeat(1_000), false);
+    connection.send("é".repeat(1_000));
     expect(outbound.held(connection)).toBe(2_000);
-    connection.send("x".repeat(500), true);
+    connection.send("x".repeat(500));
     expect(outbound.held(connection)).toBe(2_500);
     connection.transport.socket.bufferedAmount = 0;
     expect(outbound.held(connection)).toBe(0);
@@ -40,10 +48,10 @@ describe("OutboundBytes", () => {
     const connection = new FakeConnection();
     outbound.watch(connection);
     // Two 60 KB answers to a reader that stopped reading: two packets, 120 KB.
-    connection.send("x".repeat(60_000), true);
+    connection.send("x".repeat(60_000));
     expect(connection.close).not.toHaveBeenCalled();
-    connection.send("x".repeat(60_000), false);
-    connection.send("x".repeat(60_000), false);
+    connection.send("x".repeat(60_000));
+    connection.send("x".repeat(60_000));
     await new Promise((resolve) => process.nextTick(resolve));
     expect(connection.close).toHaveBeenCalledOnce();
     expect(connection.close).toHaveBeenCalledWith(true);
@@ -56,7 +64,7 @@ describe("OutboundBytes", () => {
     const connection = new FakeConnection();
     outbound.watch(connection);
     for (let i = 0; i < 1_000; i++) {
-      connection.send("x".repeat(10_000), true);
+      connection.send("x".repeat(10_000));
       connection.transport.socket.bufferedAmount = 0; // the kernel took it
     }
     await new Promise((resolve) => process.nextTick(resolve));

@@ -67,6 +67,8 @@ export class OutboundBytes {
   /** Bytes `connection` holds for its client now. */
   held(connection: MeasuredConnection): number {
     const transport = connection.transport;
+    // A transport that can take a packet now has handed everything to the kernel: nothing waits.
+    if (transport?.writable) return 0;
     const inSocket = transport?.name === "websocket" ? (transport.socket?.bufferedAmount ?? 0) : 0;
     return (this.queued.get(connection)?.bytes ?? 0) + inSocket;
   }
