@@ -20,48 +20,54 @@ export interface MeasuredConnection extends CuttableConnection {
     readonly writable?: boolean;
     readonly socket?: { readonly bufferedAmount?: number; terminate?(): void };
   };
-  on(event: "packetCreate", listener: (packet: { data?: unknown }) => void): unknown;
-  on(event: "flush" | "close", listener: () => void): unknown;
+  on(event: "packetCreate", listener: (this: MeasuredConnection, packet: { data?: unknown }) => void): unknown;
+  on(event: "flush", listener: (this: MeasuredConnection) => void): unknown;
 }
 
 export class OutboundBytes {
   /** Bytes in each connection's write buffer, counted as packets go in (walking it is O(n)). */
-  private readonly queued = new WeakMap<object, { bytes: number }>();
+  private readonly queued = new WeakMap<object, { bytes: number; cut: boolean }>();
+  // One pair of listeners for every connection (engine.io calls them with `this` = the
+  // connection), rather than two closures per connection: thousands of sockets share them.
+  private readonly onPacketCreate: (this: MeasuredConnection, packet: { data?: unknown }) => void;
+  private readonly onFlush: (this: MeasuredConnection) => void;
 
-  constructor(
-    private readonly options: {
-      budgetBytes: number;
-      /** Called once per connection cut, with what it held. */
-      onCut(bytes: number): void;
-    },
-  ) {
+  constructor(options: {
+    budgetBytes: number;
+    /** Called once per connection cut, with what it held. */
+    onCut(bytes: number): void;
+  }) {
     if (!Number.isInteger(options.budgetBytes) || options.budgetBytes < 1024) {
       throw new Error(`maxBufferedBytes must be a whole number of bytes, at least 1024 (got ${options.budgetBytes}).`);
     }
+    const outbound = this;
+    this.onPacketCreate = function (packet) {
+      // A transport that can take the packet now gets it at once (engine.io flushes right after),
+      // and its earlier writes have all reached the kernel: nothing waits. The path of every
+      // packet to a reader that keeps up, so it costs nothing more than this test.
+      if (this.transport?.writable) return;
+      const state = outbound.queued.get(this);
+      if (!state || state.cut) return;
+      state.bytes += sizeOf(packet.data);
+      const held = outbound.held(this);
+      if (held <= options.budgetBytes) return;
+      state.cut = true;
+      // After the current write: engine.io is in the middle of queueing this packet.
+      process.nextTick(cutConnection, this);
+      options.onCut(held);
+    };
+    // A flush hands the whole write buffer to the transport, whose own buffer is measured apart.
+    this.onFlush = function () {
+      const state = outbound.queued.get(this);
+      if (state) state.bytes = 0;
+    };
   }
 
   /** Starts counting a new connection's outbound bytes; it is cut as soon as it goes over budget. */
   watch(connection: MeasuredConnection): void {
-    const queued = { bytes: 0 };
-    this.queued.set(connection, queued);
-    let cut = false;
-    connection.on("packetCreate", (packet) => {
-      // A transport that can take the packet now gets it at once (engine.io flushes right after),
-      // and its earlier writes have all reached the kernel: nothing waits. The path of every
-      // packet to a reader that keeps up, so it costs nothing more than this test.
-      if (connection.transport?.writable || cut) return;
-      queued.bytes += sizeOf(packet.data);
-      const held = this.held(connection);
-      if (held <= this.options.budgetBytes) return;
-      cut = true;
-      // After the current write: engine.io is in the middle of queueing this packet.
-      process.nextTick(() => cutConnection(connection));
-      this.options.onCut(held);
-    });
-    // A flush hands the whole write buffer to the transport, whose own buffer is measured apart.
-    connection.on("flush", () => {
-      queued.bytes = 0;
-    });
+    this.queued.set(connection, { bytes: 0, cut: false });
+    connection.on("packetCreate", this.onPacketCreate);
+    connection.on("flush", this.onFlush);
   }
 
   /** Bytes `connection` holds for its client now. */
