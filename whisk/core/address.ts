@@ -23,6 +23,7 @@ export const toRoom = (room: string): Address => ({ kind: "room", room });
 /** The socket.io room every socket of a user, a session or an app room joins on each gateway. */
 export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+export const nodeRoom = (nodeId: string) => `node:${nodeId}`;
 export const appRoom = (room: string) => `room:${room}`;
 
 /**

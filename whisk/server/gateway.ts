@@ -1,34 +1,30 @@
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
-import { sessionRoom, userRoom } from "../core/address";
-import { toErrorPayload, toWhiskError, WhiskError } from "../core/errors";
-import { DRAIN_EVENT, ERROR_EVENT, WELCOME_EVENT, type Welcome, WHISK_PATH } from "../core/protocol";
-import { failed, ok } from "../core/result";
+import { nodeRoom, sessionRoom, userRoom } from "../core/address";
+import { WhiskError } from "../core/errors";
+import { DRAIN_EVENT, WELCOME_EVENT, type Welcome, WHISK_PATH } from "../core/protocol";
 import type { PresenceStore } from "../presence/presence-store";
 import type { SessionStore } from "../session/session-store";
 import type { TokenStore } from "../session/token-store";
-import { AddressRateLimit } from "./address-rate-limit";
-import { authMiddleware, type SocketIdentity } from "./auth-middleware";
-import { clientAddress, limitKey, TrustedProxies } from "./client-address";
+import { admitSockets } from "./admission";
+import type { SocketIdentity } from "./auth-middleware";
 import { closeAt } from "./close-at";
-import { limitConnectAttempts } from "./connect-attempts";
-import { connectError } from "./connect-error";
-import { createConnectionSlots } from "./connection-slots";
-import type { HandlerContext, RouteContext } from "./definitions";
+import type { HandlerContext } from "./definitions";
 import { DeliveryQueue } from "./delivery-queue";
-import { createEventRateGuard, disconnectFlooder } from "./event-rate-guard";
+import { dispatchEvents } from "./event-dispatch";
 import { DEFAULT_LIMITS, type GatewayLimits } from "./gateway-limits";
 import { startGatewayWatchdog } from "./gateway-watchdog";
+import { createHandshakeGate, type ReportRefusal } from "./handshake-gate";
 import type { ConnectionInfo, WhiskHooks } from "./hooks";
 import type { WhiskMetrics } from "./metrics";
 import { createObserverTable, deliverEnvelope } from "./observer-delivery";
-import { isOriginAllowed } from "./origin-allow-list";
 import { type MeasuredConnection, OutboundBytes } from "./outbound-bytes";
 import { PresenceTracker } from "./presence-tracker";
 import { SocketRouteContext } from "./route-context";
-import { createRouteTable, runRoute } from "./route-table";
+import { createRouteTable, type RouteEntry } from "./route-table";
 import { SampledLog } from "./sampled-log";
 import { SlowClientQueues } from "./slow-client-queues";
+import { waitUntilEmpty } from "./wait-until-empty";
 import type { WhiskAppDefinition } from "./whisk-app";
 
 export interface GatewayOptions<AppContext> {
@@ -68,47 +64,25 @@ export interface Gateway {
  * and delivery of bus messages to the sockets it holds.
  */
 export function createGateway<AppContext>(options: GatewayOptions<AppContext>): Gateway {
-  const { handlerContext: base, hooks } = options;
+  const { handlerContext: base, hooks, metrics } = options;
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = base.log.child({ component: "gateway" });
   const routes = createRouteTable(options.app.routes);
-  for (const [event, { route }] of routes) {
-    if ((route.cost ?? 1) > limits.eventBurst) {
-      throw new Error(
-        `Route "${event}" costs ${route.cost} events, more than the gateway's eventBurst (${limits.eventBurst}): it could never be called.`,
-      );
-    }
-  }
+  checkRouteCosts(routes, limits.eventBurst);
   const presence = new PresenceTracker({ store: options.presence, bus: base.bus, log });
   const observers = createObserverTable(options.app.observers);
-
-  const { metrics } = options;
-  // A flood of refusals is one line per second or so, with a count of the rest, not a line each.
-  const refusalLog = new SampledLog(log, 5);
-  const reportAuthFailure = (error: WhiskError, origin: string | undefined, address: string) => {
-    metrics.handshakeRefusals.inc({ code: error.code });
-    refusalLog.warn({ code: error.code, origin: origin?.slice(0, 200), address }, "handshake refused");
-    runHook(() => hooks.onAuthFailure?.({ error, origin, address }, base));
-  };
-  const trustedProxies = new TrustedProxies(options.trustedProxies);
-  const handshakesByAddress = new AddressRateLimit({
-    capacity: limits.handshakeBurstPerAddress,
-    perSecond: limits.handshakesPerSecondPerAddress,
-  });
-  const outbound = new OutboundBytes({
-    budgetBytes: limits.maxBufferedBytes,
-    onCut: (bytes) => {
-      refusalLog.warn({ bytes }, "connection over its outbound byte budget cut off");
-      metrics.slowClientDisconnects.inc({ topic: "", reason: "max_buffered_bytes" });
-    },
-  });
-
-  const addressOf = (socket: Socket) => (socket.request as { whiskClientAddress?: string }).whiskClientAddress ?? socket.handshake.address;
-
   const runHook = (hook: () => void | Promise<void> | undefined) => {
     Promise.resolve()
       .then(hook)
       .catch((error) => log.error({ err: error }, "a lifecycle hook threw"));
+  };
+
+  // A flood of refusals is a few lines a second, each with the count of the rest, not a line each.
+  const refusalLog = new SampledLog(log, 5);
+  const refuse: ReportRefusal = (code, origin, address) => {
+    metrics.handshakeRefusals.inc({ code });
+    refusalLog.warn({ code, origin: origin?.slice(0, 200), address }, "handshake refused");
+    runHook(() => hooks.onAuthFailure?.({ error: new WhiskError(code), origin, address }, base));
   };
 
   const io = new Server(options.httpServer, {
@@ -120,70 +94,26 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     // Next.js shares this HTTP server and handles its own upgrades (hot reload): leave them alone.
     destroyUpgrade: false,
     cors: { origin: [...options.allowedOrigins], credentials: true },
-    // Runs for each new engine.io connection (not for its later requests or its upgrade).
-    allowRequest: (req, callback) => {
-      const origin = req.headers.origin;
-      const address = clientAddress(req, trustedProxies);
-      // Kept on the request: refusals after this one log the client, not the proxy in front.
-      (req as { whiskClientAddress?: string }).whiskClientAddress = address;
-      const refusal = !isOriginAllowed(origin, options.allowedOrigins)
-        ? "ORIGIN_NOT_ALLOWED"
-        : !handshakesByAddress.take(limitKey(address))
-          ? "RATE_LIMITED"
-          : undefined;
-      if (refusal) reportAuthFailure(connectError(refusal).whisk, origin, address);
-      callback(refusal ?? null, refusal === undefined);
+    allowRequest: createHandshakeGate({ allowedOrigins: options.allowedOrigins, trustedProxies: options.trustedProxies, limits, refuse }),
+  });
+
+  const outbound = new OutboundBytes({
+    budgetBytes: limits.maxBufferedBytes,
+    onCut: (bytes) => {
+      refusalLog.warn({ bytes }, "connection over its outbound byte budget cut off");
+      metrics.slowClientDisconnects.inc({ topic: "", reason: "max_buffered_bytes" });
     },
   });
   io.engine.on("connection", (connection: MeasuredConnection) => outbound.watch(connection));
 
   let draining = false;
-  const slots = createConnectionSlots(limits.maxConnectionsPerUser);
-
-  io.use(
-    limitConnectAttempts(limits.maxConnectAttempts, (socket) =>
-      reportAuthFailure(connectError("RATE_LIMITED").whisk, socket.handshake.headers.origin, addressOf(socket)),
-    ),
-  );
-
-  io.use(async (socket, next) => {
-    if (draining) return next(connectError("DRAINING"));
-    await authMiddleware(options.tokens, options.sessions)(socket, (error) => {
-      const whisk = (error as { whisk?: WhiskError } | undefined)?.whisk;
-      if (whisk) reportAuthFailure(whisk, socket.handshake.headers.origin, addressOf(socket));
-      if (whisk?.code === "INTERNAL") log.error({ err: error?.cause }, "token check failed");
-      if (error) return next(error);
-      const { user } = socket.data.identity as SocketIdentity;
-      if (!slots.reserve(socket, user.id)) {
-        const refusal = connectError("LIMIT_REACHED");
-        reportAuthFailure(refusal.whisk, socket.handshake.headers.origin, addressOf(socket));
-        return next(refusal);
-      }
-      next();
-    });
-  });
+  admitSockets(io, { tokens: options.tokens, sessions: options.sessions, limits, isDraining: () => draining, refuse, log });
 
   io.on("connection", async (socket: Socket) => {
     const identity = socket.data.identity as SocketIdentity;
     const connection: ConnectionInfo = { socketId: socket.id, sessionId: identity.sessionId, user: identity.user };
     const ctx = new SocketRouteContext(socket, identity, base, presence, limits.maxRoomsPerSocket);
-    const rate = createEventRateGuard({
-      capacity: limits.eventBurst,
-      perSecond: limits.eventsPerSecond,
-      disconnectAfter: limits.floodDisconnectAfter,
-    });
-
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      const ack = typeof args.at(-1) === "function" ? (args.pop() as (reply: unknown) => void) : undefined;
-      const name = typeof event === "string" ? event : String(event);
-      const verdict = rate.check(routes.get(name)?.route.cost);
-      if (verdict === "allow") return handleEvent(name, args[0], ctx, ack, socket);
-      reply(socket, name, ack, new WhiskError("RATE_LIMITED"));
-      if (verdict === "disconnect") {
-        log.warn({ socket: socket.id, user: identity.user.id }, "flooding socket disconnected");
-        disconnectFlooder(socket);
-      }
-    });
+    dispatchEvents(socket, ctx, { routes, limits, log });
     // The session's end is known: close the socket then, not at the next revalidation.
     const expiry = closeAt(identity.sessionExpiresAt, () => socket.disconnect(true));
     socket.on("disconnect", (reason) => {
@@ -192,40 +122,11 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
       runHook(() => hooks.onDisconnect?.(connection, reason, base));
     });
 
-    await socket.join([userRoom(identity.user.id), sessionRoom(identity.sessionId), `node:${base.node.id}`]);
+    await socket.join([userRoom(identity.user.id), sessionRoom(identity.sessionId), nodeRoom(base.node.id)]);
     const welcome: Welcome = { nodeId: base.node.id, socketId: socket.id, user: identity.user };
     socket.emit(WELCOME_EVENT, welcome);
     runHook(() => hooks.onConnect?.(connection, base));
   });
-
-  const handleEvent = (
-    event: string,
-    payload: unknown,
-    ctx: RouteContext<AppContext>,
-    ack: ((reply: unknown) => void) | undefined,
-    socket: Socket,
-  ) => {
-    runRoute(routes, event, payload, ctx)
-      // Inside the chain: a value socket.io cannot serialise (a BigInt, a cycle) throws here,
-      // and must become this client's INTERNAL error, not an unhandled rejection.
-      .then((data) => ack?.(ok(data ?? null)))
-      .catch((thrown: unknown) => {
-        const error = toWhiskError(thrown);
-        if (error.code === "INTERNAL") log.error({ err: error.cause, event: event.slice(0, 100) }, "route handler threw");
-        try {
-          reply(socket, event, ack, error);
-        } catch (replyError) {
-          log.error({ err: replyError }, "could not send an error reply");
-        }
-      });
-  };
-
-  /** An error goes back as the ack when there is one, else as a whisk.error event. */
-  const reply = (socket: Socket, event: string, ack: ((reply: unknown) => void) | undefined, error: WhiskError) => {
-    const body = toErrorPayload(error);
-    if (ack) ack(failed(body));
-    else socket.emit(ERROR_EVENT, { event: event.slice(0, 100), error: body });
-  };
 
   const stopWatchdog = startGatewayWatchdog({
     io,
@@ -265,8 +166,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
       const sockets = io.of("/").sockets;
       const before = sockets.size;
       io.local.emit(DRAIN_EVENT);
-      const deadline = Date.now() + timeoutMs;
-      while (sockets.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitUntilEmpty(io.of("/"), timeoutMs);
       log.info({ moved: before - sockets.size, left: sockets.size }, "drained");
       return { moved: before - sockets.size, left: sockets.size };
     },
@@ -282,4 +182,15 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
       io.engine.close();
     },
   };
+}
+
+/** A route costing more events than a socket's burst could never be called: refused at start. */
+function checkRouteCosts(routes: ReadonlyMap<string, RouteEntry>, eventBurst: number): void {
+  for (const [event, { route }] of routes) {
+    if ((route.cost ?? 1) > eventBurst) {
+      throw new Error(
+        `Route "${event}" costs ${route.cost} events, more than the gateway's eventBurst (${eventBurst}): it could never be called.`,
+      );
+    }
+  }
 }

@@ -1,0 +1,68 @@
+import type { Socket } from "socket.io";
+import { toErrorPayload, toWhiskError, WhiskError } from "../core/errors";
+import { ERROR_EVENT } from "../core/protocol";
+import { failed, ok } from "../core/result";
+import type { RouteContext } from "./definitions";
+import { createEventRateGuard, disconnectFlooder } from "./event-rate-guard";
+import type { GatewayLimits } from "./gateway-limits";
+import type { Logger } from "./logger";
+import { type RouteEntry, runRoute } from "./route-table";
+
+type Ack = (reply: unknown) => void;
+
+/**
+ * Every client event of one socket, from arrival to answer: its cost taken from the socket's
+ * rate budget (a flooder is refused, then disconnected), its route run, and the handler's value
+ * (or a typed error) sent back as the ack, or as a `whisk.error` event when there is no ack.
+ */
+export function dispatchEvents<AppContext>(
+  socket: Socket,
+  ctx: RouteContext<AppContext>,
+  options: {
+    routes: ReadonlyMap<string, RouteEntry>;
+    limits: Pick<GatewayLimits, "eventBurst" | "eventsPerSecond" | "floodDisconnectAfter">;
+    log: Logger;
+  },
+): void {
+  const { routes, log } = options;
+  const rate = createEventRateGuard({
+    capacity: options.limits.eventBurst,
+    perSecond: options.limits.eventsPerSecond,
+    disconnectAfter: options.limits.floodDisconnectAfter,
+  });
+
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    const ack = typeof args.at(-1) === "function" ? (args.pop() as Ack) : undefined;
+    const name = typeof event === "string" ? event : String(event);
+    const verdict = rate.check(routes.get(name)?.route.cost);
+    if (verdict === "allow") return answer(name, args[0], ack);
+    reply(socket, name, ack, new WhiskError("RATE_LIMITED"));
+    if (verdict === "disconnect") {
+      log.warn({ socket: socket.id, user: ctx.user.id }, "flooding socket disconnected");
+      disconnectFlooder(socket);
+    }
+  });
+
+  const answer = (event: string, payload: unknown, ack: Ack | undefined) => {
+    runRoute(routes, event, payload, ctx)
+      // Inside the chain: a value socket.io cannot serialise (a BigInt, a cycle) throws here,
+      // and must become this client's INTERNAL error, not an unhandled rejection.
+      .then((data) => ack?.(ok(data ?? null)))
+      .catch((thrown: unknown) => {
+        const error = toWhiskError(thrown);
+        if (error.code === "INTERNAL") log.error({ err: error.cause, event: event.slice(0, 100) }, "route handler threw");
+        try {
+          reply(socket, event, ack, error);
+        } catch (replyError) {
+          log.error({ err: replyError }, "could not send an error reply");
+        }
+      });
+  };
+}
+
+/** An error goes back as the ack when there is one, else as a whisk.error event. */
+function reply(socket: Socket, event: string, ack: Ack | undefined, error: WhiskError): void {
+  const body = toErrorPayload(error);
+  if (ack) ack(failed(body));
+  else socket.emit(ERROR_EVENT, { event: event.slice(0, 100), error: body });
+}
