@@ -8,6 +8,8 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import nextEnv from "@next/env";
+// The runtime file alone, not whisk/next's index: that one loads next/headers, which belongs in Next's own bundle.
+import { provideWhiskRuntime } from "../whisk/next/whisk-runtime";
 import {
   type Backend,
   createLogger,
@@ -18,7 +20,6 @@ import {
   handleHealth,
   keepAnnouncing,
   limitConnectionsPerAddress,
-  provideWhiskRuntime,
   silencePacketDebug,
   TrustedProxies,
 } from "../whisk/server";

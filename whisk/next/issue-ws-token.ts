@@ -1,6 +1,6 @@
 import { ERROR_CODES, WhiskError } from "../core/errors";
+import { isOriginAllowed } from "../core/origin-allow-list";
 import type { TokenGrant } from "../core/protocol";
-import { isOriginAllowed } from "../server/origin-allow-list";
 import type { NewSession } from "../session/session-store";
 import { currentMember, ensureSession } from "./session-cookie";
 import { whiskRuntime } from "./whisk-runtime";

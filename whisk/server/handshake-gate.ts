@@ -1,10 +1,10 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "socket.io";
 import type { ErrorCode } from "../core/errors";
+import { isOriginAllowed } from "../core/origin-allow-list";
 import { AddressRateLimit } from "./address-rate-limit";
 import { clientAddress, limitKey, TrustedProxies } from "./client-address";
 import type { GatewayLimits } from "./gateway-limits";
-import { isOriginAllowed } from "./origin-allow-list";
 
 /** What a refusal is reported with: its code, the page's origin and the client's address. */
 export type ReportRefusal = (code: ErrorCode, origin: string | undefined, address: string) => void;

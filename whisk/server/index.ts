@@ -13,7 +13,7 @@
  */
 export { everyone, toNode, toRoom, toSession, toSocket, toUser } from "../core/address";
 export { ERROR_CODES, type ErrorCode, WhiskError } from "../core/errors";
-export { provideWhiskRuntime, type WhiskRuntime } from "../next/whisk-runtime";
+export { isOriginAllowed } from "../core/origin-allow-list";
 export type { ClientRoutes, ServerEvents } from "./app-types";
 export { type Backend, createMemoryBackend, createRedisBackend } from "./backend";
 export { createBuilders } from "./builders";
@@ -29,7 +29,6 @@ export { type HealthChecks, handleHealth } from "./health";
 export type { AuthFailure, ConnectionInfo, WhiskHooks } from "./hooks";
 export { createLogger, type Logger } from "./logger";
 export type { WhiskMetrics } from "./metrics";
-export { isOriginAllowed } from "./origin-allow-list";
 export { silencePacketDebug } from "./quiet-debug";
 export { redactUrl } from "./redact-url";
 export { createRequestRateLimit } from "./request-rate-limit";
