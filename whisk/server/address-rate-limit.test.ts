@@ -19,6 +19,16 @@ describe("AddressRateLimit", () => {
     expect(limit.size).toBe(100);
   });
 
+  it("counts the addresses of one IPv6 /64 as one client", () => {
+    const limit = new AddressRateLimit({ capacity: 2, perSecond: 1 }, () => 0);
+    expect(["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3"].map((address) => limit.take(address))).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(limit.take("2001:db8:1:3::1")).toBe(true);
+  });
+
   it("is off with perSecond 0", () => {
     const limit = new AddressRateLimit({ capacity: 1, perSecond: 0 });
     expect(Array.from({ length: 100 }, () => limit.take("a")).every(Boolean)).toBe(true);

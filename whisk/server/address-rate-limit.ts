@@ -1,3 +1,4 @@
+import { limitKey } from "./client-address";
 import { type BucketConfig, type BucketState, fullBucket, takeToken } from "./token-bucket";
 
 /**
@@ -18,14 +19,15 @@ export class AddressRateLimit {
     }
   }
 
-  /** Takes one attempt for `address`; false when it is over its budget. */
+  /** Takes one attempt for `address` (an IPv6 one counted by its /64, see limitKey); false when over budget. */
   take(address: string): boolean {
     if (this.config.perSecond === 0) return true;
+    const key = limitKey(address);
     const at = this.now();
-    const taken = takeToken(this.buckets.get(address) ?? fullBucket(this.config, at), this.config, at);
+    const taken = takeToken(this.buckets.get(key) ?? fullBucket(this.config, at), this.config, at);
     // Delete and set again: a Map keeps insertion order, so the first key is the least recent.
-    this.buckets.delete(address);
-    this.buckets.set(address, taken.state);
+    this.buckets.delete(key);
+    this.buckets.set(key, taken.state);
     if (this.buckets.size > (this.config.maxAddresses ?? 100_000)) {
       const oldest = this.buckets.keys().next().value;
       if (oldest !== undefined) this.buckets.delete(oldest);

@@ -3,7 +3,7 @@ import type { Socket } from "socket.io";
 import type { ErrorCode } from "../core/errors";
 import { isOriginAllowed } from "../core/origin-allow-list";
 import { AddressRateLimit } from "./address-rate-limit";
-import { clientAddress, limitKey, TrustedProxies } from "./client-address";
+import { clientAddress, TrustedProxies } from "./client-address";
 import type { GatewayLimits } from "./gateway-limits";
 
 /** What a refusal is reported with: its code, the page's origin and the client's address. */
@@ -32,7 +32,7 @@ export function createHandshakeGate(options: {
     (req as AddressedRequest).whiskClientAddress = address;
     const refusal: ErrorCode | undefined = !isOriginAllowed(origin, options.allowedOrigins)
       ? "ORIGIN_NOT_ALLOWED"
-      : !byAddress.take(limitKey(address))
+      : !byAddress.take(address)
         ? "RATE_LIMITED"
         : undefined;
     if (refusal) options.refuse(refusal, origin, address);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ERROR_CODES } from "../core/errors";
 import { AddressRateLimit } from "./address-rate-limit";
-import { clientAddress, limitKey, TrustedProxies } from "./client-address";
+import { clientAddress, TrustedProxies } from "./client-address";
 
 /**
  * A per-address limit on the requests that cost the server something to answer: POSTs (server
@@ -22,7 +22,7 @@ export function createRequestRateLimit(options: {
   return (req, res) => {
     if (req.method !== "POST") return false;
     const address = clientAddress(req, trusted);
-    if (limit.take(limitKey(address))) return false;
+    if (limit.take(address)) return false;
     options.onRefused?.(address);
     res
       .writeHead(429, { "content-type": "application/json", "retry-after": "1", "cache-control": "no-store" })
