@@ -86,6 +86,21 @@ describe("a sign-in that costs nothing", () => {
   });
 });
 
+describe("what a sign-in request gets for a bad body", () => {
+  it("answers malformed JSON, a missing name and an oversized body with 400 BAD_PAYLOAD, and keeps serving", async () => {
+    const post = (body: string) =>
+      fetch(`${server.url}/api/session`, {
+        method: "POST",
+        headers: { origin: server.url, "content-type": "application/json" },
+        body,
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { error?: { code: string } } }));
+    const answers = await Promise.all([post("{not json"), post("{}"), post(JSON.stringify({ name: "x".repeat(100_000) }))]);
+    console.log(`sign-in bad bodies: ${answers.map((answer) => answer.status).join(", ")}`);
+    for (const answer of answers) expect(answer).toMatchObject({ status: 400, body: { error: { code: "BAD_PAYLOAD" } } });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
+
 describe("names users can trust", () => {
   it("refuses blank-looking, invisible and mixed-script names at sign-in, with the reason", async () => {
     const refused = ["\u3164", "\u2800\u2800", "Al\u200Bice", "\u0410lice", "\u202Eecila", "@alice", "x".repeat(33)];
