@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { DEFAULT_REDIS_PREFIX } from "../whisk/core/defaults";
 import { redactUrl } from "../whisk/server/redact-url";
 import { startCluster } from "../whisk/testing/cluster";
 import { CLUSTER_TOPOLOGY } from "../whisk/testing/cluster-topology";
@@ -21,7 +22,7 @@ console.log(`Starting ${Object.values(CLUSTER_TOPOLOGY).flat().join(", ")} again
 const cluster = await startCluster({
   redisUrl,
   ports,
-  prefix: process.env.WHISK_REDIS_PREFIX ?? "whisk:",
+  prefix: process.env.WHISK_REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX,
   sessionSecret: process.env.SESSION_SECRET,
 });
 for (const [name, node] of Object.entries(cluster.nodes)) console.log(`  ${name.padEnd(9)} ${node.url}  (pid ${node.child.pid})`);

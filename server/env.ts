@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { DEFAULT_REDIS_PREFIX, DEFAULT_SESSION_TTL_MS, DEFAULT_TOKEN_TTL_MS } from "../whisk/core/defaults";
 import { TrustedProxies } from "../whisk/server/client-address";
 
 const MAX_SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -25,20 +26,20 @@ const variables = z.object({
     .optional(),
   /** Comma-separated origins whose pages may connect, e.g. "https://chat.example.com". */
   WHISK_ALLOWED_ORIGINS: z.string().optional(),
-  WHISK_TOKEN_TTL_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  WHISK_TOKEN_TTL_MS: z.coerce.number().int().min(100).max(300_000).default(DEFAULT_TOKEN_TTL_MS),
   /** At most 30 days: a stolen session cookie stays useful no longer than that. */
   WHISK_SESSION_TTL_MS: z.coerce
     .number()
     .int()
     .min(1_000)
     .max(MAX_SESSION_TTL_MS, `at most ${MAX_SESSION_TTL_MS} (30 days); past that, have people sign in again`)
-    .default(7 * 24 * 3600 * 1000),
+    .default(DEFAULT_SESSION_TTL_MS),
   /** Which parts this process runs: all (embedded), web (Next.js + tokens), ws (gateway), worker. */
   WHISK_ROLE: z.enum(["all", "web", "ws", "worker"]).default("all"),
   /** Set it to share sessions, tokens and messages with other processes; unset means in memory. */
   REDIS_URL: z.string().url().optional(),
   /** Prefix of every Redis key and channel, so apps can share a Redis. */
-  WHISK_REDIS_PREFIX: z.string().min(1).default("whisk:"),
+  WHISK_REDIS_PREFIX: z.string().min(1).default(DEFAULT_REDIS_PREFIX),
   /** Where pages reach this gateway directly (e.g. http://127.0.0.1:3001); unset behind a proxy. */
   WHISK_PUBLIC_URL: z.string().url().optional(),
   /** Secure cookies; default on in production. Turn off only for plain-HTTP test deployments. */

@@ -66,10 +66,8 @@ const whisk = createWhisk({
   nodeId: settings.nodeId,
   hooks,
   logger: log,
-  transport: backend.transport,
-  tokens: backend.tokens,
-  sessions: backend.sessions,
-  presence: backend.presence,
+  backend,
+  allowedOrigins: settings.allowedOrigins,
   tokenTtlMs: settings.tokenTtlMs,
   sessionTtlMs: settings.sessionTtlMs,
 });
@@ -86,20 +84,14 @@ const nextUpgrades = new EventEmitter();
 
 if (runs.web) {
   const directory = backend.directory;
-  provideWhiskRuntime({
-    sessions: whisk.sessions,
-    issueToken: (session) => whisk.issueToken(session),
-    endSession: (sessionId) => whisk.endSession(sessionId),
-    config: {
+  provideWhiskRuntime(
+    whisk.runtimeForNext({
       sessionSecret: settings.sessionSecret,
-      cookieName: "whisk_session",
-      sessionTtlMs: settings.sessionTtlMs,
       secureCookies: settings.secureCookies,
-      allowedOrigins: settings.allowedOrigins,
       // A web-only process sends pages to a live gateway; an all-in-one serves them itself.
       pickGatewayUrl: settings.role === "web" && directory ? () => directory.pick() : undefined,
-    },
-  });
+    }),
+  );
   const { default: next } = await import("next");
   const created = next({
     dev: settings.dev,
@@ -187,7 +179,6 @@ server.on("upgrade", (req, socket, head) => {
 let stopAnnouncing: (() => Promise<void>) | undefined;
 if (runs.gateway) {
   whisk.attachGateway(server, {
-    allowedOrigins: settings.allowedOrigins,
     trustedProxies: settings.trustedProxies,
     limits: {
       handshakesPerSecondPerAddress: settings.handshakesPerAddress,
@@ -226,12 +217,12 @@ async function shutdown(signal: string) {
   // Leave the directory first, so pages (and moving clients) are sent to other gateways.
   await stopAnnouncing?.();
   if (runs.gateway) await whisk.drain({ timeoutMs: 20_000 });
+  // Closes the backend too; Next, closed after it, has no requests left to serve.
   await whisk.close();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   metricsServer?.close().closeAllConnections();
   await nextApp?.close();
-  await backend.close();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

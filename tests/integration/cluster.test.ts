@@ -32,9 +32,7 @@ beforeAll(async () => {
     context: {},
     nodeId: "script",
     logger: pino({ level: "silent" }),
-    transport: backend.transport,
-    tokens: backend.tokens,
-    sessions: backend.sessions,
+    backend,
   });
 }, 120_000);
 afterAll(async () => {

@@ -7,14 +7,15 @@ import { createServer, type Server } from "node:http";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { MemoryTransport } from "../../whisk/bus";
 import type { PresenceUpdate } from "../../whisk/core/protocol";
 import type { Ack } from "../../whisk/core/result";
 import { MemoryPresenceStore, type PresenceEntry, type PresenceStore } from "../../whisk/presence";
 import {
   type AuthFailure,
+  type Backend,
   type ConnectionInfo,
   createBuilders,
+  createMemoryBackend,
   createWhisk,
   defineObservers,
   defineRoutes,
@@ -24,7 +25,6 @@ import {
   toUser,
   type Whisk,
 } from "../../whisk/server";
-import { MemorySessionStore, MemoryTokenStore } from "../../whisk/session";
 import { freePort } from "../../whisk/testing";
 import { at, type Connected, connect, nextEvent, refusal, request } from "./clients";
 
@@ -60,10 +60,9 @@ afterEach(async () => {
 
 /** Nodes sharing one bus, token store and session store, as Redis would make them share. */
 async function startCluster(nodeIds: string[], options: { presence?: PresenceStore } = {}) {
-  const presence = options.presence ?? new MemoryPresenceStore();
-  const transport = new MemoryTransport();
-  const tokens = new MemoryTokenStore();
-  const sessions = new MemorySessionStore();
+  const shared = createMemoryBackend(pino({ level: "silent" }));
+  const backend: Backend = { ...shared, presence: options.presence ?? shared.presence };
+  const { tokens, sessions } = backend;
   const logLines: string[] = [];
   const events = { connects: [] as ConnectionInfo[], disconnects: [] as string[], failures: [] as AuthFailure[] };
   const nodes: { whisk: Whisk<TestContext>; url: string; server: Server }[] = [];
@@ -76,10 +75,8 @@ async function startCluster(nodeIds: string[], options: { presence?: PresenceSto
       context: { greeting: "hello from the app context" },
       nodeId,
       logger,
-      transport,
-      tokens,
-      sessions,
-      presence,
+      backend,
+      allowedOrigins: [url],
       hooks: {
         onConnect: (connection) => void events.connects.push(connection),
         onDisconnect: (_connection, reason) => void events.disconnects.push(reason),
@@ -87,7 +84,7 @@ async function startCluster(nodeIds: string[], options: { presence?: PresenceSto
       },
     });
     const server = createServer();
-    whisk.attachGateway(server, { allowedOrigins: [url] });
+    whisk.attachGateway(server);
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     nodes.push({ whisk, url, server });
     cleanups.push(async () => {

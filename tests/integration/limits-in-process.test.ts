@@ -3,10 +3,12 @@
  * slow reader. Real HTTP servers and real socket.io or raw engine.io clients, in this process.
  */
 import { createServer } from "node:http";
+import pino from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
   createBuilders,
+  createMemoryBackend,
   createWhisk,
   defineObservers,
   defineRoutes,
@@ -35,16 +37,18 @@ afterEach(async () => {
 });
 
 async function gateway(limits: Partial<GatewayLimits>, stores: { tokens?: TokenStore } = {}) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const memory = createMemoryBackend(pino({ level: "silent" }));
   const whisk: Whisk<object> = createWhisk({
     app: defineWhiskApp({ routes: [lab], observers: [news], workers: [] }),
     context: {},
     nodeId: "limits",
-    tokens: stores.tokens,
+    backend: { ...memory, tokens: stores.tokens ?? memory.tokens },
+    allowedOrigins: [url],
   });
   const server = createServer();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const { io } = whisk.attachGateway(server, { allowedOrigins: [url], limits });
+  const { io } = whisk.attachGateway(server, { limits });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   cleanups.push(async () => {
     await whisk.close();

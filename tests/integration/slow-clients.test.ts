@@ -47,19 +47,19 @@ afterEach(async () => {
 });
 
 async function gateway(limits: Partial<GatewayLimits> = {}) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const whisk: Whisk<object> = createWhisk({
     app: defineWhiskApp({ routes: [], observers: [feed], workers: [] }),
     context: {},
     nodeId: "slow-clients",
+    allowedOrigins: [url],
   });
   const server = createServer((req, res) => {
     const checks = { nodeId: whisk.nodeId, role: "ws", readiness: {}, metrics: whisk.metrics.registry };
     if (!handleHealth(req, res, checks)) res.writeHead(404).end();
   });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const { io } = whisk.attachGateway(server, {
-    allowedOrigins: [url],
     limits: { slowClientAfterPackets: SLOW_AFTER, maxBufferedPackets: 1_000, ...limits },
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));

@@ -1,6 +1,8 @@
 import type { Redis } from "ioredis";
 import type { Envelope } from "../core/envelope";
+import { type RedisKeys, redisKeys } from "../core/redis-keys";
 import { decodeEnvelope, encodeEnvelope } from "./envelope-codec";
+import { QueueConsumer } from "./queue-consumer";
 import type { BusTransport, StopConsuming, Unsubscribe } from "./transport";
 
 export interface RedisTransportOptions {
@@ -20,20 +22,6 @@ export interface RedisTransportOptions {
   onConsumerError?: (error: unknown, queue: string) => void;
 }
 
-type StreamEntry = [id: string, fields: string[]];
-/**
- * What XAUTOCLAIM may hand back for an entry deleted after it was read: Redis 6.2 replies nil in
- * its place (Redis 7 leaves it out and clears it from the pending list itself).
- */
-type ClaimedEntry = StreamEntry | [id: string, fields: null] | null;
-
-/**
- * Most jobs one consumer reads (or claims) at a time. Read jobs are this consumer's until acked,
- * so a small batch keeps little in hand: a stopping worker finishes them quickly, and a crashed
- * one leaves few to be claimed after `claimIdleMs`.
- */
-const BATCH = 10;
-
 /**
  * The bus across processes. Fan-out is Redis pub/sub on one channel: every gateway gets every
  * envelope and delivers to the sockets it holds. Work queues are Redis Streams with one consumer
@@ -41,7 +29,7 @@ const BATCH = 10;
  * whose worker died is claimed by another after `claimIdleMs` (at-least-once, none lost).
  */
 export class RedisTransport implements BusTransport {
-  private readonly prefix: string;
+  private readonly keys: RedisKeys;
   private readonly channel: string;
   private subscriber: Redis | null = null;
   private subscribed: Promise<unknown> = Promise.resolve();
@@ -49,8 +37,8 @@ export class RedisTransport implements BusTransport {
   private readonly stops = new Set<StopConsuming>();
 
   constructor(private readonly options: RedisTransportOptions) {
-    this.prefix = options.prefix ?? "whisk:";
-    this.channel = `${this.prefix}bus`;
+    this.keys = redisKeys(options.prefix);
+    this.channel = this.keys.busChannel;
   }
 
   async publish(envelope: Envelope): Promise<void> {
@@ -93,99 +81,25 @@ export class RedisTransport implements BusTransport {
   }
 
   consume(queue: string, handler: (envelope: Envelope) => Promise<void>): StopConsuming {
-    const key = this.queueKey(queue);
-    const group = `${this.prefix}workers`;
-    const consumer = this.options.consumerName;
-    const claimIdleMs = this.options.claimIdleMs ?? 30_000;
-    const blockMs = this.options.blockMs ?? 1_000;
-    const connection = this.options.redis.duplicate();
-    connection.on("error", () => {}); // the loop below sees failed commands and retries
-    let stopped = false;
-
-    // Every job read is run and acknowledged, even once stopping has begun: a job left pending
-    // would run again on another worker after `claimIdleMs`, a second time if it had already run.
-    const handle = async (entries: readonly ClaimedEntry[]) => {
-      for (const entry of entries) {
-        // Deleted meanwhile (see ClaimedEntry): nothing to run. Without an id there is nothing to
-        // ack either; with one, ack it so it leaves the pending list.
-        if (!Array.isArray(entry)) continue;
-        const [id, fields] = entry;
-        if (!Array.isArray(fields)) {
-          await connection.xack(key, group, id);
-          continue;
-        }
-        const envelope = decodeEnvelope(fields[1] ?? "");
-        if (!envelope) this.options.onMalformed?.(key);
-        else {
-          try {
-            await handler(envelope);
-          } catch (error) {
-            this.options.onHandlerError?.(error, envelope);
-            // Kept for a person to inspect, instead of retrying a job that fails every time.
-            await connection.xadd(`${this.prefix}dead:${queue}`, "MAXLEN", "~", "10000", "*", "envelope", fields[1] ?? "");
-          }
-        }
-        await connection.multi().xack(key, group, id).xdel(key, id).exec();
-      }
-    };
-
-    const ensureGroup = () =>
-      connection.xgroup("CREATE", key, group, "0", "MKSTREAM").catch((error: Error) => {
-        if (!error.message.includes("BUSYGROUP")) throw error;
-      });
-
-    const loop = async () => {
-      let lastClaim = 0;
-      // Where the last claim stopped; not "0-0" means more pending entries to look at, at once
-      // (a batch is small, and a dead worker may have left more than one).
-      let claimFrom = "0-0";
-      let needsGroup = true;
-      while (!stopped) {
-        try {
-          if (needsGroup) {
-            await ensureGroup();
-            needsGroup = false;
-          }
-          if (claimFrom !== "0-0" || Date.now() - lastClaim >= claimIdleMs / 3) {
-            lastClaim = Date.now();
-            const [next, claimed] = (await connection.xautoclaim(key, group, consumer, claimIdleMs, claimFrom, "COUNT", BATCH)) as [
-              string,
-              ClaimedEntry[],
-            ];
-            claimFrom = next;
-            await handle(claimed);
-            // More to look at: the older jobs first, before a blocking read of new ones.
-            if (claimFrom !== "0-0") continue;
-          }
-          // Checked again here: once stopping, read nothing new (what is read must be run).
-          if (stopped) break;
-          const read = (await connection.xreadgroup("GROUP", group, consumer, "COUNT", BATCH, "BLOCK", blockMs, "STREAMS", key, ">")) as
-            | [string, StreamEntry[]][]
-            | null;
-          if (read) await handle(read[0]?.[1] ?? []);
-        } catch (error) {
-          if (stopped) return;
-          // Redis went away or restarted empty: wait, make sure the group exists, and go on.
-          this.options.onConsumerError?.(error, queue);
-          needsGroup = true;
-          claimFrom = "0-0";
-          await new Promise((resolve) => setTimeout(resolve, 500));
-        }
-      }
-    };
-
-    const running = loop();
-    // Stop reading, let the jobs in hand finish and be acked (the loop ends after them, or after
-    // a blocking read of at most `blockMs` returns), and only then close the connection.
-    let stopping: Promise<void> | undefined;
-    const stop = () => {
-      stopping ??= (async () => {
-        stopped = true;
-        await running;
-        connection.disconnect();
-        this.stops.delete(stop);
-      })();
-      return stopping;
+    const { redis, consumerName, claimIdleMs, blockMs, onHandlerError, onMalformed, onConsumerError } = this.options;
+    const consumer = new QueueConsumer({
+      redis,
+      queue,
+      streamKey: this.queueKey(queue),
+      group: this.keys.workerGroup,
+      deadLetterKey: this.keys.deadLetters(queue),
+      consumerName,
+      claimIdleMs,
+      blockMs,
+      handler,
+      onHandlerError,
+      onMalformed,
+      onConsumerError,
+    });
+    consumer.start();
+    const stop: StopConsuming = async () => {
+      await consumer.stop();
+      this.stops.delete(stop);
     };
     this.stops.add(stop);
     return stop;
@@ -200,6 +114,6 @@ export class RedisTransport implements BusTransport {
   }
 
   private queueKey(queue: string) {
-    return `${this.prefix}queue:${queue}`;
+    return this.keys.queue(queue);
   }
 }

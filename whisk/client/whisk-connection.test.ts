@@ -22,11 +22,12 @@ afterEach(async () => {
 });
 
 async function startGateway(limits: Partial<GatewayLimits> = {}) {
-  const whisk = createWhisk({ app: defineWhiskApp({ routes: [lab], observers: [], workers: [] }), context: {}, nodeId: "client-node" });
-  const server = createServer();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const gateway = whisk.attachGateway(server, { allowedOrigins: [url], limits });
+  const app = defineWhiskApp({ routes: [lab], observers: [], workers: [] });
+  const whisk = createWhisk({ app, context: {}, nodeId: "client-node", allowedOrigins: [url] });
+  const server = createServer();
+  const gateway = whisk.attachGateway(server, { limits });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   cleanups.push(async () => {
     await whisk.close();

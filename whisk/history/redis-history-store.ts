@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
+import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
+import { type RedisKeys, redisKeys } from "../core/redis-keys";
 import type { HistoryEntry, HistoryPage, HistoryPosition, HistoryStore } from "./history-store";
 
 type StreamEntry = [id: string, fields: string[]];
@@ -10,11 +12,15 @@ type StreamEntry = [id: string, fields: string[]];
  * to start again instead of trusting an old offset.
  */
 export class RedisHistoryStore implements HistoryStore {
+  private readonly keys: RedisKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = "whisk:",
+    prefix = DEFAULT_REDIS_PREFIX,
     private readonly keep = 1_000,
-  ) {}
+  ) {
+    this.keys = redisKeys(prefix);
+  }
 
   async append(stream: string, message: unknown): Promise<HistoryPosition> {
     const epoch = await this.epoch(stream);
@@ -46,12 +52,12 @@ export class RedisHistoryStore implements HistoryStore {
   /** The stream's epoch, made on first use: one round trip (SET NX GET answers the value kept). */
   private async epoch(stream: string): Promise<string> {
     const fresh = randomBytes(6).toString("hex");
-    const kept = (await this.redis.call("SET", `${this.prefix}history-epoch:${stream}`, fresh, "NX", "GET")) as string | null;
+    const kept = (await this.redis.call("SET", this.keys.historyEpoch(stream), fresh, "NX", "GET")) as string | null;
     return kept ?? fresh;
   }
 
   private key(stream: string) {
-    return `${this.prefix}history:${stream}`;
+    return this.keys.history(stream);
   }
 }
 

@@ -9,4 +9,4 @@
  */
 export { issueWsToken, isTrustedRequestOrigin, refuseForeignOrigin } from "./issue-ws-token";
 export { currentMember, currentSession, endSession, ensureSession, startSession } from "./session-cookie";
-export { GUEST_SESSION_TTL_MS, type WhiskRuntime, whiskRuntime } from "./whisk-runtime";
+export { type WhiskRuntime, whiskRuntime } from "./whisk-runtime";

@@ -1,7 +1,7 @@
 import { getIronSession, type IronSession } from "iron-session";
 import { cookies } from "next/headers";
 import type { NewSession, SessionRecord } from "../session/session-store";
-import { GUEST_SESSION_TTL_MS, whiskRuntime } from "./whisk-runtime";
+import { whiskRuntime } from "./whisk-runtime";
 
 /** All the cookie holds: which shared session record is ours. The record lives in the store. */
 interface SessionCookie {
@@ -63,7 +63,7 @@ export async function ensureSession(newUser: () => NewSession | Promise<NewSessi
   if (existing) return existing;
   const created = await runtime.sessions.create(await newUser(), runtime.config.sessionTtlMs, {
     kind: "guest",
-    untilUsedMs: runtime.config.guestSessionTtlMs ?? GUEST_SESSION_TTL_MS,
+    untilUsedMs: runtime.config.guestSessionTtlMs,
   });
   cookie.sid = created.id;
   await cookie.save();
@@ -85,7 +85,7 @@ export async function startSession(user: NewSession, options: { provisional?: bo
   const runtime = whiskRuntime();
   const cookie = await openCookie();
   if (cookie.sid) await runtime.endSession(cookie.sid);
-  const untilUsedMs = options.provisional ? (runtime.config.guestSessionTtlMs ?? GUEST_SESSION_TTL_MS) : undefined;
+  const untilUsedMs = options.provisional ? runtime.config.guestSessionTtlMs : undefined;
   const created = await runtime.sessions.create(user, runtime.config.sessionTtlMs, { kind: "member", untilUsedMs });
   cookie.sid = created.id;
   await cookie.save();

@@ -5,7 +5,8 @@ import type { IssuedToken } from "../session/token-store";
  * What Next.js code (server actions, route handlers) needs from the Whisk instance that
  * `server/main.ts` created. Next bundles app code separately from the custom server, so the two
  * do not share module instances; they share this one object on `globalThis` instead. It is the
- * only global Whisk uses, and it holds an instance made by `createWhisk`, not a singleton.
+ * only global Whisk uses, and it holds an instance made by `createWhisk` (`whisk.runtimeForNext`),
+ * not a singleton.
  */
 export interface WhiskRuntime {
   sessions: SessionStore;
@@ -18,19 +19,15 @@ export interface WhiskRuntime {
     sessionTtlMs: number;
     /**
      * How long a session made implicitly for a token request (no sign-in) lives until a socket
-     * connects with it; then it gets `sessionTtlMs`. Default 2 minutes (GUEST_SESSION_TTL_MS): a
-     * page connects within seconds of getting its token, and a script minting guests holds little.
+     * connects with it; then it gets `sessionTtlMs`.
      */
-    guestSessionTtlMs?: number;
+    guestSessionTtlMs: number;
     secureCookies: boolean;
     allowedOrigins: readonly string[];
     /** The gateway a page should connect to next; undefined means the page's own origin. */
     pickGatewayUrl?: () => Promise<string | undefined>;
   };
 }
-
-/** The default `guestSessionTtlMs`. */
-export const GUEST_SESSION_TTL_MS = 2 * 60 * 1000;
 
 const RUNTIME_KEY = Symbol.for("whisk.runtime");
 type WithRuntime = typeof globalThis & { [RUNTIME_KEY]?: WhiskRuntime };

@@ -1,4 +1,6 @@
 import type { Redis } from "ioredis";
+import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
+import { type RedisKeys, redisKeys } from "../core/redis-keys";
 import type { PresenceEntry, PresenceStore } from "./presence-store";
 
 /** Removes a room's expired entries; returns how many it removed (one caller wins each entry). */
@@ -17,10 +19,14 @@ return removed`;
  * entries, plus a set of rooms that have any (so sweeping never scans keys).
  */
 export class RedisPresenceStore implements PresenceStore {
+  private readonly keys: RedisKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = "whisk:",
-  ) {}
+    prefix = DEFAULT_REDIS_PREFIX,
+  ) {
+    this.keys = redisKeys(prefix);
+  }
 
   async add(room: string, entry: PresenceEntry, ttlMs: number): Promise<void> {
     await this.redis
@@ -61,14 +67,14 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   private expiries(room: string) {
-    return `${this.prefix}presence:${room}:expiries`;
+    return this.keys.presenceExpiries(room);
   }
 
   private entries(room: string) {
-    return `${this.prefix}presence:${room}:entries`;
+    return this.keys.presenceEntries(room);
   }
 
   private roomsKey() {
-    return `${this.prefix}presence-rooms`;
+    return this.keys.presenceRooms;
   }
 }

@@ -49,9 +49,15 @@ const lab = defineRoutes("lab", {
 async function startGateway() {
   const app = defineWhiskApp({ routes: [lab], observers: [], workers: [] });
   let connects = 0;
-  const whisk = createWhisk({ app, context: {}, nodeId: "react-node", hooks: { onConnect: () => void connects++ } });
+  const whisk = createWhisk({
+    app,
+    context: {},
+    nodeId: "react-node",
+    allowedOrigins: [window.location.origin],
+    hooks: { onConnect: () => void connects++ },
+  });
   const server = createServer();
-  whisk.attachGateway(server, { allowedOrigins: [window.location.origin] });
+  whisk.attachGateway(server);
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   cleanups.push(async () => {

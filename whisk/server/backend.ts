@@ -34,15 +34,20 @@ export interface Backend {
 }
 
 export function createMemoryBackend(log: Logger): Backend {
+  const transport = new MemoryTransport((error, envelope) => log.error({ err: error, topic: envelope.topic }, "job failed"));
+  const tokens = new MemoryTokenStore();
+  const sessions = new MemorySessionStore();
   return {
     mode: "memory",
-    transport: new MemoryTransport((error, envelope) => log.error({ err: error, topic: envelope.topic }, "job failed")),
-    tokens: new MemoryTokenStore(),
-    sessions: new MemorySessionStore(),
+    transport,
+    tokens,
+    sessions,
     presence: new MemoryPresenceStore(),
     history: new MemoryHistoryStore(),
     isHealthy: async () => true,
-    async close() {},
+    async close() {
+      await Promise.all([transport.close(), tokens.close(), sessions.close()]);
+    },
   };
 }
 
@@ -51,7 +56,18 @@ export function createMemoryBackend(log: Logger): Backend {
  * subscriber and blocking connections. Waits for Redis at start, so a misconfigured URL fails
  * fast with a clear message instead of a silent retry loop.
  */
-export async function createRedisBackend(options: { url: string; prefix: string; consumerName: string; log: Logger }): Promise<Backend> {
+export interface RedisBackendOptions {
+  url: string;
+  /** Starts every key and channel; DEFAULT_REDIS_PREFIX by default. */
+  prefix?: string;
+  /** This process's name in Redis (CLIENT LIST) and in the worker queues' consumer group. */
+  consumerName: string;
+  log: Logger;
+  /** Worker-queue timings, for tests that cannot wait the defaults (see RedisTransport). */
+  queues?: { claimIdleMs?: number; blockMs?: number };
+}
+
+export async function createRedisBackend(options: RedisBackendOptions): Promise<Backend> {
   const { log } = options;
   const redis = new Redis(options.url, {
     lazyConnect: true,
@@ -71,6 +87,7 @@ export async function createRedisBackend(options: { url: string; prefix: string;
     redis,
     prefix: options.prefix,
     consumerName: options.consumerName,
+    ...options.queues,
     onHandlerError: (error, envelope) => log.error({ err: error, topic: envelope.topic }, "job failed; kept in the dead-letter stream"),
     onMalformed: (where) => log.warn({ where }, "malformed message on the bus; dropped"),
     onConsumerError: (error, queue) => log.warn({ queue, err: String(error) }, "queue consumer retrying after a Redis error"),

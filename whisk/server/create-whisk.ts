@@ -1,16 +1,14 @@
 import { randomBytes } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
 import { Bus } from "../bus/bus";
-import { MemoryTransport } from "../bus/memory-transport";
-import type { BusTransport, StopConsuming } from "../bus/transport";
+import type { StopConsuming } from "../bus/transport";
 import { toSession, toUser } from "../core/address";
+import { DEFAULT_GUEST_SESSION_TTL_MS, DEFAULT_SESSION_COOKIE, DEFAULT_SESSION_TTL_MS, DEFAULT_TOKEN_TTL_MS } from "../core/defaults";
 import { DISCONNECT_TOPIC } from "../core/protocol";
-import { MemoryPresenceStore } from "../presence/memory-presence-store";
-import type { PresenceStore } from "../presence/presence-store";
-import { MemorySessionStore } from "../session/memory-session-store";
-import { MemoryTokenStore } from "../session/memory-token-store";
+import type { WhiskRuntime } from "../next/whisk-runtime";
 import type { SessionStore } from "../session/session-store";
 import type { IssuedToken, TokenStore } from "../session/token-store";
+import { type Backend, createMemoryBackend } from "./backend";
 import type { HandlerContext } from "./definitions";
 import { createGateway, type Gateway } from "./gateway";
 import type { GatewayLimits } from "./gateway-limits";
@@ -27,31 +25,51 @@ export interface WhiskOptions<AppContext> {
   nodeId: string;
   hooks?: WhiskHooks<AppContext>;
   logger?: Logger;
-  /** Defaults to memory (embedded mode); the Redis ones share state across processes. */
-  transport?: BusTransport;
-  tokens?: TokenStore;
-  sessions?: SessionStore;
-  presence?: PresenceStore;
+  /**
+   * Where state is kept and shared: `createRedisBackend(...)` across processes; memory (one
+   * process, embedded mode) by default. Whisk owns it from here on: `close` closes it.
+   */
+  backend?: Backend;
+  /**
+   * Exact origins (scheme://host:port) whose pages may connect to the gateway and call the
+   * token action. None by default: a browser page is refused until its origin is listed.
+   */
+  allowedOrigins?: readonly string[];
+  /** How long a ws_token lives; DEFAULT_TOKEN_TTL_MS by default. */
   tokenTtlMs?: number;
+  /** How long a session lives from its last use; DEFAULT_SESSION_TTL_MS by default. */
   sessionTtlMs?: number;
   /** prom-client's default Node metrics (CPU, memory, event loop, GC) in `metrics.registry`; on by default. */
   defaultMetrics?: boolean;
 }
 
+/** What Next.js needs that only the process knows: the cookie's secret and where pages connect. */
+export interface NextRuntimeOptions {
+  /** iron-session password, 32+ characters. */
+  sessionSecret: string;
+  secureCookies: boolean;
+  cookieName?: string;
+  /** The gateway a page should connect to next (a web-only node); unset: the page's own origin. */
+  pickGatewayUrl?: () => Promise<string | undefined>;
+}
+
 export interface Whisk<AppContext> {
   readonly nodeId: string;
   readonly bus: Bus;
+  readonly backend: Backend;
   readonly tokens: TokenStore;
   readonly sessions: SessionStore;
   readonly log: Logger;
   readonly handlerContext: HandlerContext<AppContext>;
   /** This instance's Prometheus metrics; serve them with `handleHealth(req, res, { ..., metrics: whisk.metrics.registry })`. */
   readonly metrics: WhiskMetrics;
-  /** Attaches a gateway to an HTTP server this process owns. */
-  attachGateway(
-    httpServer: HttpServer,
-    options: { allowedOrigins: readonly string[]; trustedProxies?: readonly string[]; limits?: Partial<GatewayLimits> },
-  ): Gateway;
+  /** Attaches a gateway to an HTTP server this process owns; it admits pages from `allowedOrigins`. */
+  attachGateway(httpServer: HttpServer, options?: { trustedProxies?: readonly string[]; limits?: Partial<GatewayLimits> }): Gateway;
+  /**
+   * What the Next.js side (server actions, route handlers) uses of this instance; hand it to
+   * `provideWhiskRuntime` from `whisk/next` in the process that runs Next.
+   */
+  runtimeForNext(options: NextRuntimeOptions): WhiskRuntime;
   /**
    * Starts consuming the app's worker queues in this process. The returned stop (and `close`)
    * lets the jobs in hand finish and be acknowledged before it resolves.
@@ -67,6 +85,7 @@ export interface Whisk<AppContext> {
   drain(options?: { timeoutMs?: number }): Promise<{ moved: number; left: number }>;
   /** Resolves once this node receives bus messages; await it before accepting traffic. */
   ready(): Promise<void>;
+  /** Stops workers and gateways, then closes the backend. */
   close(): Promise<void>;
 }
 
@@ -74,46 +93,62 @@ export interface Whisk<AppContext> {
  * One Whisk instance: no singletons, so tests can run several nodes in one process.
  *
  * @example
- * const whisk = createWhisk({ app, context: { rooms }, nodeId: "ws-1" });
- * whisk.attachGateway(httpServer, { allowedOrigins: ["http://localhost:3000"] });
+ * const whisk = createWhisk({ app, context: { rooms }, nodeId: "ws-1", allowedOrigins: ["http://localhost:3000"] });
+ * whisk.attachGateway(httpServer);
  * whisk.startWorkers();
  */
 export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whisk<AppContext> {
   const log = options.logger ?? createLogger({ nodeId: options.nodeId });
-  const transport =
-    options.transport ?? new MemoryTransport((error, envelope) => log.error({ err: error, topic: envelope.topic }, "job failed"));
-  const bus = new Bus(transport, options.nodeId);
-  const tokens = options.tokens ?? new MemoryTokenStore();
-  const sessions = options.sessions ?? new MemorySessionStore();
-  const presence = options.presence ?? new MemoryPresenceStore();
-  const tokenTtlMs = options.tokenTtlMs ?? 10_000;
+  const backend = options.backend ?? createMemoryBackend(log);
+  const { tokens, sessions } = backend;
+  const bus = new Bus(backend.transport, options.nodeId);
+  const allowedOrigins = options.allowedOrigins ?? [];
+  const tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS;
   const handlerContext: HandlerContext<AppContext> = { app: options.context, bus, sessions, node: { id: options.nodeId }, log };
   const metrics = createWhiskMetrics({ nodeId: options.nodeId, defaultMetrics: options.defaultMetrics });
   const gateways: Gateway[] = [];
   const stops: StopConsuming[] = [];
 
-  return {
+  const whisk: Whisk<AppContext> = {
     nodeId: options.nodeId,
     bus,
+    backend,
     tokens,
     sessions,
     log,
     handlerContext,
     metrics,
-    attachGateway(httpServer, gatewayOptions) {
+    attachGateway(httpServer, gatewayOptions = {}) {
       const gateway = createGateway({
         httpServer,
         app: options.app,
         handlerContext,
         tokens,
         sessions,
-        presence,
+        presence: backend.presence,
         hooks: options.hooks ?? {},
         metrics,
+        allowedOrigins,
         ...gatewayOptions,
       });
       gateways.push(gateway);
       return gateway;
+    },
+    runtimeForNext(nextOptions) {
+      return {
+        sessions,
+        issueToken: (session) => whisk.issueToken(session),
+        endSession: (sessionId) => whisk.endSession(sessionId),
+        config: {
+          sessionSecret: nextOptions.sessionSecret,
+          cookieName: nextOptions.cookieName ?? DEFAULT_SESSION_COOKIE,
+          sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+          guestSessionTtlMs: DEFAULT_GUEST_SESSION_TTL_MS,
+          secureCookies: nextOptions.secureCookies,
+          allowedOrigins,
+          pickGatewayUrl: nextOptions.pickGatewayUrl,
+        },
+      };
     },
     startWorkers() {
       const stop = startWorkers(bus, options.app.workers, handlerContext);
@@ -130,7 +165,7 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
     async disconnectUser(userId) {
       await bus.publishControl(DISCONNECT_TOPIC, {}, [toUser(userId)]);
     },
-    ready: () => transport.ready(),
+    ready: () => backend.transport.ready(),
     async drain(drainOptions) {
       const results = await Promise.all(gateways.map((gateway) => gateway.drain(drainOptions)));
       return results.reduce((sum, each) => ({ moved: sum.moved + each.moved, left: sum.left + each.left }), { moved: 0, left: 0 });
@@ -139,9 +174,10 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
       // Workers first: the jobs they hold finish (and may still publish) before anything closes.
       await Promise.all(stops.splice(0).map((stop) => stop()));
       await Promise.all(gateways.map((gateway) => gateway.close()));
-      await Promise.all([transport.close(), tokens.close(), sessions.close()]);
+      await backend.close();
     },
   };
+  return whisk;
 }
 
 /** A node id for processes that were not given one: readable, and unique enough for one host. */

@@ -1,4 +1,6 @@
 import type { Redis } from "ioredis";
+import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
+import { type RedisKeys, redisKeys } from "../core/redis-keys";
 
 export interface LiveGateway {
   nodeId: string;
@@ -20,28 +22,32 @@ export interface GatewayDirectory {
 
 /** A directory in Redis: a sorted set of node ids scored by last announcement, and a hash of URLs. */
 export class RedisGatewayDirectory implements GatewayDirectory {
+  private readonly keys: RedisKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = "whisk:",
+    prefix = DEFAULT_REDIS_PREFIX,
     private readonly staleAfterMs = 3_000,
-  ) {}
+  ) {
+    this.keys = redisKeys(prefix);
+  }
 
   async announce(gateway: LiveGateway): Promise<void> {
     await this.redis
       .multi()
-      .zadd(`${this.prefix}gateways`, Date.now(), gateway.nodeId)
-      .hset(`${this.prefix}gateway-urls`, gateway.nodeId, gateway.url)
+      .zadd(this.keys.gateways, Date.now(), gateway.nodeId)
+      .hset(this.keys.gatewayUrls, gateway.nodeId, gateway.url)
       .exec();
   }
 
   async withdraw(nodeId: string): Promise<void> {
-    await this.redis.multi().zrem(`${this.prefix}gateways`, nodeId).hdel(`${this.prefix}gateway-urls`, nodeId).exec();
+    await this.redis.multi().zrem(this.keys.gateways, nodeId).hdel(this.keys.gatewayUrls, nodeId).exec();
   }
 
   async live(): Promise<LiveGateway[]> {
-    const ids = await this.redis.zrangebyscore(`${this.prefix}gateways`, Date.now() - this.staleAfterMs, "+inf");
+    const ids = await this.redis.zrangebyscore(this.keys.gateways, Date.now() - this.staleAfterMs, "+inf");
     if (ids.length === 0) return [];
-    const urls = await this.redis.hmget(`${this.prefix}gateway-urls`, ...ids);
+    const urls = await this.redis.hmget(this.keys.gatewayUrls, ...ids);
     return ids
       .flatMap((nodeId, i) => (urls[i] ? [{ nodeId, url: urls[i] as string }] : []))
       .sort((a, b) => a.nodeId.localeCompare(b.nodeId));
@@ -50,7 +56,7 @@ export class RedisGatewayDirectory implements GatewayDirectory {
   async pick(): Promise<string | undefined> {
     const live = await this.live();
     if (live.length === 0) return undefined;
-    const turn = await this.redis.incr(`${this.prefix}gateway-turn`);
+    const turn = await this.redis.incr(this.keys.gatewayTurn);
     return live[turn % live.length]?.url;
   }
 }

@@ -1,4 +1,6 @@
 import type { Redis } from "ioredis";
+import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
+import { type RedisKeys, redisKeys } from "../core/redis-keys";
 import { type CreateOptions, type NewSession, newSessionRecord, type SessionRecord, type SessionStore } from "./session-store";
 
 const DATA_FIELD = "data:";
@@ -27,10 +29,14 @@ return redis.call("HGETALL", KEYS[1])`;
  * and nothing ever scans `KEYS`.
  */
 export class RedisSessionStore implements SessionStore {
+  private readonly keys: RedisKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = "whisk:",
-  ) {}
+    prefix = DEFAULT_REDIS_PREFIX,
+  ) {
+    this.keys = redisKeys(prefix);
+  }
 
   async create(session: NewSession, ttlMs: number, options?: CreateOptions): Promise<SessionRecord> {
     const record = newSessionRecord(session, ttlMs, Date.now(), options);
@@ -74,7 +80,7 @@ export class RedisSessionStore implements SessionStore {
   async close(): Promise<void> {}
 
   private key(sessionId: string) {
-    return `${this.prefix}session:${sessionId}`;
+    return this.keys.session(sessionId);
   }
 }
 

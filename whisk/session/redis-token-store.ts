@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
+import { type RedisKeys, redisKeys } from "../core/redis-keys";
 import type { IssuedToken, TokenBinding, TokenStore } from "./token-store";
 import { createWsToken, isWellFormedWsToken } from "./ws-token";
 
@@ -12,10 +14,14 @@ const bindingSchema = z.object({ sessionId: z.string(), userId: z.string() });
  * so reading Redis does not yield a usable token; Redis expires them (`PX`).
  */
 export class RedisTokenStore implements TokenStore {
+  private readonly keys: RedisKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = "whisk:",
-  ) {}
+    prefix = DEFAULT_REDIS_PREFIX,
+  ) {
+    this.keys = redisKeys(prefix);
+  }
 
   async issue(binding: TokenBinding, ttlMs: number): Promise<IssuedToken> {
     const token = createWsToken();
@@ -40,6 +46,6 @@ export class RedisTokenStore implements TokenStore {
   async close(): Promise<void> {}
 
   private key(token: string) {
-    return `${this.prefix}token:${createHash("sha256").update(token).digest("base64url")}`;
+    return this.keys.token(createHash("sha256").update(token).digest("base64url"));
   }
 }
