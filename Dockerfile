@@ -2,6 +2,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The whisk workspace package: npm ci links it into node_modules.
+COPY whisk/package.json whisk/
 RUN npm ci
 COPY . .
 ENV NEXT_TELEMETRY_DISABLED=1

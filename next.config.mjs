@@ -20,6 +20,8 @@ const nextConfig = {
   reactStrictMode: true,
   // The custom server (server/main.ts) hosts Next; the header would only tell attackers the stack.
   poweredByHeader: false,
+  // The `whisk` workspace package is TypeScript source: Next compiles it like the app's own.
+  transpilePackages: ["whisk"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

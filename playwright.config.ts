@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { CHROMIUM_ARGS, chromiumPath } from "./whisk/testing/chromium";
+import { CHROMIUM_ARGS, chromiumPath } from "whisk/testing";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 

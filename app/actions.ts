@@ -3,9 +3,9 @@
  * Server actions the pages call. The token actions run before every (re)connect of the socket.
  */
 import { redirect } from "next/navigation";
+import { endSession, issueWsToken, startSession } from "whisk/next";
 import { parseDisplayName } from "../server/display-name";
 import { DEFAULT_ROOM } from "../server/rooms";
-import { endSession, issueWsToken, startSession } from "../whisk/next";
 import { newGuest } from "./lib/new-guest";
 import { newSignedInUser } from "./lib/sign-in";
 

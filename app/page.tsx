@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
+import { currentMember } from "whisk/next";
 import { DEFAULT_ROOM, isRoomId } from "../server/rooms";
-import { currentMember } from "../whisk/next";
 import { SignInForm } from "./components/sign-in-form";
 
 /** The front door: signed-in people go to their room, everyone else (guests too) picks a display name. */

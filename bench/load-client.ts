@@ -6,7 +6,7 @@
  */
 import { createInterface } from "node:readline";
 import { io, type Socket } from "socket.io-client";
-import { percentile } from "../whisk/testing/percentile";
+import { percentile } from "whisk/testing";
 import { signInMember, tokenFor } from "./member-token";
 
 interface Job {

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { io, type Socket } from "socket.io-client";
-import { percentile } from "../whisk/testing/percentile";
+import { percentile } from "whisk/testing";
 import { LoadProcess, runLoad } from "./load";
 import { memberToken } from "./member-token";
 import { cpuMs } from "./process-stats";

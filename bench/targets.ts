@@ -8,9 +8,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startCluster } from "../whisk/testing/cluster";
-import { freePort } from "../whisk/testing/free-port";
-import { startServerProcess } from "../whisk/testing/server-process";
+import { freePort, startCluster, startServerProcess } from "whisk/testing";
 
 export type TargetName = "whisk" | "bare";
 const here = import.meta.dirname;

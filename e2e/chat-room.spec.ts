@@ -2,7 +2,7 @@
  * The chat-room app across a real cluster (1 web, 3 gateways, 1 worker over Redis), with the
  * testing kit's users: each an isolated browser signed in as its own person.
  */
-import { expect, clusterTest as test } from "../whisk/testing/playwright";
+import { expect, clusterTest as test } from "whisk/testing/playwright";
 
 test.describe.configure({ mode: "serial" });
 

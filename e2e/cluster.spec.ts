@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { type Cluster, startCluster, TEST_REDIS_URL } from "../whisk/testing";
+import { type Cluster, startCluster, TEST_REDIS_URL } from "whisk/testing";
 
 let cluster: Cluster;
 

@@ -1,5 +1,5 @@
 /** The README's "Testing your app with many users" example, run as written so it cannot rot. */
-import { expect, clusterTest as test } from "../whisk/testing/playwright";
+import { expect, clusterTest as test } from "whisk/testing/playwright";
 
 test("a private message stays private", async ({ users, cluster }) => {
   const [alice, bob, carol] = await users(3); // signed in through the web node, spread over the gateways

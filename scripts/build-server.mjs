@@ -1,7 +1,8 @@
 /**
  * Compiles the custom server (server/main.ts and what it imports from whisk/ and server/) into
  * one ES module, dist/server.mjs, for production: `npm run build` runs it after `next build`,
- * `npm start` runs its output. Packages stay imports from node_modules.
+ * `npm start` runs its output. Packages stay imports from node_modules, except the `whisk`
+ * workspace package: it is TypeScript source, so it is compiled in.
  *
  * Why not tsx in production: tsx compiles with esbuild's keepNames, which redefines `name` on
  * every function it creates; each per-connection closure then carries its own property store
@@ -10,11 +11,19 @@
  */
 import { build } from "esbuild";
 
+/** Every bare import is left to node_modules at run time, but `whisk/...`, which is compiled in. */
+const bundleOnlyWhisk = {
+  name: "bundle-only-whisk",
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^[^./]/ }, ({ path }) => (path === "whisk" || path.startsWith("whisk/") ? undefined : { path, external: true }));
+  },
+};
+
 await build({
   entryPoints: ["server/main.ts"],
   outfile: "dist/server.mjs",
   bundle: true,
-  packages: "external",
+  plugins: [bundleOnlyWhisk],
   platform: "node",
   format: "esm",
   target: "node20",

@@ -5,10 +5,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { DEFAULT_REDIS_PREFIX } from "../whisk/core/defaults";
-import { redactUrl } from "../whisk/server/redact-url";
-import { startCluster } from "../whisk/testing/cluster";
-import { CLUSTER_TOPOLOGY } from "../whisk/testing/cluster-topology";
+import { DEFAULT_REDIS_PREFIX } from "whisk/core";
+import { CLUSTER_TOPOLOGY, redactUrl, startCluster } from "whisk/testing";
 
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 if (!existsSync(".next/BUILD_ID")) {

@@ -3,8 +3,7 @@
  * and dark mode, from a real server with two users talking. Needs the production build.
  */
 import { chromium } from "@playwright/test";
-import { CHROMIUM_ARGS, chromiumPath } from "../whisk/testing/chromium";
-import { startServerProcess } from "../whisk/testing/server-process";
+import { CHROMIUM_ARGS, chromiumPath, startServerProcess } from "whisk/testing";
 
 const server = await startServerProcess({ env: { WHISK_NODE_ID: "node-1", LOG_LEVEL: "warn" } });
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });

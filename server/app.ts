@@ -3,7 +3,7 @@
  * routes/, observers/ or workers/ (a test fails if you forget). The client's types come from
  * `WhiskApp`, by type-only import: no code generation.
  */
-import { defineWhiskApp } from "../whisk/server";
+import { defineWhiskApp } from "whisk/server";
 import { roomObservers } from "./observers/room";
 import { worldObservers } from "./observers/world";
 import { roomRoutes } from "./routes/room";

@@ -1,4 +1,4 @@
-import { createBuilders } from "../whisk/server";
+import { createBuilders } from "whisk/server";
 import type { AppContext } from "./context";
 
 /** The route, observer and worker builders of this app, bound to its context type once. */

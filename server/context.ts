@@ -3,7 +3,7 @@
  * `ctx.app` (the original Whisk's `Whisk.context`). Edit this file: add your database client,
  * repositories, mailers... Keep it free of per-request state.
  */
-import type { HistoryStore } from "../whisk/history";
+import type { HistoryStore } from "whisk/history";
 
 export interface AppContext {
   /** The clock, here so tests can pin time. */

@@ -3,9 +3,9 @@
  * A bad value stops the process with a sentence that says what to set.
  */
 import { randomBytes } from "node:crypto";
+import { DEFAULT_REDIS_PREFIX, DEFAULT_SESSION_TTL_MS, DEFAULT_TOKEN_TTL_MS } from "whisk/core";
+import { TrustedProxies } from "whisk/host";
 import { z } from "zod";
-import { DEFAULT_REDIS_PREFIX, DEFAULT_SESSION_TTL_MS, DEFAULT_TOKEN_TTL_MS } from "../whisk/core/defaults";
-import { TrustedProxies } from "../whisk/server/client-address";
 
 const MAX_SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 

@@ -2,7 +2,7 @@
  * Lifecycle hooks: edit to react to connections (presence, audit logs...). They run after the
  * token is accepted, on disconnect with socket.io's reason, and on refused handshakes.
  */
-import type { WhiskHooks } from "../whisk/server";
+import type { WhiskHooks } from "whisk/server";
 import type { AppContext } from "./context";
 
 export const hooks: WhiskHooks<AppContext> = {

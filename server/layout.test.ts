@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { BlockList } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CLUSTER_TOPOLOGY } from "whisk/testing";
 import { parse } from "yaml";
-import { CLUSTER_TOPOLOGY } from "../whisk/testing/cluster-topology";
 import { app } from "./app";
 
 const here = import.meta.dirname;

@@ -8,8 +8,6 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import nextEnv from "@next/env";
-// The runtime file alone, not whisk/next's index: that one loads next/headers, which belongs in Next's own bundle.
-import { provideWhiskRuntime } from "../whisk/next/whisk-runtime";
 import {
   type Backend,
   createLogger,
@@ -22,7 +20,9 @@ import {
   limitConnectionsPerAddress,
   silencePacketDebug,
   TrustedProxies,
-} from "../whisk/server";
+} from "whisk/host";
+// The runtime file alone, not whisk/next's index: that one loads next/headers, which belongs in Next's own bundle.
+import { provideWhiskRuntime } from "whisk/next/runtime";
 import { app } from "./app";
 import { createAppContext } from "./context";
 import { readSettings, type Settings, SettingsError } from "./env";

@@ -4,8 +4,8 @@
  * makes the message private to them.
  */
 import { type FormEvent, useState } from "react";
+import type { PresentUser } from "whisk/react";
 import type { RoomId } from "../../server/rooms";
-import type { PresentUser } from "../../whisk/react";
 import { useWhisk } from "../lib/whisk";
 
 export function Composer({

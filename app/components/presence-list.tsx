@@ -1,5 +1,5 @@
 "use client";
-import type { PresentUser } from "../../whisk/react";
+import type { PresentUser } from "whisk/react";
 
 /** Who is in the room, one line per person; pick someone to whisper to them. */
 export function PresenceList({

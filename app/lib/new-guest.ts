@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from "node:crypto";
-import type { NewSession } from "../../whisk/session";
+import type { NewSession } from "whisk/session";
 
 /**
  * The user a first-time visitor gets, as in the original hello-world: an anonymous number.

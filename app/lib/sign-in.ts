@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { NewSession } from "../../whisk/session";
+import type { NewSession } from "whisk/session";
 
 /**
  * Where real authentication plugs in. The demo trusts the display name it is given and makes a

@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { currentMember } from "../../whisk/next";
+import { currentMember } from "whisk/next";
 import { getChatToken } from "../actions";
 import { WhiskProvider } from "../lib/whisk";
 

@@ -2,8 +2,9 @@
  * Observers of the chat rooms: what a room's sockets receive. Each key is a bus topic
  * (`room.message`) and the client event of the same name.
  */
+
+import { defineObservers } from "whisk/server";
 import { z } from "zod";
-import { defineObservers } from "../../whisk/server";
 import { observe } from "../builders";
 import { roomIdSchema } from "../rooms";
 

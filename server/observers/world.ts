@@ -6,8 +6,9 @@
  * `world.said` is data, not a sentence: the client writes "User … said …" with the name as a name
  * (app/components/hello-world.tsx), so a chosen name such as `Bob" said "hi` cannot forge a line.
  */
+
+import { defineObservers } from "whisk/server";
 import { z } from "zod";
-import { defineObservers } from "../../whisk/server";
 import { observe } from "../builders";
 
 /** Someone said something in the hello-world: who (from the session) and what, never a finished sentence. */

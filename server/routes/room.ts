@@ -2,9 +2,10 @@
  * Routes of the chat rooms: enter a room (with its history), say something, whisper to one
  * person. Who speaks always comes from the session; the payload only says what and where.
  */
+
+import { historyPositionSchema } from "whisk/history";
+import { defineRoutes, WhiskError } from "whisk/server";
 import { z } from "zod";
-import { historyPositionSchema } from "../../whisk/history";
-import { defineRoutes, WhiskError } from "../../whisk/server";
 import { route } from "../builders";
 import { looksAlike } from "../looks-alike";
 import { messageText } from "../message-text";

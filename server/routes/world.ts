@@ -3,8 +3,8 @@
  * anyone says something, everyone hears it. Identity comes from `ctx.user`, never the payload.
  */
 import { randomUUID } from "node:crypto";
+import { defineRoutes } from "whisk/server";
 import { z } from "zod";
-import { defineRoutes } from "../../whisk/server";
 import { route } from "../builders";
 import { messageText } from "../message-text";
 import { worldObservers } from "../observers/world";

@@ -3,8 +3,8 @@
  * and publishes, so the gateway that took the message does not have to know who is where.
  */
 import { randomUUID } from "node:crypto";
+import { defineWorkers, toRoom, toUser } from "whisk/server";
 import { z } from "zod";
-import { defineWorkers, toRoom, toUser } from "../../whisk/server";
 import { work } from "../builders";
 import { roomObservers } from "../observers/room";
 import { historyStream, roomIdSchema } from "../rooms";

@@ -5,10 +5,8 @@
  */
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Ack } from "../../whisk/core/result";
-import { percentile } from "../../whisk/testing/percentile";
-import { connectTestRedis, TEST_REDIS_URL } from "../../whisk/testing/redis-for-tests";
-import { type ServerProcess, startServerProcess } from "../../whisk/testing/server-process";
+import type { Ack } from "whisk/core";
+import { connectTestRedis, percentile, type ServerProcess, startServerProcess, TEST_REDIS_URL } from "whisk/testing";
 import { type Connected, connect, metricValue, request, requestMemberToken, residentMb, serverSideTcpStates } from "./clients";
 import { exited, runFixture } from "./processes";
 import { connectRaw } from "./raw-socket";

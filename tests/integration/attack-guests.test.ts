@@ -3,8 +3,8 @@
  * Against the real server process (embedded mode).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Ack } from "../../whisk/core/result";
-import { type ServerProcess, startServerProcess } from "../../whisk/testing/server-process";
+import type { Ack } from "whisk/core";
+import { type ServerProcess, startServerProcess } from "whisk/testing";
 import { type Connected, connect, nextEvent, request, requestToken, signIn } from "./clients";
 
 let server: ServerProcess;

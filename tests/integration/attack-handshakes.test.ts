@@ -7,8 +7,8 @@
 import { connect as connectTcp } from "node:net";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readRefusal } from "../../whisk/client/read-refusal";
-import { type ServerProcess, startServerProcess } from "../../whisk/testing/server-process";
+import { readRefusal } from "whisk/client";
+import { type ServerProcess, startServerProcess } from "whisk/testing";
 import { connect, metricValue, request, requestToken } from "./clients";
 import { openRaw } from "./raw-socket";
 

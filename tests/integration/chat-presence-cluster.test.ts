@@ -3,9 +3,9 @@
  * page shows it, when a gateway dies. Kept apart from cluster.test.ts, which needs no chat demo.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { applyPresenceUpdate, type PresentUsers } from "../../whisk/client";
-import type { PresenceUpdate } from "../../whisk/core/protocol";
-import { type Cluster, startCluster, TEST_REDIS_URL } from "../../whisk/testing";
+import { applyPresenceUpdate, type PresentUsers } from "whisk/client";
+import type { PresenceUpdate } from "whisk/core";
+import { type Cluster, startCluster, TEST_REDIS_URL } from "whisk/testing";
 import { at, type Connected, connect, request, requestMemberToken } from "./clients";
 
 let cluster: Cluster;

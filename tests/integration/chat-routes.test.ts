@@ -3,8 +3,8 @@
  * and may not do, and the replies it gets.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Ack } from "../../whisk/core/result";
-import { type ServerProcess, startServerProcess } from "../../whisk/testing";
+import type { Ack } from "whisk/core";
+import { type ServerProcess, startServerProcess } from "whisk/testing";
 import { type Connected, connect, nextEvent, request, requestMemberToken, requestToken, signIn } from "./clients";
 
 let server: ServerProcess;

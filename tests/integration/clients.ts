@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { io, type Socket } from "socket.io-client";
-import type { Welcome } from "../../whisk/core/protocol";
+import type { Welcome } from "whisk/core";
 
 export interface Grant {
   token: string;

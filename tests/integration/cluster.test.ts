@@ -5,10 +5,11 @@
 
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Ack } from "whisk/core";
+import { createRedisBackend, createWhisk, type Whisk } from "whisk/host";
+import { defineWhiskApp, toUser } from "whisk/server";
+import { type Cluster, startCluster, TEST_REDIS_URL } from "whisk/testing";
 import { type WorldSaid, worldObservers } from "../../server/observers/world";
-import type { Ack } from "../../whisk/core/result";
-import { createRedisBackend, createWhisk, defineWhiskApp, toUser, type Whisk } from "../../whisk/server";
-import { type Cluster, startCluster, TEST_REDIS_URL } from "../../whisk/testing";
 import { at, type Connected, connect, nextEvent, refusal, request, requestToken } from "./clients";
 import { runFixture } from "./processes";
 

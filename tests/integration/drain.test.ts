@@ -3,10 +3,10 @@
  * they reconnect to other gateways without ever showing an error, and it exits within 30 s.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type ConnectionState, WhiskConnection } from "whisk/client";
+import type { ClientRoutes, ServerEvents } from "whisk/server";
+import { type Cluster, startCluster, TEST_REDIS_URL } from "whisk/testing";
 import type { WhiskApp } from "../../server/app";
-import { type ConnectionState, WhiskConnection } from "../../whisk/client";
-import type { ClientRoutes, ServerEvents } from "../../whisk/server";
-import { type Cluster, startCluster, TEST_REDIS_URL } from "../../whisk/testing";
 import { exited } from "./processes";
 
 let cluster: Cluster;

@@ -1,7 +1,7 @@
 import { connect as tcpConnect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServerProcess, startServerProcess } from "../../whisk/testing";
+import { type ServerProcess, startServerProcess } from "whisk/testing";
 import { connect, refusal, requestToken } from "./clients";
 
 const TOKEN_TTL_MS = 1_000;

@@ -6,8 +6,7 @@
 import { spawn } from "node:child_process";
 import { connect as connectTcp } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../whisk/testing/free-port";
-import { SERVER_BUILD, type ServerProcess, startServerProcess } from "../../whisk/testing/server-process";
+import { freePort, SERVER_BUILD, type ServerProcess, startServerProcess } from "whisk/testing";
 
 const METRICS_TOKEN = "http-hardening-metrics-token-0123456789";
 let plain: ServerProcess;

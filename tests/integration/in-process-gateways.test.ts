@@ -6,26 +6,22 @@
 import { createServer, type Server } from "node:http";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { z } from "zod";
-import type { PresenceUpdate } from "../../whisk/core/protocol";
-import type { Ack } from "../../whisk/core/result";
-import { MemoryPresenceStore, type PresenceEntry, type PresenceStore } from "../../whisk/presence";
+import type { Ack, PresenceUpdate } from "whisk/core";
+import { type Backend, createMemoryBackend, createWhisk, type Whisk } from "whisk/host";
+import { MemoryPresenceStore, type PresenceEntry, type PresenceStore } from "whisk/presence";
 import {
   type AuthFailure,
-  type Backend,
   type ConnectionInfo,
   createBuilders,
-  createMemoryBackend,
-  createWhisk,
   defineObservers,
   defineRoutes,
   defineWhiskApp,
   toNode,
   toRoom,
   toUser,
-  type Whisk,
-} from "../../whisk/server";
-import { freePort } from "../../whisk/testing";
+} from "whisk/server";
+import { freePort } from "whisk/testing";
+import { z } from "zod";
 import { at, type Connected, connect, nextEvent, refusal, request } from "./clients";
 
 interface TestContext {

@@ -5,20 +5,11 @@
 import { createServer } from "node:http";
 import pino from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createMemoryBackend, createWhisk, type GatewayLimits, type Whisk } from "whisk/host";
+import { createBuilders, defineObservers, defineRoutes, defineWhiskApp, toUser } from "whisk/server";
+import { MemoryTokenStore, type TokenStore } from "whisk/session";
+import { freePort } from "whisk/testing";
 import { z } from "zod";
-import {
-  createBuilders,
-  createMemoryBackend,
-  createWhisk,
-  defineObservers,
-  defineRoutes,
-  defineWhiskApp,
-  type GatewayLimits,
-  toUser,
-  type Whisk,
-} from "../../whisk/server";
-import { MemoryTokenStore, type TokenStore } from "../../whisk/session";
-import { freePort } from "../../whisk/testing";
 import { type Connected, connect, nextEvent, request } from "./clients";
 
 const { route, observe } = createBuilders<object>();

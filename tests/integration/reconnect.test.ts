@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { type ConnectionState, WhiskConnection } from "whisk/client";
+import type { TokenGrant } from "whisk/core";
+import type { ClientRoutes, ServerEvents } from "whisk/server";
+import { type ServerProcess, startServerProcess } from "whisk/testing";
 import type { WhiskApp } from "../../server/app";
-import { type ConnectionState, WhiskConnection } from "../../whisk/client";
-import type { TokenGrant } from "../../whisk/core/protocol";
-import type { ClientRoutes, ServerEvents } from "../../whisk/server";
-import { type ServerProcess, startServerProcess } from "../../whisk/testing";
 import { requestToken } from "./clients";
 
 let server: ServerProcess | undefined;

@@ -3,7 +3,7 @@
  * it reports not-ready while Redis is gone, stays alive, and recovers by itself.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type RedisServerProcess, type ServerProcess, startRedisServer, startServerProcess } from "../../whisk/testing";
+import { type RedisServerProcess, type ServerProcess, startRedisServer, startServerProcess } from "whisk/testing";
 import { connect, nextEvent, request, requestToken } from "./clients";
 
 let redis: RedisServerProcess | undefined;

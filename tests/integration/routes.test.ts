@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Ack } from "whisk/core";
+import { type ServerProcess, startServerProcess } from "whisk/testing";
 import WebSocket from "ws";
 import type { WorldSaid } from "../../server/observers/world";
-import type { Ack } from "../../whisk/core/result";
-import { type ServerProcess, startServerProcess } from "../../whisk/testing";
 import { type Connected, connect, nextEvent, request, requestToken, signIn } from "./clients";
 
 let server: ServerProcess;

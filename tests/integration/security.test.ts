@@ -5,10 +5,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Ack } from "whisk/core";
+import { percentile, type ServerProcess, startServerProcess } from "whisk/testing";
 import WebSocket from "ws";
-import type { Ack } from "../../whisk/core/result";
-import { type ServerProcess, startServerProcess } from "../../whisk/testing";
-import { percentile } from "../../whisk/testing/percentile";
 import { type Connected, connect, nextEvent, refusal, request, requestToken } from "./clients";
 
 let server: ServerProcess;

@@ -6,19 +6,11 @@
 import { createServer } from "node:http";
 import type { Server } from "socket.io";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { appRoom } from "whisk/core";
+import { createWhisk, type GatewayLimits, handleHealth, type Whisk } from "whisk/host";
+import { createBuilders, defineObservers, defineWhiskApp, toRoom } from "whisk/server";
+import { freePort, type ServerProcess, startServerProcess } from "whisk/testing";
 import { z } from "zod";
-import { appRoom } from "../../whisk/core/address";
-import {
-  createBuilders,
-  createWhisk,
-  defineObservers,
-  defineWhiskApp,
-  type GatewayLimits,
-  handleHealth,
-  toRoom,
-  type Whisk,
-} from "../../whisk/server";
-import { freePort, type ServerProcess, startServerProcess } from "../../whisk/testing";
 import { connect, requestToken } from "./clients";
 
 const { observe } = createBuilders<object>();

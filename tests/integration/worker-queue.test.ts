@@ -4,10 +4,9 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { Bus } from "../../whisk/bus/bus";
-import { RedisTransport } from "../../whisk/bus/redis-transport";
-import { RedisSessionStore } from "../../whisk/session/redis-session-store";
-import { connectTestRedis, TEST_REDIS_URL } from "../../whisk/testing";
+import { Bus, RedisTransport } from "whisk/bus";
+import { RedisSessionStore } from "whisk/session";
+import { connectTestRedis, TEST_REDIS_URL } from "whisk/testing";
 import { countWorkers } from "./fixtures/count-workers";
 import { exited, runFixture } from "./processes";
 

@@ -7,5 +7,6 @@
  */
 export { Bus, BusTarget } from "./bus";
 export { MemoryTransport } from "./memory-transport";
+export { RedisTransport, type RedisTransportOptions } from "./redis-transport";
 export { type Queue, queue, type Topic, topic } from "./topic";
 export type { BusTransport, StopConsuming, Unsubscribe } from "./transport";

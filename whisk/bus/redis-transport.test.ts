@@ -1,8 +1,10 @@
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createEnvelope, type Envelope } from "../core/envelope";
+import { redisKeys } from "../core/redis-keys";
 import { runTransportContract } from "../testing/contracts/transport-contract";
 import { connectTestRedis } from "../testing/redis-for-tests";
+import { decodeEnvelope } from "./envelope-codec";
 import { RedisTransport } from "./redis-transport";
 
 runTransportContract("RedisTransport", async () => {
@@ -14,6 +16,7 @@ runTransportContract("RedisTransport", async () => {
 
 const job = (n: number): Envelope => createEnvelope({ topic: "q.job", payload: { n }, to: [], except: [], from: { nodeId: "test" } });
 const numberOf = (envelope: Envelope) => (envelope.payload as { n: number }).n;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("RedisTransport work queues", () => {
   let test: Awaited<ReturnType<typeof connectTestRedis>>;
@@ -24,6 +27,8 @@ describe("RedisTransport work queues", () => {
   });
   const keyOf = (queue: string) => `${test.prefix}queue:${queue}`;
   const group = () => `${test.prefix}workers`;
+  const nothingPending = [0, null, null, null];
+  const pendingCount = async (queue: string) => ((await test.redis.xpending(keyOf(queue), group())) as [number])[0];
 
   /** Jobs a worker read (as consumer "gone") and never acked: it died holding them. */
   async function jobsHeldByDeadWorker(queue: string, numbers: number[]) {
@@ -119,5 +124,147 @@ describe("RedisTransport work queues", () => {
     // Claims are otherwise spaced claimIdleMs / 3 (300 ms) apart: four batches would take 900 ms.
     expect((seenAt.at(-1) ?? 0) - (seenAt[0] ?? 0)).toBeLessThan(claimIdleMs / 3);
     expect(seen.sort((x, y) => x - y)).toEqual(numbers);
+  });
+
+  it("sets a job whose handler throws aside in the dead-letter stream, deletes it from the queue, and leaves nothing pending", async () => {
+    test = await connectTestRedis();
+    const handlerErrors: [unknown, Envelope][] = [];
+    const transport = new RedisTransport({
+      redis: test.redis,
+      prefix: test.prefix,
+      consumerName: "worker",
+      blockMs: 100,
+      onHandlerError: (error, envelope) => handlerErrors.push([error, envelope]),
+    });
+    transports.push(transport);
+    const failing = job(1);
+    const failure = new Error("job 1 fails");
+    const seen: number[] = [];
+    await transport.enqueue("jobs", failing);
+    await transport.enqueue("jobs", job(2));
+    const stop = transport.consume("jobs", async (envelope) => {
+      seen.push(numberOf(envelope));
+      if (numberOf(envelope) === 1) throw failure;
+    });
+    await vi.waitFor(() => expect(seen).toEqual([1, 2]), { timeout: 5_000 });
+    await stop();
+
+    const deadLetters = await test.redis.xrange(redisKeys(test.prefix).deadLetters("jobs"), "-", "+");
+    expect(deadLetters).toHaveLength(1); // the failing job, and not the one that succeeded
+    const [field, text] = deadLetters[0]?.[1] ?? [];
+    expect(field).toBe("envelope");
+    expect(decodeEnvelope(text ?? "")).toEqual(failing);
+    expect(handlerErrors).toEqual([[failure, failing]]);
+    expect(seen).toEqual([1, 2]); // set aside, not retried
+    expect(await test.redis.xlen(keyOf("jobs"))).toBe(0);
+    expect(await test.redis.xpending(keyOf("jobs"), group())).toEqual(nothingPending);
+  });
+
+  it("reports a malformed queue entry with its stream key, never hands it to the handler, and goes on to the next job", async () => {
+    test = await connectTestRedis();
+    const malformed: string[] = [];
+    const transport = new RedisTransport({
+      redis: test.redis,
+      prefix: test.prefix,
+      consumerName: "worker",
+      blockMs: 100,
+      onMalformed: (where) => malformed.push(where),
+    });
+    transports.push(transport);
+    // Not JSON, then JSON that is no envelope; both ahead of a good job in the same stream.
+    await test.redis.xadd(keyOf("jobs"), "*", "envelope", "{not json");
+    await test.redis.xadd(keyOf("jobs"), "*", "envelope", JSON.stringify({ topic: "q.job", payload: { n: 0 } }));
+    await transport.enqueue("jobs", job(7));
+    const seen: Envelope[] = [];
+    const stop = transport.consume("jobs", async (envelope) => void seen.push(envelope));
+    await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 5_000 });
+    await stop();
+
+    expect(seen.map(numberOf)).toEqual([7]);
+    expect(malformed).toEqual([keyOf("jobs"), keyOf("jobs")]);
+    // Acked and deleted like any job, so no other worker claims it again and again.
+    expect(await test.redis.xlen(keyOf("jobs"))).toBe(0);
+    expect(await test.redis.xpending(keyOf("jobs"), group())).toEqual(nothingPending);
+  });
+
+  it("reports a Redis error (its consumer group destroyed) and resumes consuming within a few seconds", async () => {
+    test = await connectTestRedis();
+    const errors: [unknown, string][] = [];
+    const transport = new RedisTransport({
+      redis: test.redis,
+      prefix: test.prefix,
+      consumerName: "worker",
+      blockMs: 100,
+      onConsumerError: (error, queue) => errors.push([error, queue]),
+    });
+    transports.push(transport);
+    const seen: number[] = [];
+    transport.consume("jobs", async (envelope) => void seen.push(numberOf(envelope)));
+    await transport.enqueue("jobs", job(1));
+    await vi.waitFor(() => expect(seen).toEqual([1]), { timeout: 5_000 });
+
+    await test.redis.xgroup("DESTROY", keyOf("jobs"), group());
+    await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0), { timeout: 2_000 });
+    expect(String(errors[0]?.[0])).toMatch(/NOGROUP/);
+    expect(errors[0]?.[1]).toBe("jobs");
+    const erredAt = Date.now();
+    await transport.enqueue("jobs", job(2));
+    // The retry waits 500 ms, then recreates the group and reads again.
+    await vi.waitFor(() => expect(seen).toEqual([1, 2]), { timeout: 3_000, interval: 20 });
+    expect(Date.now() - erredAt).toBeLessThan(3_000);
+    await sleep(300); // a few more reads: healthy again, not failing and retrying over and over
+    expect(errors.length).toBeLessThanOrEqual(2);
+    expect(seen).toEqual([1, 2]);
+    expect(await test.redis.xpending(keyOf("jobs"), group())).toEqual(nothingPending);
+  });
+
+  it("stopping lets every job in hand finish and be acked before it resolves, can be called twice, and takes no job after", async () => {
+    test = await connectTestRedis();
+    const blockMs = 100;
+    const transport = new RedisTransport({ redis: test.redis, prefix: test.prefix, consumerName: "worker", blockMs });
+    transports.push(transport);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const started: number[] = [];
+    const finished: number[] = [];
+    // Enqueued before consuming, so one read takes all three: one runs, two wait their turn.
+    for (const n of [1, 2, 3]) await transport.enqueue("jobs", job(n));
+    const stop = transport.consume("jobs", async (envelope) => {
+      started.push(numberOf(envelope));
+      await gate;
+      finished.push(numberOf(envelope));
+    });
+    try {
+      await vi.waitFor(() => expect(started).toEqual([1]), { timeout: 5_000 });
+      expect(await pendingCount("jobs")).toBe(3);
+
+      let finishedWhenStopped: number[] | undefined;
+      const stopping = stop().then(() => {
+        finishedWhenStopped = [...finished];
+      });
+      const stoppingAgain = stop();
+      await transport.enqueue("jobs", job(4)); // while stopping: read nothing new
+      await sleep(blockMs * 3);
+      expect(finishedWhenStopped).toBeUndefined();
+      expect(finished).toEqual([]);
+      expect(await pendingCount("jobs")).toBe(3); // none acked before its handler finished
+
+      release();
+      await Promise.all([stopping, stoppingAgain]);
+      expect(finishedWhenStopped).toEqual([1, 2, 3]);
+      expect(await test.redis.xpending(keyOf("jobs"), group())).toEqual(nothingPending);
+      await stop(); // once more, after it is done: resolves, throws nothing
+
+      await transport.enqueue("jobs", job(5));
+      await sleep(blockMs * 3);
+      expect(started).toEqual([1, 2, 3]);
+      // Jobs 4 and 5 wait, never delivered, for another worker.
+      expect(await test.redis.xlen(keyOf("jobs"))).toBe(2);
+      expect(await test.redis.xpending(keyOf("jobs"), group())).toEqual(nothingPending);
+    } finally {
+      release(); // a failed expectation must not leave close() waiting on the handlers
+    }
   });
 });

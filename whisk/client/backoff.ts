@@ -1,4 +1,7 @@
-/** Waits between handshake retries that Whisk (not socket.io) drives, in ms; the last repeats. */
+/**
+ * Whisk's own waits before it reconnects (socket.io's back-off is its own), in ms; the last repeats.
+ * Refused handshakes start from the first, flood pauses from the third (see decideRetry).
+ */
 export const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000] as const;
 
 /** How long to wait before try number `tries` (1-based). */

@@ -10,4 +10,5 @@ export type { EmitResult } from "../core/result";
 export { delayFor, RETRY_DELAYS_MS } from "./backoff";
 export { type ConnectionState, type ConnectionStatus, INITIAL_STATE, transition } from "./connection-state";
 export { applyPresenceUpdate, type PresentUsers } from "./presence-view";
+export { readRefusal } from "./read-refusal";
 export { type ConnectionOptions, type EventMap, type RouteMap, WhiskConnection } from "./whisk-connection";

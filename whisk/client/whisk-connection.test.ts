@@ -1,25 +1,51 @@
 /**
  * How WhiskConnection's state follows the ways a connection ends, against a real gateway in this
  * process: a flood (told, then back after a pause), a sign-out (final, until `open()` again), a
- * refusal past the retries (the same), and a transport cut (back by itself).
+ * refusal past the retries (the same), and a transport cut (back by itself). Whisk's pauses run
+ * on a fake clock, so each is checked to the millisecond without being waited out.
  */
 import { createServer } from "node:http";
+import { Manager, Socket } from "socket.io-client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { WhiskError } from "../core/errors";
 import type { TokenGrant } from "../core/protocol";
-import { createBuilders, createWhisk, defineRoutes, defineWhiskApp, type GatewayLimits } from "../server";
+import { createBuilders, defineRoutes, defineWhiskApp } from "../server";
+import { createWhisk, type GatewayLimits } from "../server/host";
 import { freePort } from "../testing/free-port";
 import type { ConnectionState } from "./connection-state";
-import { WhiskConnection } from "./whisk-connection";
+import { type EventMap, type RouteMap, WhiskConnection } from "./whisk-connection";
 
 const { route } = createBuilders<object>();
 const lab = defineRoutes("lab", { ping: route.input(z.object({})).handle(async () => "pong") });
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/**
+ * Whisk's retry timers on a fake clock; the network stays real. socket.io takes its timer
+ * functions when it makes a manager or a transport, so the ones it makes from here on are fake too.
+ */
+const fakeTheClock = () => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+
+/** For tests on a fake clock: polling in Node fires its XHR events with setTimeout, which the clock would hold. */
+const WEBSOCKET_ONLY = ["websocket"];
+
+/** Resolves once the state passes `check`: unlike vi.waitFor, it moves no fake clock. */
+function reached(connection: WhiskConnection<RouteMap, EventMap>, check: (state: ConnectionState) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (check(connection.getState())) return resolve();
+    const stop = connection.subscribe(() => {
+      if (!check(connection.getState())) return;
+      stop();
+      resolve();
+    });
+  });
+}
 
 async function startGateway(limits: Partial<GatewayLimits> = {}) {
   const port = await freePort();
@@ -39,12 +65,16 @@ async function startGateway(limits: Partial<GatewayLimits> = {}) {
   return { whisk, io: gateway.io, url, session, validToken };
 }
 
-function connectionTo(url: string, getToken: () => Promise<TokenGrant>, options: { maxAuthRetries?: number } = {}) {
+function connectionTo(
+  url: string,
+  getToken: () => Promise<TokenGrant>,
+  { maxAuthRetries, transports }: { maxAuthRetries?: number; transports?: string[] } = {},
+) {
   const connection = new WhiskConnection<{ "lab.ping": { input: object; output: string } }, Record<string, unknown>>({
     getToken,
     url,
-    socketOptions: { extraHeaders: { origin: url } },
-    ...options,
+    socketOptions: { extraHeaders: { origin: url }, ...(transports && { transports }) },
+    maxAuthRetries,
   });
   const states: ConnectionState[] = [];
   connection.subscribe(() => states.push(connection.getState()));
@@ -57,31 +87,43 @@ const connectedSocket = (state: ConnectionState) => (state.status === "connected
 describe("WhiskConnection", () => {
   it("comes back after a pause when disconnected for flooding, having been told RATE_LIMITED", async () => {
     const gateway = await startGateway({ eventBurst: 2, eventsPerSecond: 1, floodDisconnectAfter: 2 });
-    const { connection, states } = connectionTo(gateway.url, gateway.validToken);
+    const { connection, states } = connectionTo(gateway.url, gateway.validToken, { transports: WEBSOCKET_ONLY });
     connection.open();
     await vi.waitFor(() => expect(connection.getState().status).toBe("connected"), { timeout: 5_000 });
     const first = connectedSocket(connection.getState());
+    fakeTheClock();
+    const reconnects = vi.spyOn(Socket.prototype, "connect");
     for (let i = 0; i < 10; i++) void connection.emit("lab.ping", {});
-    await vi.waitFor(() => expect(connection.getState()).toMatchObject({ status: "reconnecting", lastError: { code: "RATE_LIMITED" } }));
+    await reached(connection, (state) => state.status === "reconnecting" && state.lastError?.code === "RATE_LIMITED");
     expect(states.some((state) => state.status === "disconnected")).toBe(false);
-    const pausedAt = Date.now();
-    await vi.waitFor(() => expect(connection.getState().status).toBe("connected"), { timeout: 5_000 });
     // The first pause is delayFor(3): one second, so a flood loop cannot hammer the gateway.
-    expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(900);
+    vi.advanceTimersByTime(999);
+    expect(reconnects).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(reconnects).toHaveBeenCalledTimes(1);
+    vi.useRealTimers();
+    await vi.waitFor(() => expect(connection.getState().status).toBe("connected"), { timeout: 5_000 });
     expect(connectedSocket(connection.getState())).not.toBe(first);
     expect(await connection.emit("lab.ping", {})).toEqual({ status: "ok", data: "pong" });
   });
 
   it("stays disconnected after a sign-out, and open() connects again afterwards", async () => {
     const gateway = await startGateway();
-    const { connection } = connectionTo(gateway.url, gateway.validToken);
+    const { connection } = connectionTo(gateway.url, gateway.validToken, { transports: WEBSOCKET_ONLY });
+    // Before open(), so socket.io's own reconnect timers run on the fake clock too.
+    fakeTheClock();
+    const reconnects = [vi.spyOn(Socket.prototype, "connect"), vi.spyOn(Manager.prototype, "open")];
     connection.open();
-    await vi.waitFor(() => expect(connection.getState().status).toBe("connected"), { timeout: 5_000 });
+    await reached(connection, (state) => state.status === "connected");
     await gateway.whisk.disconnectUser("u1");
-    await vi.waitFor(() => expect(connection.getState()).toEqual({ status: "disconnected", reason: "server" }));
-    // Proving a negative: no reconnect happens by itself.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await reached(connection, (state) => state.status === "disconnected");
     expect(connection.getState()).toEqual({ status: "disconnected", reason: "server" });
+    const callsBefore = reconnects.map((spy) => spy.mock.calls.length);
+    // Proving a negative: a minute passes, longer than any back-off, and nothing starts a reconnect.
+    vi.advanceTimersByTime(60_000);
+    expect(reconnects.map((spy) => spy.mock.calls.length)).toEqual(callsBefore);
+    expect(connection.getState()).toEqual({ status: "disconnected", reason: "server" });
+    vi.useRealTimers();
     connection.open();
     await vi.waitFor(() => expect(connection.getState().status).toBe("connected"), { timeout: 5_000 });
     expect(await connection.emit("lab.ping", {})).toEqual({ status: "ok", data: "pong" });
@@ -122,8 +164,18 @@ describe("WhiskConnection when getToken throws", () => {
     const getToken = vi.fn(async (): Promise<TokenGrant> => {
       throw new Error("An error occurred in the Server Components render.");
     });
-    const { connection, states } = connectionTo(gateway.url, getToken, { maxAuthRetries: 1 });
+    const { connection, states } = connectionTo(gateway.url, getToken, { maxAuthRetries: 1, transports: WEBSOCKET_ONLY });
+    fakeTheClock();
+    const connects = vi.spyOn(Socket.prototype, "connect");
     connection.open();
+    await reached(connection, (state) => state.status === "connecting" && state.lastError !== undefined);
+    const firstTry = connects.mock.calls.length;
+    // The one retry allowed comes after delayFor(1): 250 ms.
+    vi.advanceTimersByTime(249);
+    expect(connects).toHaveBeenCalledTimes(firstTry);
+    vi.advanceTimersByTime(1);
+    expect(connects).toHaveBeenCalledTimes(firstTry + 1);
+    vi.useRealTimers();
     await vi.waitFor(() => expect(connection.getState().status).toBe("error"), { timeout: 5_000 });
     expect(connection.getState()).toEqual({
       status: "error",

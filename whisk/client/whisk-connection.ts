@@ -5,17 +5,17 @@ import {
   DRAIN_EVENT,
   ERROR_EVENT,
   PRESENCE_TOPIC,
-  type PresenceUpdate,
   type TokenGrant,
   WELCOME_EVENT,
   type Welcome,
   WHISK_PATH,
 } from "../core/protocol";
 import type { Ack, EmitResult } from "../core/result";
-import { delayFor } from "./backoff";
 import { type ConnectionEvent, type ConnectionState, INITIAL_STATE, transition } from "./connection-state";
-import { applyPresenceUpdate } from "./presence-view";
+import { PresenceCache } from "./presence-cache";
+import type { PresentUsers } from "./presence-view";
 import { readRefusal } from "./read-refusal";
+import { type ConnectionFailure, countsAfterWelcome, decideRetry, NO_FAILURES } from "./retry-policy";
 
 export type RouteMap = Record<string, { input: unknown; output: unknown }>;
 export type EventMap = Record<string, unknown>;
@@ -28,7 +28,10 @@ export interface ConnectionOptions {
   path?: string;
   /** How long `emit` waits for an ack before resolving `{ status: "timeout" }`. */
   ackTimeoutMs?: number;
-  /** Handshake retries Whisk drives itself (token refused) before giving up with `error`. */
+  /**
+   * Refused handshakes in a row (a bad or missing token, a full or draining gateway, a rate limit)
+   * that Whisk retries itself before giving up with `error`; 6 if not set.
+   */
   maxAuthRetries?: number;
   /** Passed to socket.io-client, e.g. `extraHeaders` in Node. */
   socketOptions?: Record<string, unknown>;
@@ -36,29 +39,11 @@ export interface ConnectionOptions {
 
 type Listener = (payload: unknown) => void;
 
-const NOBODY: PresenceUpdate["users"] = [];
-
-/** Transport failures in a row after which the client asks for a (possibly different) gateway. */
-const SWITCH_AFTER_FAILURES = 1;
-
-/** Codes a fresh token or a pause can fix; anything else stops the connection with an error state. */
-const RETRYABLE = new Set(["TOKEN_MISSING", "TOKEN_INVALID", "UNAUTHORIZED", "INTERNAL", "DRAINING", "LIMIT_REACHED", "RATE_LIMITED"]);
-
-/**
- * How the client reads the ways a server ends a connection:
- * - a closed transport (network, gateway gone, a slow reader cut off): socket.io reconnects by
- *   itself with a fresh token; the app catches up from history;
- * - `whisk.disconnect` with one of these codes, then a server disconnect (a flood): reconnect
- *   after a pause of its own, longer after each time (`delayFor(pauses + 2)`: 1 s, 2 s, 5 s...);
- * - a server disconnect without such a notice (sign-out, session ended): final, `disconnected`
- *   with reason `server`; `open()` starts a new connection.
- */
-const COMES_BACK_AFTER = new Set(["RATE_LIMITED"]);
-
 /**
  * One client connection to a Whisk gateway: a fresh token for every (re)connect, a state machine
  * the UI can show, typed emits that resolve to a result (never reject), and listeners that
- * survive reconnects. Creating it does nothing; `open()` connects.
+ * survive reconnects. When and how it retries is `decideRetry`'s decision. Creating it does
+ * nothing; `open()` connects.
  *
  * @example
  * const connection = new WhiskConnection<ClientRoutes<WhiskApp>, ServerEvents<WhiskApp>>({ getToken });
@@ -72,10 +57,8 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   private readonly stateListeners = new Set<() => void>();
   private readonly eventListeners = new Map<string, Set<Listener>>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private authFailures = 0;
-  private transportFailures = 0;
-  /** Server disconnects announced as temporary (floods) since `open()`: each pause is longer. */
-  private pauses = 0;
+  private failures = NO_FAILURES;
+  /** A `getToken()` asking for a gateway is under way: one at a time. */
   private switching = false;
   /** Why the last `getToken()` failed: the gateway then only sees a missing token. */
   private tokenFailure: WhiskErrorPayload | null = null;
@@ -83,9 +66,7 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   private generation = 0;
   private opening: Promise<Socket | null> | null = null;
   private url = "";
-  /** The latest presence of each room this connection is in, from `whisk.presence` updates. */
-  private readonly presence = new Map<string, PresenceUpdate["users"]>();
-  private readonly presenceListeners = new Set<() => void>();
+  private readonly presence = new PresenceCache();
 
   constructor(private readonly options: ConnectionOptions) {}
 
@@ -119,14 +100,12 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     if (this.state.status !== "disconnected" || this.state.reason !== "idle") this.dispatch({ type: "close" });
   }
 
-  /** Forgets the socket and the retry counts, so the next `open()` starts from scratch. */
+  /** Forgets the socket and the failure counts, so the next `open()` starts from scratch. */
   private release() {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.dropSocket();
-    this.authFailures = 0;
-    this.transportFailures = 0;
-    this.pauses = 0;
+    this.failures = NO_FAILURES;
     this.tokenFailure = null;
   }
 
@@ -160,11 +139,10 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     });
     this.socket = socket;
     socket.on(WELCOME_EVENT, (welcome: Welcome) => {
-      this.authFailures = 0;
-      this.transportFailures = 0;
+      this.failures = countsAfterWelcome(this.failures);
       this.dispatch({ type: "welcome", welcome });
     });
-    // See COMES_BACK_AFTER for what each way of being disconnected means.
+    // A server disconnect reads differently with a notice just before it (see decideRetry).
     let notice: WhiskErrorPayload | null = null;
     socket.on(DISCONNECT_EVENT, (body: WhiskErrorPayload) => {
       notice = body;
@@ -172,20 +150,15 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     socket.on("disconnect", (reason) => {
       const told = notice;
       notice = null;
+      // A disconnect Whisk asked for is not a failure.
       if (reason === "io client disconnect") return;
-      if (reason !== "io server disconnect") return this.dispatch({ type: "retrying" });
-      if (told && COMES_BACK_AFTER.has(told.code)) return this.comeBackLater(socket, told);
-      this.release();
-      this.dispatch({ type: "kicked" });
+      this.onFailure(socket, reason === "io server disconnect" ? { kind: "sent-away", notice: told } : { kind: "dropped" });
     });
     socket.on("connect_error", (error) => this.onConnectError(socket, error));
     socket.on(ERROR_EVENT, (body: { error: WhiskErrorPayload }) => this.notify(ERROR_EVENT, body));
     // The gateway is going away: move now, while it still answers, instead of waiting to fail.
     socket.on(DRAIN_EVENT, () => this.switchGateway(socket, { evenToSameUrl: true }));
-    socket.on(PRESENCE_TOPIC, (update: PresenceUpdate) => {
-      this.presence.set(update.room, applyPresenceUpdate(this.presence.get(update.room) ?? NOBODY, update));
-      for (const listener of this.presenceListeners) listener();
-    });
+    socket.on(PRESENCE_TOPIC, this.presence.apply);
     for (const event of this.eventListeners.keys()) this.attach(event);
     return socket;
   }
@@ -239,13 +212,10 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   }
 
   /** Who is in `room` now, counted per user; empty until the first update for it arrives. */
-  presenceOf = (room: string): PresenceUpdate["users"] => this.presence.get(room) ?? NOBODY;
+  presenceOf = (room: string): PresentUsers => this.presence.usersIn(room);
 
   /** Calls `listener` whenever any room's presence changes. */
-  subscribePresence = (listener: () => void): (() => void) => {
-    this.presenceListeners.add(listener);
-    return () => this.presenceListeners.delete(listener);
-  };
+  subscribePresence = (listener: () => void): (() => void) => this.presence.subscribe(listener);
 
   /** Listens to errors of events sent without an ack. */
   onError(listener: (body: { event: string; error: WhiskErrorPayload }) => void): () => void {
@@ -273,29 +243,43 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     // No token was sent because the token action threw: say that, not "the handshake carried none".
     if (refusal?.code === "TOKEN_MISSING" && this.tokenFailure) refusal = this.tokenFailure;
     this.tokenFailure = null;
-    if (refusal && !RETRYABLE.has(refusal.code)) {
-      this.fail(socket, refusal);
-      return;
-    }
-    if (refusal?.code === "DRAINING") this.switchGateway(socket);
-    if (refusal) {
-      // A middleware refusal: socket.io does not retry these by itself.
-      this.authFailures += 1;
-      if (this.authFailures > (this.options.maxAuthRetries ?? 6)) return this.fail(socket, refusal);
-      this.dispatch({ type: "retrying", error: refusal });
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        if (this.socket === socket) socket.connect();
-      }, delayFor(this.authFailures));
-      return;
-    }
-    // A transport failure (gateway down, network): socket.io retries with its own back-off,
-    // and after a few failures we ask the web for a gateway again, which may name a live one.
-    this.transportFailures += 1;
-    this.dispatch({ type: "retrying" });
-    if (this.transportFailures >= SWITCH_AFTER_FAILURES) this.switchGateway(socket);
+    this.onFailure(socket, refusal ? { kind: "refused", error: refusal } : { kind: "unreachable" });
   }
 
+  /** Carries out `decideRetry`'s decision about `failure`. */
+  private onFailure(socket: Socket, failure: ConnectionFailure) {
+    const { decision, counts } = decideRetry(failure, this.failures, { maxAuthRetries: this.options.maxAuthRetries });
+    this.failures = counts;
+    switch (decision.action) {
+      case "give-up":
+        return this.fail(socket, decision.error);
+      case "stay-disconnected":
+        this.release();
+        return this.dispatch({ type: "kicked" });
+      case "socket-io-retries":
+        this.dispatch({ type: "retrying" });
+        break;
+      case "retry-after":
+        this.dispatch({ type: "retrying", error: decision.error });
+        this.reconnectAfter(socket, decision.delayMs);
+        break;
+    }
+    if (decision.askForGateway) this.switchGateway(socket);
+  }
+
+  /** For what socket.io does not retry by itself: refusals and server disconnects. */
+  private reconnectAfter(socket: Socket, delayMs: number) {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.socket === socket) socket.connect();
+    }, delayMs);
+  }
+
+  /**
+   * Asks `getToken()` for a gateway and moves if the grant names another one; `evenToSameUrl`
+   * reconnects with the grant even to the same URL, to leave a draining gateway now.
+   */
   private switchGateway(socket: Socket, options: { evenToSameUrl?: boolean } = {}) {
     if (this.switching) return;
     this.switching = true;
@@ -313,20 +297,6 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
       () => {
         this.switching = false;
       },
-    );
-  }
-
-  /** socket.io does not reconnect after a server disconnect: Whisk does, after a pause. */
-  private comeBackLater(socket: Socket, error: WhiskErrorPayload) {
-    this.pauses += 1;
-    this.dispatch({ type: "retrying", error });
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(
-      () => {
-        this.retryTimer = null;
-        if (this.socket === socket) socket.connect();
-      },
-      delayFor(this.pauses + 2),
     );
   }
 

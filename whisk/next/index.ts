@@ -4,7 +4,7 @@
  *
  * @example
  * "use server";
- * import { issueWsToken } from "@/whisk/next";
+ * import { issueWsToken } from "whisk/next";
  * export const getWsToken = async () => issueWsToken({ newUser: () => ({ userId: crypto.randomUUID(), userName: "Guest" }) });
  */
 export { issueWsToken, isTrustedRequestOrigin, refuseForeignOrigin } from "./issue-ws-token";

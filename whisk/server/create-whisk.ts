@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
 import { Bus } from "../bus/bus";
 import type { StopConsuming } from "../bus/transport";
@@ -178,9 +177,4 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
     },
   };
   return whisk;
-}
-
-/** A node id for processes that were not given one: readable, and unique enough for one host. */
-export function defaultNodeId(role: string): string {
-  return `${role}-${randomBytes(2).toString("hex")}`;
 }

@@ -9,6 +9,8 @@
  */
 export { MemorySessionStore } from "./memory-session-store";
 export { MemoryTokenStore } from "./memory-token-store";
+export { RedisSessionStore } from "./redis-session-store";
+export { RedisTokenStore } from "./redis-token-store";
 export type { CreateOptions, NewSession, SessionRecord, SessionStore } from "./session-store";
 export type { IssuedToken, TokenBinding, TokenStore } from "./token-store";
 export { createWsToken, isWellFormedWsToken } from "./ws-token";

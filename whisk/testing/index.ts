@@ -7,9 +7,13 @@
  * const response = await fetch(`${cluster.url}/healthz`);
  * await cluster.stop();
  */
+
+export { redactUrl } from "../server/redact-url";
+export { CHROMIUM_ARGS, chromiumPath } from "./chromium";
 export { type Cluster, type ClusterOptions, startCluster } from "./cluster";
 export { CLUSTER_TOPOLOGY, type ClusterRole } from "./cluster-topology";
 export { freePort } from "./free-port";
+export { percentile } from "./percentile";
 export { connectTestRedis, TEST_REDIS_URL } from "./redis-for-tests";
 export { type RedisServerProcess, startRedisServer } from "./redis-server-process";
-export { type ServerProcess, type ServerProcessOptions, startServerProcess } from "./server-process";
+export { SERVER_BUILD, type ServerProcess, type ServerProcessOptions, startServerProcess } from "./server-process";

@@ -3,7 +3,7 @@
  * browser context (own cookies, own socket) signed in as its own person.
  *
  * @example
- * import { expect, test } from "../whisk/testing/playwright";
+ * import { expect, test } from "whisk/testing/playwright";
  *
  * test("everyone in the room hears it", async ({ users }) => {
  *   const [alice, bob] = await users(2);

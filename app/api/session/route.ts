@@ -6,8 +6,9 @@
  * when it ends (a guest's, until a socket connects with it, in 2 minutes).
  * DELETE /api/session: sign out everywhere: the session ends and its sockets on every gateway close.
  */
+
+import { currentSession, endSession, refuseForeignOrigin, startSession } from "whisk/next";
 import { parseDisplayName } from "../../../server/display-name";
-import { currentSession, endSession, refuseForeignOrigin, startSession } from "../../../whisk/next";
 import { newSignedInUser } from "../../lib/sign-in";
 
 /** A JSON body this small holds any display name; a bigger one is not a sign-in. */

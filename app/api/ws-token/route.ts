@@ -2,7 +2,7 @@
  * POST /api/ws-token: a one-time ws_token for clients that cannot call server actions (scripts,
  * mobile apps, the integration tests): the original Whisk's renew_ws_session endpoint.
  */
-import { refuseForeignOrigin } from "../../../whisk/next";
+import { refuseForeignOrigin } from "whisk/next";
 import { getWsToken } from "../../actions";
 
 export async function POST(request: Request) {

@@ -1,6 +1,6 @@
 import { notFound, redirect } from "next/navigation";
+import { currentMember } from "whisk/next";
 import { isRoomId, ROOMS, roomTitle } from "../../../server/rooms";
-import { currentMember } from "../../../whisk/next";
 import { ChatRoom } from "../../components/chat-room";
 
 export default async function RoomPage({ params }: { params: Promise<{ room: string }> }) {
