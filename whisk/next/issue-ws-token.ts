@@ -31,14 +31,15 @@ export async function issueWsToken(options: { newUser?: () => NewSession | Promi
 
 /**
  * For a route handler that issues tokens to non-React clients (scripts, mobile apps, tests):
- * refuses a request whose Origin is foreign, as Next.js does for server actions.
+ * a 403 Response when the request's Origin is foreign (as Next.js refuses it for server
+ * actions), or null to go on.
  */
-/** For route handlers: a 403 Response for a foreign origin, or null to go on. */
 export function refuseForeignOrigin(request: Request): Response | null {
   if (isTrustedRequestOrigin(request)) return null;
   return Response.json({ error: { code: "ORIGIN_NOT_ALLOWED", message: ERROR_CODES.ORIGIN_NOT_ALLOWED } }, { status: 403 });
 }
 
+/** True when the request's Origin is one of `allowedOrigins`. */
 export function isTrustedRequestOrigin(request: Request): boolean {
   return isOriginAllowed(request.headers.get("origin") ?? undefined, whiskRuntime().config.allowedOrigins);
 }

@@ -9,8 +9,9 @@ export interface LiveGateway {
 
 /**
  * Which gateways are alive and where pages should connect to them: the original Whisk's web node
- * pre-selecting a ws node, without a static list. Each gateway announces itself every few
- * seconds; one that stops announcing (killed, cut off) drops out within `staleAfterMs`.
+ * pre-selecting a ws node, without a static list. Each gateway announces itself every second
+ * (`keepAnnouncing`); one that stops announcing (killed, cut off) drops out within
+ * `staleAfterMs` (3 s).
  */
 export interface GatewayDirectory {
   announce(gateway: LiveGateway): Promise<void>;
