@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The app's `@/` imports (tsconfig.json's paths), as Next.js, tsx and the server build read them.
+  resolve: { tsconfigPaths: true },
   test: {
     projects: [
       {

@@ -1,14 +1,15 @@
 import { redirect } from "next/navigation";
 import { currentMember } from "whisk/next";
-import { DEFAULT_ROOM, isRoomId } from "../server/rooms";
+import { DEFAULT_ROOM } from "../server/rooms";
+import { sessionData } from "../server/session-data";
 import { SignInForm } from "./components/sign-in-form";
 
 /** The front door: signed-in people go to their room, everyone else (guests too) picks a display name. */
 export default async function Home() {
   const session = await currentMember();
   if (session) {
-    const room = String(session.data.room ?? DEFAULT_ROOM);
-    redirect(`/rooms/${isRoomId(room) ? room : DEFAULT_ROOM}`);
+    // A stored room that is no longer one of ours reads as none.
+    redirect(`/rooms/${sessionData.read(session.data).room ?? DEFAULT_ROOM}`);
   }
   return (
     <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center gap-6 p-6">

@@ -11,11 +11,15 @@
  */
 import { build } from "esbuild";
 
-/** Every bare import is left to node_modules at run time, but `whisk/...`, which is compiled in. */
+/**
+ * Every package import is left to node_modules at run time, but `whisk/...`, which is compiled
+ * in; `@/...` is the app's own code (tsconfig.json's paths), which esbuild resolves and compiles.
+ */
+const compiledIn = (path) => path === "whisk" || path.startsWith("whisk/") || path.startsWith("@/");
 const bundleOnlyWhisk = {
   name: "bundle-only-whisk",
   setup(esbuild) {
-    esbuild.onResolve({ filter: /^[^./]/ }, ({ path }) => (path === "whisk" || path.startsWith("whisk/") ? undefined : { path, external: true }));
+    esbuild.onResolve({ filter: /^[^./]/ }, ({ path }) => (compiledIn(path) ? undefined : { path, external: true }));
   },
 };
 

@@ -2,7 +2,8 @@
  * Whisk's floors, checked on every file: a value import may only go down. `core` is at the
  * bottom; the stores, the bus and the client stand on it; `server` and `next` on those; `react`
  * on the client; `testing` on everything. Type-only imports may climb (they vanish at run time).
- * Outside `whisk/`, code reaches Whisk only through the doors in whisk/package.json.
+ * Outside `whisk/`, code reaches Whisk only through the doors in whisk/package.json; inside it,
+ * tests use their own fixture app (whisk/testing/fixture-app.ts), never the demo.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -34,7 +35,12 @@ function importsOf(source: string): Import[] {
   const found: Import[] = [];
   const statement = /^\s*(import|export)\s+(type\s+)?([^;]*?)\s+from\s+"([^"]+)"/gms;
   for (const [, , typeKeyword, clause = "", specifier = ""] of source.matchAll(statement)) {
-    const names = clause.trim().startsWith("{") ? clause.replace(/[{}]/g, "").split(",").map((name) => name.trim()) : [clause];
+    const names = clause.trim().startsWith("{")
+      ? clause
+          .replace(/[{}]/g, "")
+          .split(",")
+          .map((name) => name.trim())
+      : [clause];
     const everyNameIsType = names.filter(Boolean).every((name) => name.startsWith("type "));
     found.push({ specifier, typeOnly: Boolean(typeKeyword) || everyNameIsType });
   }
@@ -73,6 +79,17 @@ function floorViolations(): string[] {
   return violations;
 }
 
+/** Whisk's own tests, type-only imports included: they test the framework with its fixture app, never the demo. */
+function testsOnTheApp(): string[] {
+  return sourceFiles(WHISK)
+    .filter((path) => /\.test\.tsx?$/.test(path))
+    .flatMap((file) =>
+      importsOf(readFileSync(file, "utf8"))
+        .filter(({ specifier }) => specifier.startsWith(".") && floorOf(resolve(dirname(file), specifier)) === undefined)
+        .map(({ specifier }) => `${relative(ROOT, file)} imports "${specifier}": use whisk/testing/fixture-app.ts, not the app`),
+    );
+}
+
 function backDoors(): string[] {
   const appFiles = sourceFiles(ROOT).filter((path) => floorOf(path) === undefined);
   return appFiles.flatMap((file) =>
@@ -104,6 +121,10 @@ describe("Whisk's floors", () => {
 
   it("no value import inside whisk/ goes up a floor or out to the app", () => {
     expect(floorViolations()).toEqual([]);
+  });
+
+  it("no test inside whisk/ depends on the app, not even for its types", () => {
+    expect(testsOnTheApp()).toEqual([]);
   });
 
   it("the app, its tests and scripts import Whisk only through its package doors", () => {

@@ -64,6 +64,9 @@ const EDITS = [
   ["app/actions.ts", 'import { DEFAULT_ROOM } from "../server/rooms";\n', ""],
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a template literal, replaced as text
   ["app/actions.ts", "redirect(`/rooms/${DEFAULT_ROOM}`);", 'redirect("/");'],
+  // The session keeps the chat's room: the minimal app keeps only the hello-world's fields.
+  ["server/session-data.ts", 'import { roomIdSchema } from "./rooms";\n', ""],
+  ["server/session-data.ts", /\n\s*\/\*\* The chat room [^\n]*\n\s*room: roomIdSchema,/, ""],
   ["README.md", /## The demo: a chat with four rooms\n[\s\S]*?(?=\n## )\n/, MINIMAL_README_SECTION],
   ["README.md", /\nbench\/ [^\n]*/, ""],
 ];

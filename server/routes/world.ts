@@ -8,6 +8,7 @@ import { z } from "zod";
 import { route } from "../builders";
 import { messageText } from "../message-text";
 import { worldObservers } from "../observers/world";
+import { sessionData } from "../session-data";
 
 export const MAX_MESSAGE_LENGTH = 500;
 
@@ -21,7 +22,7 @@ export const worldRoutes = defineRoutes(
       const said = { id, user: { id: ctx.user.id, name: ctx.user.name }, message, at: ctx.app.now() };
       await ctx.bus.everyone().publish(worldObservers.topics.said, said);
       // Kept in the shared session, so any process (a server action, a worker) can read it.
-      await ctx.session.update({ lastSaidAt: said.at });
+      await ctx.session.update(sessionData.patch({ lastSaidAt: said.at }));
       return { id };
     }),
     /** Answers at once with the server's clock: for a client measuring its latency (and the benchmark). */

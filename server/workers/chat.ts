@@ -8,13 +8,14 @@ import { z } from "zod";
 import { work } from "../builders";
 import { roomObservers } from "../observers/room";
 import { historyStream, roomIdSchema } from "../rooms";
+import { sessionData } from "../session-data";
 
 const person = z.object({ id: z.string(), name: z.string() });
 
 export const chatWorkers = defineWorkers("chat", {
   /** Someone entered a room: tell the room, and remember where they are. */
   enter: work(z.object({ room: roomIdSchema, user: person, sessionId: z.string() })).handle(async ({ room, user, sessionId }, ctx) => {
-    await ctx.sessions.update(sessionId, { room });
+    await ctx.sessions.update(sessionId, sessionData.patch({ room }));
     await ctx.bus
       .to(toRoom(room))
       .publish(roomObservers.topics.notice, { id: randomUUID(), room, kind: "entered", user, at: ctx.app.now() });

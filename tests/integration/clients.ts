@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { io, type Socket } from "socket.io-client";
 import type { Welcome } from "whisk/core";
+import { typedClient } from "whisk/testing";
+import type { WhiskApp } from "../../server/app";
 
 export interface Grant {
   token: string;
@@ -81,21 +83,16 @@ export async function refusal(
   throw new Error("The connection was accepted, but a refusal was expected.");
 }
 
-/** The next `event` on `socket`, or a failure after `ms`. */
-export function nextEvent<T>(socket: Socket, event: string, ms = 5_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
-    socket.once(event, (payload: T) => {
-      clearTimeout(timer);
-      resolve(payload);
-    });
-  });
-}
-
-/** Emits with an ack and resolves to the ack. */
-export function request<T = unknown>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
-  return socket.timeout(5_000).emitWithAck(event, ...args) as Promise<T>;
-}
+/**
+ * The demo app's client, typed by `WhiskApp`: `request(socket, "room.say", input)` resolves to
+ * the route's ack (rejects after 5 s without one), `nextEvent(socket, "room.message", ms)` to the
+ * event's payload (an observer's, or Whisk's own: `whisk.presence`, `disconnect`, ...). A misspelt
+ * name or a wrong payload is a compile error. A test of an app of its own types these by that app
+ * (`typedClient<typeof testApp>()` from whisk/testing); a test about input the app does not
+ * declare (an unknown event, a malformed payload) says so with `requestRaw`.
+ */
+export const { request, nextEvent } = typedClient<WhiskApp>();
+export { requestRaw } from "whisk/testing";
 
 /** `list[index]`, or a failure that says it is missing. */
 export function at<T>(list: readonly T[], index: number): T {

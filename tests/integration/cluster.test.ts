@@ -5,7 +5,6 @@
 
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Ack } from "whisk/core";
 import { createRedisBackend, createWhisk, type Whisk } from "whisk/host";
 import { defineWhiskApp, toUser } from "whisk/server";
 import { type Cluster, startCluster, TEST_REDIS_URL } from "whisk/testing";
@@ -101,7 +100,7 @@ describe("the cluster: 1 web, 3 gateways, 1 worker over Redis", () => {
       [alice, bob, carol],
       "world.said",
       async () => {
-        expect((await request<Ack<unknown>>(alice.socket, "world.say", { message: "across nodes" })).status).toBe("ok");
+        expect((await request(alice.socket, "world.say", { message: "across nodes" })).status).toBe("ok");
         await request(alice.socket, "world.say", { message: "sentinel" });
       },
       (said) => said.message === "sentinel",
@@ -161,9 +160,7 @@ describe("the cluster: 1 web, 3 gateways, 1 worker over Redis", () => {
     const bob = await userOn(1);
     const spare = await requestToken(cluster.url, tab1.cookie);
     const signedOutAt = Date.now();
-    const dropped = [tab1, tab2, tab3].map((tab) =>
-      nextEvent<string>(tab.socket, "disconnect").then((reason) => ({ reason, at: Date.now() })),
-    );
+    const dropped = [tab1, tab2, tab3].map((tab) => nextEvent(tab.socket, "disconnect").then((reason) => ({ reason, at: Date.now() })));
     const response = await fetch(`${cluster.url}/api/session`, { method: "DELETE", headers: { cookie: tab1.cookie, origin: cluster.url } });
     expect(response.status).toBe(204);
     const results = await Promise.all(dropped);

@@ -6,7 +6,7 @@
 import { createServer, type Server } from "node:http";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Ack, PresenceUpdate } from "whisk/core";
+import type { PresenceUpdate } from "whisk/core";
 import { type Backend, createMemoryBackend, createWhisk, type Whisk } from "whisk/host";
 import { MemoryPresenceStore, type PresenceEntry, type PresenceStore } from "whisk/presence";
 import {
@@ -20,9 +20,9 @@ import {
   toRoom,
   toUser,
 } from "whisk/server";
-import { freePort } from "whisk/testing";
+import { freePort, typedClient } from "whisk/testing";
 import { z } from "zod";
-import { at, type Connected, connect, nextEvent, refusal, request } from "./clients";
+import { at, type Connected, connect, refusal } from "./clients";
 
 interface TestContext {
   greeting: string;
@@ -48,6 +48,8 @@ const lab = defineRoutes("lab", {
   rooms: route.input(z.object({})).handle((_input, ctx) => ({ rooms: ctx.socket.rooms() })),
 });
 const testApp = defineWhiskApp({ routes: [lab], observers: [news], workers: [] });
+/** Typed by this file's app: `lab.*` routes, `news.*` events and Whisk's own. */
+const { request, nextEvent } = typedClient<typeof testApp>();
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -103,13 +105,13 @@ describe("a gateway made with createWhisk", () => {
   it("answers a throwing handler with INTERNAL and no internal text, logs the cause, and keeps the socket", async () => {
     const { nodes, signIn, logLines } = await startCluster(["solo"]);
     const client = await signIn(at(nodes, 0), "u1");
-    const ack = await request<Ack<unknown>>(client.socket, "lab.boom", {});
+    const ack = await request(client.socket, "lab.boom", {});
     expect(ack).toEqual({ status: "error", error: { code: "INTERNAL", message: "Something went wrong on the server." } });
     expect(JSON.stringify(ack)).not.toContain("secret internal detail");
     expect(logLines.some((line) => line.includes("route handler threw") && line.includes("secret internal detail"))).toBe(true);
     expect(client.socket.connected).toBe(true);
     // A reply socket.io cannot serialise is that client's INTERNAL error, not a process crash.
-    expect(await request<Ack<unknown>>(client.socket, "lab.unserialisable", {})).toMatchObject({
+    expect(await request(client.socket, "lab.unserialisable", {})).toMatchObject({
       status: "error",
       error: { code: "INTERNAL" },
     });
@@ -137,7 +139,7 @@ describe("a gateway made with createWhisk", () => {
       nodes.map(async (node) => connect(node.url, { token: (await tokens.issue({ sessionId: sessionA.id, userId: "a" }, 5_000)).token })),
     );
     const other = await signIn(at(nodes, 1), "b");
-    const dropped = tabs.map((tab) => nextEvent<string>(tab.socket, "disconnect"));
+    const dropped = tabs.map((tab) => nextEvent(tab.socket, "disconnect"));
     await at(nodes, 0).whisk.endSession(sessionA.id);
     expect(await Promise.all(dropped)).toEqual(["io server disconnect", "io server disconnect"]);
     expect(other.socket.connected).toBe(true);
@@ -175,7 +177,7 @@ describe("a gateway made with createWhisk", () => {
     await expect.poll(() => seen).toEqual(["bob@2:hello from the app context beach"]);
 
     seen.length = 0;
-    const flashOn2 = nextEvent<{ node: string }>(aliceOn2.socket, "news.flash");
+    const flashOn2 = nextEvent(aliceOn2.socket, "news.flash");
     await n1.whisk.bus.to(toNode("ws-2")).publish(news.topics.flash, { text: "node" });
     expect((await flashOn2).node).toBe("ws-2");
     await expect.poll(() => seen.sort()).toEqual(["alice@2:hello from the app context node", "bob@2:hello from the app context node"]);
@@ -196,7 +198,7 @@ describe("a gateway made with createWhisk", () => {
       ]);
 
     aliceSees.length = 0;
-    const bobsSnapshot = nextEvent<PresenceUpdate>(bob.socket, "whisk.presence");
+    const bobsSnapshot = nextEvent(bob.socket, "whisk.presence");
     await request(bob.socket, "lab.join", { room: "beach" });
     expect(await bobsSnapshot).toEqual({ room: "beach", kind: "snapshot", users: [user("alice", 1), user("bob", 1)] });
     await expect.poll(() => aliceSees).toEqual([{ room: "beach", kind: "diff", users: [user("bob", 1)] }]);

@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createMemoryBackend, createWhisk, type GatewayLimits, type Whisk } from "whisk/host";
 import { createBuilders, defineObservers, defineRoutes, defineWhiskApp, toUser } from "whisk/server";
 import { MemoryTokenStore, type TokenStore } from "whisk/session";
-import { freePort } from "whisk/testing";
+import { freePort, typedClient } from "whisk/testing";
 import { z } from "zod";
-import { type Connected, connect, nextEvent, request } from "./clients";
+import { type Connected, connect } from "./clients";
 
 const { route, observe } = createBuilders<object>();
 const lab = defineRoutes("lab", {
@@ -21,6 +21,9 @@ const lab = defineRoutes("lab", {
     .handle(() => "done"),
 });
 const news = defineObservers("news", { flash: observe(z.object({ n: z.number() })).handle((flash) => flash) });
+const testApp = defineWhiskApp({ routes: [lab], observers: [news], workers: [] });
+/** Typed by this file's app: `lab.*` routes, `news.*` events and Whisk's own. */
+const { request, nextEvent } = typedClient<typeof testApp>();
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -32,7 +35,7 @@ async function gateway(limits: Partial<GatewayLimits>, stores: { tokens?: TokenS
   const url = `http://127.0.0.1:${port}`;
   const memory = createMemoryBackend(pino({ level: "silent" }));
   const whisk: Whisk<object> = createWhisk({
-    app: defineWhiskApp({ routes: [lab], observers: [news], workers: [] }),
+    app: testApp,
     context: {},
     nodeId: "limits",
     backend: { ...memory, tokens: stores.tokens ?? memory.tokens },
@@ -129,7 +132,7 @@ describe("gateway limits", () => {
     const { whisk, signIn } = await gateway({ revalidateEveryMs: 300 });
     const ended = await signIn("gone");
     const kept = await signIn("kept");
-    const dropped = nextEvent<string>(ended.socket, "disconnect", 5_000);
+    const dropped = nextEvent(ended.socket, "disconnect", 5_000);
     // Deleted in the store only: no bus message, as if it expired or the message was lost.
     await whisk.sessions.delete(ended.sessionId);
     expect(await dropped).toBe("io server disconnect");
@@ -141,7 +144,7 @@ describe("gateway limits", () => {
     const expiring = await signIn("short", 1_000);
     const kept = await signIn("long");
     const startedAt = Date.now();
-    expect(await nextEvent<string>(expiring.socket, "disconnect", 5_000)).toBe("io server disconnect");
+    expect(await nextEvent(expiring.socket, "disconnect", 5_000)).toBe("io server disconnect");
     const after = Date.now() - startedAt;
     console.log(`session expiry: socket closed ${after} ms after connecting with a 1,000 ms session`);
     expect(after).toBeLessThan(2_000);
@@ -176,7 +179,7 @@ describe("gateway limits", () => {
   it("takes a costly route's cost from the socket's budget, and refuses a cost no burst could ever pay", async () => {
     const { signIn } = await gateway({ eventBurst: 10, eventsPerSecond: 1 });
     const client = await signIn("heavy");
-    const answers = await Promise.all(Array.from({ length: 3 }, () => request<{ status: string }>(client.socket, "lab.heavy", {})));
+    const answers = await Promise.all(Array.from({ length: 3 }, () => request(client.socket, "lab.heavy", {})));
     expect(answers.map((answer) => answer.status)).toEqual(["ok", "ok", "error"]);
     await expect(gateway({ eventBurst: 4 })).rejects.toThrow(/lab.heavy" costs 5 events, more than the gateway's eventBurst \(4\)/);
   });

@@ -1,42 +1,56 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { WhiskApp } from "../../server/app";
 import { WhiskConnection } from "../client/whisk-connection";
 import type { EmitResult } from "../core/result";
 import type { ClientRoutes, ServerEvents } from "../server/app-types";
+import type { FixtureApp } from "../testing/fixture-app";
 
-type Routes = ClientRoutes<WhiskApp>;
-type Events = ServerEvents<WhiskApp>;
+type Routes = ClientRoutes<FixtureApp>;
+type Events = ServerEvents<FixtureApp>;
 
-describe("types flow from server/app.ts to the client", () => {
+describe("types flow from an app's definition to the client", () => {
   const connection = new WhiskConnection<Routes, Events>({ getToken: async () => ({ token: "", expiresAt: 0 }) });
 
-  it("types a route's input and its ack from the handler's return value", () => {
-    expectTypeOf<Routes["world.say"]["input"]>().toEqualTypeOf<{ message: string }>();
-    expectTypeOf<Routes["world.say"]["output"]>().toEqualTypeOf<{ id: string }>();
-    expectTypeOf(connection.emit<"world.say">).returns.toEqualTypeOf<Promise<EmitResult<{ id: string }>>>();
+  it("names every route of every group, and no worker", () => {
+    expectTypeOf<keyof Routes>().toEqualTypeOf<"board.post" | "clock.now">();
   });
 
-  it("types a server event from its observer's return value", () => {
-    expectTypeOf<Events["world.said"]>().toEqualTypeOf<{ id: string; user: { id: string; name: string }; message: string; at: number }>();
+  it("types a route's input from its schema and its ack from the handler's return value", () => {
+    expectTypeOf<Routes["board.post"]["input"]>().toEqualTypeOf<{ text: string; pinned?: boolean | undefined }>();
+    expectTypeOf<Routes["board.post"]["output"]>().toEqualTypeOf<{ id: string }>();
+    expectTypeOf<Routes["clock.now"]["output"]>().toEqualTypeOf<{ at: number }>();
+    expectTypeOf(connection.emit<"board.post">).returns.toEqualTypeOf<Promise<EmitResult<{ id: string }>>>();
+  });
+
+  it("types a server event from its observer's return value, not its topic's payload", () => {
+    expectTypeOf<keyof Events>().toEqualTypeOf<"board.posted" | "board.counted">();
+    expectTypeOf<Events["board.posted"]>().toEqualTypeOf<{ id: string; author: { id: string; name: string }; text: string; at: number }>();
+    // The handler may return undefined (nothing is sent); the client never receives it.
+    expectTypeOf<Events["board.counted"]>().toEqualTypeOf<{ count: number; label: string }>();
   });
 
   it("makes an unknown event or a wrong payload a compile error", async () => {
     // Not opened, so every emit resolves at once to an error without touching the network.
-    // @ts-expect-error: "world.shout" is not a route
-    await connection.emit("world.shout", { message: "hi" });
-    // @ts-expect-error: message must be a string
-    await connection.emit("world.say", { message: 42 });
-    // @ts-expect-error: the payload needs a message
-    await connection.emit("world.say", {});
-    // @ts-expect-error: "world.sayd" is not a server event
-    connection.on("world.sayd", () => {});
-    connection.on("world.said", (said) => {
-      // @ts-expect-error: said has no "html" field
-      said.html;
-      // @ts-expect-error: said is data, not a sentence: it has no "text" field
-      said.text;
+    // @ts-expect-error: "board.shout" is not a route
+    await connection.emit("board.shout", { text: "hi" });
+    // @ts-expect-error: "board.count" is a worker's queue, not a route
+    await connection.emit("board.count", { posts: 1 });
+    // @ts-expect-error: text must be a string
+    await connection.emit("board.post", { text: 42 });
+    // @ts-expect-error: the payload needs a text
+    await connection.emit("board.post", { pinned: true });
+    // @ts-expect-error: "board.postd" is not a server event
+    connection.on("board.postd", () => {});
+    connection.on("board.posted", (post) => {
+      // @ts-expect-error: a post has no "html" field
+      post.html;
+      // @ts-expect-error: the author is a person, not a name
+      post.author.toUpperCase();
     });
-    const result = await connection.emit("world.say", { message: "hi" });
+    connection.on("board.counted", (counted) => {
+      // @ts-expect-error: "posts" was the worker's job; the event has count and label
+      counted.posts;
+    });
+    const result = await connection.emit("board.post", { text: "hi" });
     expect(result.status).toBe("error");
   });
 });

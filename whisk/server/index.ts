@@ -12,7 +12,9 @@
  * });
  */
 export { everyone, toNode, toRoom, toSession, toSocket, toUser } from "../core/address";
-export { ERROR_CODES, type ErrorCode, WhiskError } from "../core/errors";
+// The closed list of codes (ERROR_CODES, ErrorCode) is whisk/core's: a handler needs only WhiskError.
+export { WhiskError } from "../core/errors";
+export { defineSessionData } from "../session/session-data";
 export type { ClientRoutes, ServerEvents } from "./app-types";
 export { createBuilders } from "./builders";
 export type { HandlerContext, ObserverContext, RouteContext, WorkerContext } from "./definitions";

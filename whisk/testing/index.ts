@@ -1,6 +1,7 @@
 /**
  * Test helpers for apps built on Whisk: start the real server, or the whole scaled-out system,
- * as processes; find free ports; reach the test Redis.
+ * as processes; find free ports; reach the test Redis; talk to it through a socket.io client typed
+ * by the app (`typedClient<WhiskApp>()`).
  *
  * @example
  * const cluster = await startCluster({ redisUrl: "redis://127.0.0.1:6379" });
@@ -17,3 +18,12 @@ export { percentile } from "./percentile";
 export { connectTestRedis, TEST_REDIS_URL } from "./redis-for-tests";
 export { type RedisServerProcess, startRedisServer } from "./redis-server-process";
 export { SERVER_BUILD, type ServerProcess, type ServerProcessOptions, startServerProcess } from "./server-process";
+export {
+  nextEventRaw,
+  type ProtocolEvents,
+  type ReceivedEventName,
+  type ReceivedEvents,
+  requestRaw,
+  type TypedClient,
+  typedClient,
+} from "./typed-client";

@@ -10,24 +10,29 @@
  *   await alice.say("Hello");
  *   await bob.expectMessage("Hello");
  * });
+ *
+ * // An app whose pages use other words says so; the rest keep the demo's (DEFAULT_USER_LABELS).
+ * const [ann] = await users(["Ann"], { labels: { nameBox: "Your name", join: "Sign in", send: "Post" } });
  */
 import { type Browser, type BrowserContext, test as base, expect, type Page } from "@playwright/test";
 import { type Cluster, startCluster } from "./cluster";
 import { TEST_REDIS_URL } from "./redis-for-tests";
+import { connectedPattern, nodeFromStatus, type UserLabels, userLabels } from "./user-labels";
 
+export { DEFAULT_USER_LABELS, type UserLabels } from "./user-labels";
 export { expect };
 
 export interface TestUser {
   name: string;
   page: Page;
   context: BrowserContext;
-  /** Types into the "Message" box and presses Send. */
+  /** Types into the message box and presses the send button. */
   say(text: string): Promise<void>;
-  /** Waits until the message log shows `text`. */
+  /** Waits until the message log (the page's role `log`) shows `text`. */
   expectMessage(text: string | RegExp): Promise<void>;
   /** Asserts the log does not show `text` (call it after something later has arrived). */
   expectNoMessage(text: string | RegExp): Promise<void>;
-  /** The gateway this user's page is connected to, from "Connected to <node>". */
+  /** The gateway this user's page is connected to, from the role `status` ("Connected to <node>"). */
   node(): Promise<string>;
   /** Closes this user's browser context, as closing the last tab would. */
   leave(): Promise<void>;
@@ -36,33 +41,40 @@ export interface TestUser {
 export interface UsersOptions {
   /** Where the app is; Playwright's baseURL by default. */
   url?: string;
-  /** Signs one page in as `name`; by default the demo's form ("Display name", "Join"). */
-  signIn?: (page: Page, name: string) => Promise<void>;
+  /**
+   * The words the app's pages use for the sign-in form, the message box, the send button and the
+   * connected status; each one not given is the demo's (`DEFAULT_USER_LABELS`).
+   */
+  labels?: Partial<UserLabels>;
+  /** Signs one page in as `name`; by default `signInWithDisplayName`, with the name box and join button of `labels`. */
+  signIn?: (page: Page, name: string, labels: UserLabels) => Promise<void>;
 }
 
 const NAMES = ["Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy"];
 
-/** The UI contract: a textbox "Display name" and a button "Join"; connected once role=status says so. */
-export async function signInWithDisplayName(page: Page, name: string): Promise<void> {
+/** The UI contract: at "/", a name textbox and a join button; signed in once role=status reads as connected. */
+export async function signInWithDisplayName(page: Page, name: string, labels: UserLabels = userLabels()): Promise<void> {
   await page.goto("/");
-  await page.getByRole("textbox", { name: "Display name" }).fill(name);
-  await page.getByRole("button", { name: "Join" }).click();
-  await expect(page.getByRole("status")).toHaveText(/^Connected to /);
+  await page.getByRole("textbox", { name: labels.nameBox }).fill(name);
+  await page.getByRole("button", { name: labels.join }).click();
+  await expect(page.getByRole("status")).toHaveText(connectedPattern(labels));
 }
 
 async function openUser(browser: Browser, baseURL: string, name: string, options: UsersOptions): Promise<TestUser> {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
-  await (options.signIn ?? signInWithDisplayName)(page, name);
+  const labels = userLabels(options.labels);
+  await (options.signIn ?? signInWithDisplayName)(page, name, labels);
   const log = page.getByRole("log");
+  const messageBox = page.getByRole("textbox", { name: labels.messageBox });
   return {
     name,
     page,
     context,
     async say(text) {
-      await page.getByRole("textbox", { name: "Message" }).fill(text);
-      await page.getByRole("button", { name: "Send" }).click();
-      await expect(page.getByRole("textbox", { name: "Message" })).toHaveValue("");
+      await messageBox.fill(text);
+      await page.getByRole("button", { name: labels.send }).click();
+      await expect(messageBox).toHaveValue("");
     },
     async expectMessage(text) {
       await expect(log).toContainText(text);
@@ -71,8 +83,7 @@ async function openUser(browser: Browser, baseURL: string, name: string, options
       await expect(log).not.toContainText(text, { timeout: 0 });
     },
     async node() {
-      const status = (await page.getByRole("status").textContent()) ?? "";
-      return status.replace(/^Connected to /, "");
+      return nodeFromStatus((await page.getByRole("status").textContent()) ?? "", labels);
     },
     async leave() {
       await context.close();

@@ -3,7 +3,7 @@
  * routes/, observers/ or workers/ (a test fails if you forget). The client's types come from
  * `WhiskApp`, by type-only import: no code generation.
  */
-import { defineWhiskApp } from "../whisk/server";
+import { defineWhiskApp } from "whisk/server";
 import { worldObservers } from "./observers/world";
 import { worldRoutes } from "./routes/world";
 
