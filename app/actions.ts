@@ -4,8 +4,8 @@
  */
 import { redirect } from "next/navigation";
 import { endSession, issueWsToken, startSession } from "whisk/next";
-import { parseDisplayName } from "../server/display-name";
-import { DEFAULT_ROOM } from "../server/rooms";
+import { parseDisplayName } from "@/server/display-name";
+import { DEFAULT_ROOM } from "@/server/rooms";
 import { newGuest } from "./lib/new-guest";
 import { newSignedInUser } from "./lib/sign-in";
 

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { currentMember } from "whisk/next";
-import { DEFAULT_ROOM } from "../server/rooms";
-import { sessionData } from "../server/session-data";
+import { DEFAULT_ROOM } from "@/server/rooms";
+import { sessionData } from "@/server/session-data";
 import { SignInForm } from "./components/sign-in-form";
 
 /** The front door: signed-in people go to their room, everyone else (guests too) picks a display name. */

@@ -56,6 +56,12 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Where a relative or `@/` import points, or undefined for a package import. */
+function targetOf(file: string, specifier: string): string | undefined {
+  if (specifier.startsWith("@/")) return join(ROOT, specifier.slice(2));
+  return specifier.startsWith(".") ? resolve(dirname(file), specifier) : undefined;
+}
+
 /** The floor a path inside whisk/ is on (its first folder), or undefined outside whisk/. */
 function floorOf(path: string): string | undefined {
   const inside = relative(WHISK, path);
@@ -70,8 +76,9 @@ function floorViolations(): string[] {
     for (const { specifier, typeOnly } of importsOf(readFileSync(file, "utf8"))) {
       const where = `${relative(ROOT, file)} imports "${specifier}"`;
       if (specifier === "whisk" || specifier.startsWith("whisk/")) violations.push(`${where}: inside whisk/, import by relative path`);
-      if (!specifier.startsWith(".") || typeOnly) continue;
-      const target = floorOf(resolve(dirname(file), specifier));
+      const path = targetOf(file, specifier);
+      if (path === undefined || typeOnly) continue;
+      const target = floorOf(path);
       if (target === undefined) violations.push(`${where}: whisk/ must not depend on the app`);
       else if (target !== floor && !FLOORS[floor]?.includes(target)) violations.push(`${where}: ${floor} may not import ${target}`);
     }
@@ -85,7 +92,10 @@ function testsOnTheApp(): string[] {
     .filter((path) => /\.test\.tsx?$/.test(path))
     .flatMap((file) =>
       importsOf(readFileSync(file, "utf8"))
-        .filter(({ specifier }) => specifier.startsWith(".") && floorOf(resolve(dirname(file), specifier)) === undefined)
+        .filter(({ specifier }) => {
+          const path = targetOf(file, specifier);
+          return path !== undefined && floorOf(path) === undefined;
+        })
         .map(({ specifier }) => `${relative(ROOT, file)} imports "${specifier}": use whisk/testing/fixture-app.ts, not the app`),
     );
 }
@@ -94,7 +104,10 @@ function backDoors(): string[] {
   const appFiles = sourceFiles(ROOT).filter((path) => floorOf(path) === undefined);
   return appFiles.flatMap((file) =>
     importsOf(readFileSync(file, "utf8"))
-      .filter(({ specifier }) => specifier.startsWith(".") && floorOf(resolve(dirname(file), specifier)) !== undefined)
+      .filter(({ specifier }) => {
+        const path = targetOf(file, specifier);
+        return path !== undefined && floorOf(path) !== undefined;
+      })
       .map(({ specifier }) => `${relative(ROOT, file)} imports "${specifier}": use a door of whisk/package.json ("whisk/...")`),
   );
 }

@@ -5,10 +5,10 @@
  */
 import Link from "next/link";
 import { useState } from "react";
-import type { RoomId } from "../../server/rooms";
-import { signOut } from "../actions";
-import { useRoomFeed } from "../lib/use-room-feed";
-import { usePresence, useWhisk } from "../lib/whisk";
+import { signOut } from "@/app/actions";
+import { useRoomFeed } from "@/app/lib/use-room-feed";
+import { usePresence, useWhisk } from "@/app/lib/whisk";
+import type { RoomId } from "@/server/rooms";
 import { Composer } from "./composer";
 import { ConnectionBanner } from "./connection-banner";
 import { Feed } from "./feed";

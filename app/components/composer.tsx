@@ -5,8 +5,8 @@
  */
 import { type FormEvent, useState } from "react";
 import type { PresentUser } from "whisk/react";
-import type { RoomId } from "../../server/rooms";
-import { useWhisk } from "../lib/whisk";
+import { useWhisk } from "@/app/lib/whisk";
+import type { RoomId } from "@/server/rooms";
 
 export function Composer({
   room,

@@ -1,5 +1,5 @@
 "use client";
-import { useWhisk } from "../lib/whisk";
+import { useWhisk } from "@/app/lib/whisk";
 import { ConnectionStatus } from "./connection-status";
 
 /** The node indicator, and a banner while the connection is not up. */

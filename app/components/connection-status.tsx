@@ -1,5 +1,5 @@
 "use client";
-import { useWhisk } from "../lib/whisk";
+import { useWhisk } from "@/app/lib/whisk";
 
 /** The connection state in words, inside role="status" so screen readers and tests can read it. */
 export function ConnectionStatus() {

@@ -1,6 +1,6 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import type { FeedItem } from "../lib/use-room-feed";
+import type { FeedItem } from "@/app/lib/use-room-feed";
 import { Feed } from "./feed";
 
 const entered = (name: string): FeedItem => ({ kind: "notice", notice: "entered", id: "n1", user: { id: "u1", name }, at: 0 });

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useRef } from "react";
-import type { RoomNotice } from "../../server/observers/room";
-import type { FeedItem } from "../lib/use-room-feed";
+import type { FeedItem } from "@/app/lib/use-room-feed";
+import type { RoomNotice } from "@/server/observers/room";
 
 const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 

@@ -6,9 +6,9 @@
  * (`Bob" said "hi`, right-to-left marks), it stays a name.
  */
 import { type FormEvent, useState } from "react";
-import type { WorldSaid } from "../../server/observers/world";
-import { resetSession } from "../actions";
-import { useWhisk, useWhiskRoute } from "../lib/whisk";
+import { resetSession } from "@/app/actions";
+import { useWhisk, useWhiskRoute } from "@/app/lib/whisk";
+import type { WorldSaid } from "@/server/observers/world";
 import { ConnectionStatus } from "./connection-status";
 
 const MAX_LINES = 200;

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { type SignInState, signIn } from "../actions";
+import { type SignInState, signIn } from "@/app/actions";
 
 export function SignInForm() {
   const [state, action, pending] = useActionState<SignInState, FormData>(signIn, {});

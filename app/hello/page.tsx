@@ -1,6 +1,6 @@
-import { getWsToken } from "../actions";
-import { HelloWorld } from "../components/hello-world";
-import { WhiskProvider } from "../lib/whisk";
+import { getWsToken } from "@/app/actions";
+import { HelloWorld } from "@/app/components/hello-world";
+import { WhiskProvider } from "@/app/lib/whisk";
 
 export default function HelloPage() {
   return (

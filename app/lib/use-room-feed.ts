@@ -5,8 +5,8 @@
  * saw), and drops anything it already has, so nothing shows twice.
  */
 import { useEffect, useRef, useState } from "react";
-import type { ChatMessage, RoomNotice } from "../../server/observers/room";
-import type { RoomId } from "../../server/rooms";
+import type { ChatMessage, RoomNotice } from "@/server/observers/room";
+import type { RoomId } from "@/server/rooms";
 import { useWhisk, useWhiskRoute } from "./whisk";
 
 export type FeedItem =

@@ -61,7 +61,7 @@ chat template (\`npm create whisk-app my-app -- --template chat\`).
  * @type {[string, string | RegExp, string][]}
  */
 const EDITS = [
-  ["app/actions.ts", 'import { DEFAULT_ROOM } from "../server/rooms";\n', ""],
+  ["app/actions.ts", 'import { DEFAULT_ROOM } from "@/server/rooms";\n', ""],
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a template literal, replaced as text
   ["app/actions.ts", "redirect(`/rooms/${DEFAULT_ROOM}`);", 'redirect("/");'],
   // The session keeps the chat's room: the minimal app keeps only the hello-world's fields.

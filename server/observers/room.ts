@@ -5,8 +5,8 @@
 
 import { defineObservers } from "whisk/server";
 import { z } from "zod";
-import { observe } from "../builders";
-import { roomIdSchema } from "../rooms";
+import { observe } from "@/server/builders";
+import { roomIdSchema } from "@/server/rooms";
 
 const person = z.object({ id: z.string(), name: z.string() });
 

@@ -9,7 +9,7 @@
 
 import { defineObservers } from "whisk/server";
 import { z } from "zod";
-import { observe } from "../builders";
+import { observe } from "@/server/builders";
 
 /** Someone said something in the hello-world: who (from the session) and what, never a finished sentence. */
 export const worldSaidSchema = z.object({

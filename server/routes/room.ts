@@ -6,12 +6,12 @@
 import { historyPositionSchema } from "whisk/history";
 import { defineRoutes, WhiskError } from "whisk/server";
 import { z } from "zod";
-import { route } from "../builders";
-import { looksAlike } from "../looks-alike";
-import { messageText } from "../message-text";
-import type { ChatMessage } from "../observers/room";
-import { historyStream, MAX_CHAT_LENGTH, roomIdSchema, roomTitle } from "../rooms";
-import { chatWorkers } from "../workers/chat";
+import { route } from "@/server/builders";
+import { looksAlike } from "@/server/looks-alike";
+import { messageText } from "@/server/message-text";
+import type { ChatMessage } from "@/server/observers/room";
+import { historyStream, MAX_CHAT_LENGTH, roomIdSchema, roomTitle } from "@/server/rooms";
+import { chatWorkers } from "@/server/workers/chat";
 
 export const HISTORY_LIMIT = 50;
 

@@ -5,10 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { defineRoutes } from "whisk/server";
 import { z } from "zod";
-import { route } from "../builders";
-import { messageText } from "../message-text";
-import { worldObservers } from "../observers/world";
-import { sessionData } from "../session-data";
+import { route } from "@/server/builders";
+import { messageText } from "@/server/message-text";
+import { worldObservers } from "@/server/observers/world";
+import { sessionData } from "@/server/session-data";
 
 export const MAX_MESSAGE_LENGTH = 500;
 

@@ -5,10 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { defineWorkers, toRoom, toUser } from "whisk/server";
 import { z } from "zod";
-import { work } from "../builders";
-import { roomObservers } from "../observers/room";
-import { historyStream, roomIdSchema } from "../rooms";
-import { sessionData } from "../session-data";
+import { work } from "@/server/builders";
+import { roomObservers } from "@/server/observers/room";
+import { historyStream, roomIdSchema } from "@/server/rooms";
+import { sessionData } from "@/server/session-data";
 
 const person = z.object({ id: z.string(), name: z.string() });
 

@@ -3,7 +3,7 @@
  * No target is asserted here; `npm run bench` measures.
  */
 import { describe, expect, it } from "vitest";
-import { renderTable, runBenchmarks } from "../../bench/run";
+import { renderTable, runBenchmarks } from "@/bench/run";
 
 describe("npm run bench, smoke size", () => {
   it("measures every figure for bare socket.io and for Whisk", async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { io, type Socket } from "socket.io-client";
 import type { Welcome } from "whisk/core";
 import { typedClient } from "whisk/testing";
-import type { WhiskApp } from "../../server/app";
+import type { WhiskApp } from "@/server/app";
 
 export interface Grant {
   token: string;

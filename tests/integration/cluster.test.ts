@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisBackend, createWhisk, type Whisk } from "whisk/host";
 import { defineWhiskApp, toUser } from "whisk/server";
 import { type Cluster, startCluster, TEST_REDIS_URL } from "whisk/testing";
-import { type WorldSaid, worldObservers } from "../../server/observers/world";
+import { type WorldSaid, worldObservers } from "@/server/observers/world";
 import { at, type Connected, connect, nextEvent, refusal, request, requestToken } from "./clients";
 import { runFixture } from "./processes";
 

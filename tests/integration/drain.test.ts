@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ConnectionState, WhiskConnection } from "whisk/client";
 import type { ClientRoutes, ServerEvents } from "whisk/server";
 import { type Cluster, startCluster, TEST_REDIS_URL } from "whisk/testing";
-import type { WhiskApp } from "../../server/app";
+import type { WhiskApp } from "@/server/app";
 import { exited } from "./processes";
 
 let cluster: Cluster;

@@ -3,7 +3,7 @@ import { type ConnectionState, WhiskConnection } from "whisk/client";
 import type { TokenGrant } from "whisk/core";
 import type { ClientRoutes, ServerEvents } from "whisk/server";
 import { type ServerProcess, startServerProcess } from "whisk/testing";
-import type { WhiskApp } from "../../server/app";
+import type { WhiskApp } from "@/server/app";
 import { requestToken } from "./clients";
 
 let server: ServerProcess | undefined;

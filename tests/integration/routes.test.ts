@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "whisk/testing";
 import WebSocket from "ws";
-import type { WorldSaid } from "../../server/observers/world";
+import type { WorldSaid } from "@/server/observers/world";
 import { type Connected, connect, nextEvent, request, requestRaw, requestToken, signIn } from "./clients";
 
 let server: ServerProcess;

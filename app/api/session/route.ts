@@ -8,8 +8,8 @@
  */
 
 import { currentSession, endSession, refuseForeignOrigin, startSession } from "whisk/next";
-import { parseDisplayName } from "../../../server/display-name";
-import { newSignedInUser } from "../../lib/sign-in";
+import { newSignedInUser } from "@/app/lib/sign-in";
+import { parseDisplayName } from "@/server/display-name";
 
 /** A JSON body this small holds any display name; a bigger one is not a sign-in. */
 const MAX_BODY_BYTES = 1_024;

@@ -3,7 +3,7 @@
  * mobile apps, the integration tests): the original Whisk's renew_ws_session endpoint.
  */
 import { refuseForeignOrigin } from "whisk/next";
-import { getWsToken } from "../../actions";
+import { getWsToken } from "@/app/actions";
 
 export async function POST(request: Request) {
   const refused = refuseForeignOrigin(request);

@@ -1,7 +1,7 @@
 import { notFound, redirect } from "next/navigation";
 import { currentMember } from "whisk/next";
-import { isRoomId, ROOMS, roomTitle } from "../../../server/rooms";
-import { ChatRoom } from "../../components/chat-room";
+import { ChatRoom } from "@/app/components/chat-room";
+import { isRoomId, ROOMS, roomTitle } from "@/server/rooms";
 
 export default async function RoomPage({ params }: { params: Promise<{ room: string }> }) {
   const { room } = await params;
