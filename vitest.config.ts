@@ -1,11 +1,14 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   // The app's `@/` imports (tsconfig.json's paths), as Next.js, tsx and the server build read them.
-  resolve: { tsconfigPaths: true },
+  resolve: { alias: [{ find: /^@\//, replacement: fileURLToPath(new URL("./", import.meta.url)) }] },
   test: {
     projects: [
       {
+        // Each project takes the root's `resolve` (the `@/` alias).
+        extends: true,
         test: {
           name: "unit",
           include: ["whisk/**/*.test.ts", "whisk/**/*.test.tsx", "server/**/*.test.ts", "app/**/*.test.ts", "app/**/*.test.tsx"],
@@ -13,6 +16,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
