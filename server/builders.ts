@@ -1,5 +1,5 @@
 import { createBuilders } from "whisk/server";
-import type { AppContext } from "./context";
+import type { AppServices } from "./services";
 
 /** The route, observer and worker builders of this app, bound to its context type once. */
-export const { route, observe, work } = createBuilders<AppContext>();
+export const { route, observe, work } = createBuilders<AppServices>();

@@ -3,9 +3,9 @@
  * token is accepted, on disconnect with socket.io's reason, and on refused handshakes.
  */
 import type { WhiskHooks } from "whisk/server";
-import type { AppContext } from "./context";
+import type { AppServices } from "./services";
 
-export const hooks: WhiskHooks<AppContext> = {
+export const hooks: WhiskHooks<AppServices> = {
   onConnect(connection, ctx) {
     ctx.log.info({ socket: connection.socketId, user: connection.user.id }, "connected");
   },

@@ -24,9 +24,9 @@ import {
 // The runtime file alone, not whisk/next's index: that one loads next/headers, which belongs in Next's own bundle.
 import { provideWhiskRuntime } from "whisk/next/runtime";
 import { app } from "./app";
-import { createAppContext } from "./context";
 import { readSettings, type Settings, SettingsError } from "./env";
 import { hooks } from "./hooks";
+import { createServices } from "./services";
 
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 silencePacketDebug();
@@ -62,7 +62,7 @@ try {
 
 const whisk = createWhisk({
   app,
-  context: createAppContext({ history: backend.history }),
+  services: createServices({ history: backend.history }),
   nodeId: settings.nodeId,
   hooks,
   logger: log,

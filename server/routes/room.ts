@@ -47,7 +47,9 @@ export const roomRoutes = defineRoutes("room", {
       await ctx.socket.moveTo(room);
       if (!rejoin && !alreadyIn) await ctx.bus.send(chatWorkers.queues.enter, { room, user: ctx.user, sessionId: ctx.session.id });
       const stream = historyStream(room);
-      const page = since ? await ctx.app.history.since(stream, since, HISTORY_LIMIT) : await ctx.app.history.recent(stream, HISTORY_LIMIT);
+      const page = since
+        ? await ctx.services.history.since(stream, since, HISTORY_LIMIT)
+        : await ctx.services.history.recent(stream, HISTORY_LIMIT);
       const messages = page.entries.map((entry) => ({
         ...(entry.message as Omit<ChatMessage, "position">),
         position: { epoch: page.epoch, offset: entry.offset },
@@ -57,7 +59,7 @@ export const roomRoutes = defineRoutes("room", {
 
   say: route.input(z.object({ room: roomIdSchema, text })).handle(async ({ room, text }, ctx) => {
     if (!ctx.socket.rooms().includes(room)) throw new WhiskError("FORBIDDEN", "Enter the room before speaking in it.");
-    await ctx.bus.send(chatWorkers.queues.say, { room, author: ctx.user, text, at: ctx.app.now() });
+    await ctx.bus.send(chatWorkers.queues.say, { room, author: ctx.user, text, at: ctx.services.now() });
     return { sent: true as const };
   }),
 
@@ -68,7 +70,7 @@ export const roomRoutes = defineRoutes("room", {
       const addressee = (await ctx.presence(room)).find((user) => user.userId === toUserId);
       if (!addressee) throw new WhiskError("FORBIDDEN", "That person is not in this room.");
       const to = { id: addressee.userId, name: addressee.userName };
-      await ctx.bus.send(chatWorkers.queues.whisper, { room, from: ctx.user, to, text, at: ctx.app.now() });
+      await ctx.bus.send(chatWorkers.queues.whisper, { room, from: ctx.user, to, text, at: ctx.services.now() });
       return { sent: true as const, to };
     }),
 });

@@ -19,14 +19,14 @@ export const worldRoutes = defineRoutes(
     say: route.input(z.object({ message: messageText(MAX_MESSAGE_LENGTH) })).handle(async ({ message }, ctx) => {
       const id: string = randomUUID();
       // Data, not a sentence: the client writes the line, so a name cannot pass for part of it.
-      const said = { id, user: { id: ctx.user.id, name: ctx.user.name }, message, at: ctx.app.now() };
+      const said = { id, user: { id: ctx.user.id, name: ctx.user.name }, message, at: ctx.services.now() };
       await ctx.bus.everyone().publish(worldObservers.topics.said, said);
       // Kept in the shared session, so any process (a server action, a worker) can read it.
       await ctx.session.update(sessionData.patch({ lastSaidAt: said.at }));
       return { id };
     }),
     /** Answers at once with the server's clock: for a client measuring its latency (and the benchmark). */
-    ping: route.input(z.object({})).handle((_input, ctx) => ({ at: ctx.app.now() })),
+    ping: route.input(z.object({})).handle((_input, ctx) => ({ at: ctx.services.now() })),
   },
   { access: "guests" },
 );

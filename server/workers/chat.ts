@@ -18,14 +18,14 @@ export const chatWorkers = defineWorkers("chat", {
     await ctx.sessions.update(sessionId, sessionData.patch({ room }));
     await ctx.bus
       .to(toRoom(room))
-      .publish(roomObservers.topics.notice, { id: randomUUID(), room, kind: "entered", user, at: ctx.app.now() });
+      .publish(roomObservers.topics.notice, { id: randomUUID(), room, kind: "entered", user, at: ctx.services.now() });
   }),
 
   /** A room message: kept in the room's history, then sent to everyone in the room. */
   say: work(z.object({ room: roomIdSchema, author: person, text: z.string(), at: z.number() })).handle(async (job, ctx) => {
     const id = randomUUID();
     const message = { id, room: job.room, author: job.author, text: job.text, at: job.at };
-    const position = await ctx.app.history.append(historyStream(job.room), message);
+    const position = await ctx.services.history.append(historyStream(job.room), message);
     await ctx.bus.to(toRoom(job.room)).publish(roomObservers.topics.message, { ...message, position });
   }),
 

@@ -29,7 +29,7 @@ beforeAll(async () => {
   });
   script = createWhisk({
     app: defineWhiskApp({ routes: [], observers: [], workers: [] }),
-    context: {},
+    services: {},
     nodeId: "script",
     logger: pino({ level: "silent" }),
     backend,

@@ -29,14 +29,17 @@ interface TestContext {
 }
 const { route, observe } = createBuilders<TestContext>();
 const news = defineObservers("news", {
-  flash: observe(z.object({ text: z.string() })).handle((flash, ctx) => ({ text: `${ctx.app.greeting} ${flash.text}`, node: ctx.node.id })),
+  flash: observe(z.object({ text: z.string() })).handle((flash, ctx) => ({
+    text: `${ctx.services.greeting} ${flash.text}`,
+    node: ctx.node.id,
+  })),
 });
 const lab = defineRoutes("lab", {
   boom: route.input(z.object({})).handle(() => {
     throw new Error("secret internal detail");
   }),
   unserialisable: route.input(z.object({})).handle(() => ({ count: 1n })),
-  greet: route.input(z.object({})).handle((_input, ctx) => ({ greeting: ctx.app.greeting, user: ctx.user.id })),
+  greet: route.input(z.object({})).handle((_input, ctx) => ({ greeting: ctx.services.greeting, user: ctx.user.id })),
   join: route.input(z.object({ room: z.string() })).handle(async ({ room }, ctx) => {
     await ctx.socket.join(room);
     return { joined: room };
@@ -70,7 +73,7 @@ async function startCluster(nodeIds: string[], options: { presence?: PresenceSto
     const logger = pino({ level: "info" }, { write: (line: string) => logLines.push(line) });
     const whisk = createWhisk<TestContext>({
       app: testApp,
-      context: { greeting: "hello from the app context" },
+      services: { greeting: "hello from the app context" },
       nodeId,
       logger,
       backend,

@@ -36,7 +36,7 @@ async function gateway(limits: Partial<GatewayLimits>, stores: { tokens?: TokenS
   const memory = createMemoryBackend(pino({ level: "silent" }));
   const whisk: Whisk<object> = createWhisk({
     app: testApp,
-    context: {},
+    services: {},
     nodeId: "limits",
     backend: { ...memory, tokens: stores.tokens ?? memory.tokens },
     allowedOrigins: [url],

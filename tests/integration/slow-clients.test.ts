@@ -43,7 +43,7 @@ async function gateway(limits: Partial<GatewayLimits> = {}) {
   const url = `http://127.0.0.1:${port}`;
   const whisk: Whisk<object> = createWhisk({
     app: defineWhiskApp({ routes: [], observers: [feed], workers: [] }),
-    context: {},
+    services: {},
     nodeId: "slow-clients",
     allowedOrigins: [url],
   });

@@ -52,7 +52,7 @@ async function startGateway() {
   let connects = 0;
   const whisk = createWhisk({
     app,
-    context: {},
+    services: {},
     nodeId: "react-node",
     allowedOrigins: [window.location.origin],
     hooks: { onConnect: () => void connects++ },

@@ -20,7 +20,7 @@ import { startWorkers } from "./worker-runner";
 export interface WhiskOptions<AppContext> {
   app: WhiskAppDefinition;
   /** The app's own models and services, handed to every route, observer, worker and hook. */
-  context: AppContext;
+  services: AppContext;
   nodeId: string;
   hooks?: WhiskHooks<AppContext>;
   logger?: Logger;
@@ -92,89 +92,118 @@ export interface Whisk<AppContext> {
  * One Whisk instance: no singletons, so tests can run several nodes in one process.
  *
  * @example
- * const whisk = createWhisk({ app, context: { rooms }, nodeId: "ws-1", allowedOrigins: ["http://localhost:3000"] });
+ * const whisk = createWhisk({ app, services: { rooms }, nodeId: "ws-1", allowedOrigins: ["http://localhost:3000"] });
  * whisk.attachGateway(httpServer);
  * whisk.startWorkers();
  */
 export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whisk<AppContext> {
-  const log = options.logger ?? createLogger({ nodeId: options.nodeId });
-  const backend = options.backend ?? createMemoryBackend(log);
-  const { tokens, sessions } = backend;
-  const bus = new Bus(backend.transport, options.nodeId);
-  const allowedOrigins = options.allowedOrigins ?? [];
-  const tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS;
-  const handlerContext: HandlerContext<AppContext> = { app: options.context, bus, sessions, node: { id: options.nodeId }, log };
-  const metrics = createWhiskMetrics({ nodeId: options.nodeId, defaultMetrics: options.defaultMetrics });
-  const gateways: Gateway[] = [];
-  const stops: StopConsuming[] = [];
+  return new WhiskInstance(options);
+}
 
-  const whisk: Whisk<AppContext> = {
-    nodeId: options.nodeId,
-    bus,
-    backend,
-    tokens,
-    sessions,
-    log,
-    handlerContext,
-    metrics,
-    attachGateway(httpServer, gatewayOptions = {}) {
-      const gateway = createGateway({
-        httpServer,
-        app: options.app,
-        handlerContext,
-        tokens,
-        sessions,
-        presence: backend.presence,
-        hooks: options.hooks ?? {},
-        metrics,
-        allowedOrigins,
-        ...gatewayOptions,
-      });
-      gateways.push(gateway);
-      return gateway;
-    },
-    runtimeForNext(nextOptions) {
-      return {
-        sessions,
-        issueToken: (session) => whisk.issueToken(session),
-        endSession: (sessionId) => whisk.endSession(sessionId),
-        config: {
-          sessionSecret: nextOptions.sessionSecret,
-          cookieName: nextOptions.cookieName ?? DEFAULT_SESSION_COOKIE,
-          sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
-          guestSessionTtlMs: DEFAULT_GUEST_SESSION_TTL_MS,
-          secureCookies: nextOptions.secureCookies,
-          allowedOrigins,
-          pickGatewayUrl: nextOptions.pickGatewayUrl,
-        },
-      };
-    },
-    startWorkers() {
-      const stop = startWorkers(bus, options.app.workers, handlerContext);
-      stops.push(stop);
-      return stop;
-    },
-    issueToken(session) {
-      return tokens.issue(session, tokenTtlMs);
-    },
-    async endSession(sessionId) {
-      await sessions.delete(sessionId);
-      await bus.publishControl(DISCONNECT_TOPIC, {}, [toSession(sessionId)]);
-    },
-    async disconnectUser(userId) {
-      await bus.publishControl(DISCONNECT_TOPIC, {}, [toUser(userId)]);
-    },
-    ready: () => backend.transport.ready(),
-    async drain(drainOptions) {
-      const results = await Promise.all(gateways.map((gateway) => gateway.drain(drainOptions)));
-      return results.reduce((sum, each) => ({ moved: sum.moved + each.moved, left: sum.left + each.left }), { moved: 0, left: 0 });
-    },
-    async close() {
-      // Workers first: the jobs they hold finish (and may still publish) before anything closes.
-      await Promise.all(stops.splice(0).map((stop) => stop()));
-      await Promise.all(gateways.map((gateway) => gateway.close()));
-      await backend.close();
-    },
-  };
-  return whisk;
+class WhiskInstance<AppContext> implements Whisk<AppContext> {
+  readonly nodeId: string;
+  readonly bus: Bus;
+  readonly backend: Backend;
+  readonly tokens: TokenStore;
+  readonly sessions: SessionStore;
+  readonly log: Logger;
+  readonly handlerContext: HandlerContext<AppContext>;
+  readonly metrics: WhiskMetrics;
+  private readonly allowedOrigins: readonly string[];
+  private readonly gateways: Gateway[] = [];
+  private readonly stops: StopConsuming[] = [];
+
+  constructor(private readonly options: WhiskOptions<AppContext>) {
+    this.nodeId = options.nodeId;
+    this.log = options.logger ?? createLogger({ nodeId: options.nodeId });
+    this.backend = options.backend ?? createMemoryBackend(this.log);
+    this.tokens = this.backend.tokens;
+    this.sessions = this.backend.sessions;
+    this.bus = new Bus(this.backend.transport, options.nodeId);
+    this.allowedOrigins = options.allowedOrigins ?? [];
+    this.handlerContext = {
+      services: options.services,
+      bus: this.bus,
+      sessions: this.sessions,
+      node: { id: options.nodeId },
+      log: this.log,
+    };
+    this.metrics = createWhiskMetrics({ nodeId: options.nodeId, defaultMetrics: options.defaultMetrics });
+  }
+
+  attachGateway(
+    httpServer: HttpServer,
+    gatewayOptions: { trustedProxies?: readonly string[]; limits?: Partial<GatewayLimits> } = {},
+  ): Gateway {
+    const gateway = createGateway({
+      httpServer,
+      app: this.options.app,
+      handlerContext: this.handlerContext,
+      tokens: this.tokens,
+      sessions: this.sessions,
+      presence: this.backend.presence,
+      hooks: this.options.hooks ?? {},
+      metrics: this.metrics,
+      allowedOrigins: this.allowedOrigins,
+      ...gatewayOptions,
+    });
+    this.gateways.push(gateway);
+    return gateway;
+  }
+
+  runtimeForNext(nextOptions: NextRuntimeOptions): WhiskRuntime {
+    return {
+      sessions: this.sessions,
+      issueToken: (session) => this.issueToken(session),
+      endSession: (sessionId) => this.endSession(sessionId),
+      config: {
+        sessionSecret: nextOptions.sessionSecret,
+        cookieName: nextOptions.cookieName ?? DEFAULT_SESSION_COOKIE,
+        sessionTtlMs: this.options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+        guestSessionTtlMs: DEFAULT_GUEST_SESSION_TTL_MS,
+        secureCookies: nextOptions.secureCookies,
+        allowedOrigins: this.allowedOrigins,
+        pickGatewayUrl: nextOptions.pickGatewayUrl,
+      },
+    };
+  }
+
+  startWorkers(): StopConsuming {
+    const stop = startWorkers(this.bus, this.options.app.workers, this.handlerContext);
+    this.stops.push(stop);
+    return stop;
+  }
+
+  issueToken(session: { sessionId: string; userId: string }): Promise<IssuedToken> {
+    return this.tokens.issue(session, this.options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS);
+  }
+
+  async endSession(sessionId: string): Promise<void> {
+    await this.sessions.delete(sessionId);
+    await this.bus.publishControl(DISCONNECT_TOPIC, {}, [toSession(sessionId)]);
+  }
+
+  async disconnectUser(userId: string): Promise<void> {
+    await this.bus.publishControl(DISCONNECT_TOPIC, {}, [toUser(userId)]);
+  }
+
+  ready(): Promise<void> {
+    return this.backend.transport.ready();
+  }
+
+  async drain(drainOptions?: { timeoutMs?: number }): Promise<{ moved: number; left: number }> {
+    const results = await Promise.all(this.gateways.map((gateway) => gateway.drain(drainOptions)));
+    return { moved: sumOf(results, "moved"), left: sumOf(results, "left") };
+  }
+
+  async close(): Promise<void> {
+    // Workers first: the jobs they hold finish (and may still publish) before anything closes.
+    await Promise.all(this.stops.splice(0).map((stop) => stop()));
+    await Promise.all(this.gateways.map((gateway) => gateway.close()));
+    await this.backend.close();
+  }
+}
+
+function sumOf<Key extends string>(results: readonly Record<Key, number>[], key: Key): number {
+  return results.reduce((sum, each) => sum + each[key], 0);
 }

@@ -10,7 +10,7 @@ import type { SlowClientPolicy } from "./slow-client-queues";
  * session store (any session by id, from any process), the node and a logger.
  */
 export interface HandlerContext<AppContext> {
-  app: AppContext;
+  services: AppContext;
   bus: Bus;
   sessions: SessionStore;
   node: { id: string };

@@ -51,43 +51,35 @@ export function createWhiskMetrics(options: { nodeId: string; defaultMetrics?: b
     },
   });
 
+  const counter = <Label extends string>(name: string, help: string, labelNames: readonly Label[] = []) =>
+    new Counter<Label>({ name, help, labelNames, registers: [registry] });
   return {
     registry,
-    slowClientDropped: new Counter({
-      name: "whisk_slow_client_dropped_total",
-      help: "Messages dropped (oldest first) for slow sockets by drop-oldest observers.",
-      labelNames: ["topic"],
-      registers: [registry],
-    }),
-    slowClientReplaced: new Counter({
-      name: "whisk_slow_client_replaced_total",
-      help: "Messages replaced by a newer one for slow sockets by keep-latest observers.",
-      labelNames: ["topic"],
-      registers: [registry],
-    }),
-    slowClientDisconnects: new Counter({
-      name: "whisk_slow_client_disconnects_total",
-      help: "Slow sockets cut at the transport: by a disconnect observer (reason policy), past maxBufferedPackets (reason max_buffered) or maxBufferedBytes (reason max_buffered_bytes).",
-      labelNames: ["topic", "reason"],
-      registers: [registry],
-    }),
-    handshakeRefusals: new Counter({
-      name: "whisk_handshake_refusals_total",
-      help: "Handshakes refused by the gateway, by error code.",
-      labelNames: ["code"],
-      registers: [registry],
-    }),
-    requestRefusals: new Counter({
-      name: "whisk_request_refusals_total",
-      help: "HTTP requests (tokens, sign-in, server actions) refused by the per-address rate limit.",
-      registers: [registry],
-    }),
-    connectionRefusals: new Counter({
-      name: "whisk_connection_refusals_total",
-      help: "TCP connections closed at once: too many from one address (per_address) or in all (max_connections).",
-      labelNames: ["reason"],
-      registers: [registry],
-    }),
+    slowClientDropped: counter(
+      "whisk_slow_client_dropped_total",
+      "Messages dropped (oldest first) for slow sockets by drop-oldest observers.",
+      ["topic"],
+    ),
+    slowClientReplaced: counter(
+      "whisk_slow_client_replaced_total",
+      "Messages replaced by a newer one for slow sockets by keep-latest observers.",
+      ["topic"],
+    ),
+    slowClientDisconnects: counter(
+      "whisk_slow_client_disconnects_total",
+      "Slow sockets cut at the transport: by a disconnect observer (reason policy), past maxBufferedPackets (reason max_buffered) or maxBufferedBytes (reason max_buffered_bytes).",
+      ["topic", "reason"],
+    ),
+    handshakeRefusals: counter("whisk_handshake_refusals_total", "Handshakes refused by the gateway, by error code.", ["code"]),
+    requestRefusals: counter(
+      "whisk_request_refusals_total",
+      "HTTP requests (tokens, sign-in, server actions) refused by the per-address rate limit.",
+    ),
+    connectionRefusals: counter(
+      "whisk_connection_refusals_total",
+      "TCP connections closed at once: too many from one address (per_address) or in all (max_connections).",
+      ["reason"],
+    ),
     addGateway(gateway) {
       gateways.add(gateway);
       return () => gateways.delete(gateway);

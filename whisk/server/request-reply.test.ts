@@ -12,7 +12,7 @@ import { startWorkers } from "./worker-runner";
 
 const { work } = createBuilders<{ factor: number }>();
 const math = defineWorkers("math", {
-  scale: work(z.object({ n: z.number() })).handle(({ n }, ctx) => ({ result: n * ctx.app.factor })),
+  scale: work(z.object({ n: z.number() })).handle(({ n }, ctx) => ({ result: n * ctx.services.factor })),
   refuse: work(z.object({})).handle(() => {
     throw new WhiskError("UNAUTHORIZED", "not for you");
   }),
@@ -33,7 +33,7 @@ function setUp(withWorker = true) {
     const workerBus = new Bus(transport, "worker");
     stops.push(
       startWorkers(workerBus, [math], {
-        app: { factor: 3 },
+        services: { factor: 3 },
         bus: workerBus,
         sessions: new MemorySessionStore(),
         node: { id: "worker" },

@@ -23,7 +23,7 @@ async function contextForOneSocket() {
   const ctx = new SocketRouteContext(
     socket,
     { sessionId: session.id, kind: session.kind, user: { id: "u1", name: "Ada" }, sessionExpiresAt: session.expiresAt },
-    { app: { answer: 42 }, bus: {} as Bus, sessions, node: { id: "node-7" }, log: pino({ base: undefined }, sink) },
+    { services: { answer: 42 }, bus: {} as Bus, sessions, node: { id: "node-7" }, log: pino({ base: undefined }, sink) },
     tracker,
     4,
   );
@@ -33,7 +33,7 @@ async function contextForOneSocket() {
 describe("SocketRouteContext", () => {
   it("gives a route the app, node, user and a logger bound to the socket, made once", async () => {
     const { ctx, lines } = await contextForOneSocket();
-    expect(ctx.app).toEqual({ answer: 42 });
+    expect(ctx.services).toEqual({ answer: 42 });
     expect(ctx.node.id).toBe("node-7");
     expect(ctx.user).toEqual({ id: "u1", name: "Ada" });
     expect(ctx.socket.id).toBe("socket-1");

@@ -30,7 +30,7 @@ class SocketSession implements SessionHandle {
  * logger is made on first use (most sockets never log).
  */
 export class SocketRouteContext<AppContext> implements RouteContext<AppContext> {
-  readonly app: AppContext;
+  readonly services: AppContext;
   readonly bus: HandlerContext<AppContext>["bus"];
   readonly sessions: SessionStore;
   readonly node: { id: string };
@@ -46,7 +46,7 @@ export class SocketRouteContext<AppContext> implements RouteContext<AppContext> 
     private readonly tracker: PresenceTracker,
     maxRooms: number,
   ) {
-    this.app = base.app;
+    this.services = base.services;
     this.bus = base.bus;
     this.sessions = base.sessions;
     this.node = base.node;

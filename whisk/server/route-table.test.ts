@@ -82,7 +82,7 @@ describe("runRoute", () => {
   it("runs the handler of a valid payload and returns the handler's value", async () => {
     const say = route
       .input(z.object({ message: z.string().min(1) }))
-      .handle(({ message }, ctx) => ({ text: `${ctx.app.greeting}, ${ctx.user.name}: ${message}` }));
+      .handle(({ message }, ctx) => ({ text: `${ctx.services.greeting}, ${ctx.user.name}: ${message}` }));
     const table = createRouteTable([defineRoutes("room", { say })]);
     await expect(runRoute(table, "room.say", { message: "hi" }, fakeContext())).resolves.toEqual({ text: "hello, Ada: hi" });
   });

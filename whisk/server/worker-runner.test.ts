@@ -58,7 +58,7 @@ function setUp(options: { onHandlerError?: (error: unknown, envelope: Envelope) 
   const bus = new Bus(transport, "worker-1");
   const logger = memoryLogger();
   const ctx: HandlerContext<AppContext> = {
-    app: { mailer: { sent: [] } },
+    services: { mailer: { sent: [] } },
     bus,
     sessions: new MemorySessionStore(),
     node: { id: "worker-1" },
@@ -103,7 +103,7 @@ describe("startWorkers", () => {
     expect(recorder.calls).toHaveLength(1);
     expect(recorder.calls[0]?.payload).toStrictEqual({ to: "ada@example.com", subject: "(no subject)" });
     expect(recorder.calls[0]?.ctx).toBe(ctx);
-    expect(recorder.calls[0]?.ctx.app).toBe(ctx.app);
+    expect(recorder.calls[0]?.ctx.services).toBe(ctx.services);
   });
 
   it("lets a handler use the app context it is given", async () => {
@@ -111,7 +111,7 @@ describe("startWorkers", () => {
     const done = new Promise<void>((resolve) => {
       const mail = defineWorkers("mail", {
         send: work(z.object({ to: z.string() })).handle(async ({ to }, workerCtx) => {
-          workerCtx.app.mailer.sent.push(to);
+          workerCtx.services.mailer.sent.push(to);
           resolve();
         }),
       });
@@ -119,7 +119,7 @@ describe("startWorkers", () => {
       void bus.send(mail.queues.send, { to: "bob@example.com" });
     });
     await done;
-    expect(ctx.app.mailer.sent).toEqual(["bob@example.com"]);
+    expect(ctx.services.mailer.sent).toEqual(["bob@example.com"]);
   });
 
   it("consumes the queue named group.key of every worker in every group, each with its own handler", async () => {
@@ -274,7 +274,7 @@ describe("startWorkers over Redis", () => {
     redisTransports.push(transport);
     const bus = new Bus(transport, nodeId);
     const ctx: HandlerContext<AppContext> = {
-      app: { mailer: { sent: [] } },
+      services: { mailer: { sent: [] } },
       bus,
       sessions: new MemorySessionStore(),
       node: { id: nodeId },

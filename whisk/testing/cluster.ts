@@ -53,26 +53,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const names = [...topology.web, ...topology.ws, ...topology.worker];
   const ports = options.ports ?? (await Promise.all(names.map(() => freePort())));
   const portOf = new Map(names.map((name, i) => [name, ports[i] as number]));
-  const webOrigins = topology.web.flatMap((name) => [`http://127.0.0.1:${portOf.get(name)}`, `http://localhost:${portOf.get(name)}`]);
-  const shared = {
-    REDIS_URL: options.redisUrl,
-    WHISK_REDIS_PREFIX: prefix,
-    SESSION_SECRET: options.sessionSecret ?? randomBytes(32).toString("base64url"),
-    // Plain HTTP on loopback: browsers would drop a Secure cookie on http://localhost only in some cases.
-    WHISK_SECURE_COOKIES: "false",
-    WHISK_ALLOWED_ORIGINS: webOrigins.join(","),
-    ...options.env,
-  };
-  const envFor = (name: string): Record<string, string> => {
-    const role = topology.web.includes(name) ? "web" : topology.ws.includes(name) ? "ws" : "worker";
-    const port = portOf.get(name) as number;
-    return {
-      ...shared,
-      WHISK_ROLE: role,
-      WHISK_NODE_ID: name,
-      ...(role === "ws" ? { WHISK_PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
-    };
-  };
+  const envFor = clusterEnvironment(topology, portOf, { ...options, prefix });
   const start = (name: string) => startServerProcess({ cwd: options.cwd, port: portOf.get(name), env: envFor(name) });
 
   const nodes: Record<string, ServerProcess> = {};
@@ -117,5 +98,33 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     async stop() {
       await Promise.all(Object.values(nodes).map((node) => node.stop()));
     },
+  };
+}
+
+/** Each node's environment: what every node shares (Redis, prefix, secret, origins), then its role. */
+function clusterEnvironment(
+  topology: Topology,
+  portOf: ReadonlyMap<string, number>,
+  options: ClusterOptions & { prefix: string },
+): (name: string) => Record<string, string> {
+  const webOrigins = topology.web.flatMap((name) => [`http://127.0.0.1:${portOf.get(name)}`, `http://localhost:${portOf.get(name)}`]);
+  const shared = {
+    REDIS_URL: options.redisUrl,
+    WHISK_REDIS_PREFIX: options.prefix,
+    SESSION_SECRET: options.sessionSecret ?? randomBytes(32).toString("base64url"),
+    // Plain HTTP on loopback: browsers would drop a Secure cookie on http://localhost only in some cases.
+    WHISK_SECURE_COOKIES: "false",
+    WHISK_ALLOWED_ORIGINS: webOrigins.join(","),
+    ...options.env,
+  };
+  return (name) => {
+    const role = topology.web.includes(name) ? "web" : topology.ws.includes(name) ? "ws" : "worker";
+    const port = portOf.get(name) as number;
+    return {
+      ...shared,
+      WHISK_ROLE: role,
+      WHISK_NODE_ID: name,
+      ...(role === "ws" ? { WHISK_PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
+    };
   };
 }

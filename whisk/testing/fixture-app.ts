@@ -36,7 +36,7 @@ export const boardRoutes = defineRoutes(
   {
     post: route.input(z.object({ text: z.string().min(1), pinned: z.boolean().optional() })).handle(async ({ text }, ctx) => {
       const id: string = randomUUID();
-      await ctx.bus.everyone().publish(boardObservers.topics.posted, { id, author: ctx.user, text, at: ctx.app.now() });
+      await ctx.bus.everyone().publish(boardObservers.topics.posted, { id, author: ctx.user, text, at: ctx.services.now() });
       return { id };
     }),
   },
@@ -44,7 +44,7 @@ export const boardRoutes = defineRoutes(
 );
 
 export const clockRoutes = defineRoutes("clock", {
-  now: route.input(z.object({})).handle((_input, ctx) => ({ at: ctx.app.now() })),
+  now: route.input(z.object({})).handle((_input, ctx) => ({ at: ctx.services.now() })),
 });
 
 export const fixtureApp = defineWhiskApp({

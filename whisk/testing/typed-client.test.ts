@@ -41,7 +41,7 @@ beforeAll(async () => {
   const url = `http://127.0.0.1:${port}`;
   whisk = createWhisk({
     app: testApp,
-    context: {},
+    services: {},
     nodeId: "typed-client",
     logger: createLogger({ nodeId: "typed-client", level: "silent" }),
     allowedOrigins: [url],

@@ -1,87 +1,100 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { HistoryPosition, HistoryStore } from "../../history/history-store";
 
+interface HistoryStoreFixture {
+  store: HistoryStore;
+  cleanup(): Promise<void>;
+  /** Loses every stream and epoch, as a Redis restart without persistence would. */
+  loseEverything(): Promise<void>;
+}
+type CurrentFixture = () => HistoryStoreFixture;
+
 /** What every HistoryStore must do; run by the memory and the Redis store alike. */
-export function runHistoryStoreContract(
-  name: string,
-  make: () => Promise<{ store: HistoryStore; cleanup(): Promise<void>; loseEverything(): Promise<void> }>,
-) {
+export function runHistoryStoreContract(name: string, make: () => Promise<HistoryStoreFixture>) {
   describe(`${name} (HistoryStore contract)`, () => {
-    let store: HistoryStore;
-    let cleanup: () => Promise<void>;
-    let loseEverything: () => Promise<void>;
+    let current: HistoryStoreFixture;
     beforeEach(async () => {
-      ({ store, cleanup, loseEverything } = await make());
+      current = await make();
     });
     afterEach(async () => {
-      await cleanup();
+      await current.cleanup();
     });
+    readingCases(() => current);
+    resumingCases(() => current);
+  });
+}
 
-    it("keeps messages in order and gives the last N, oldest first", async () => {
-      for (let i = 1; i <= 60; i++) await store.append("room", { i });
-      const page = await store.recent("room", 50);
-      expect(page.entries.map((entry) => (entry.message as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, k) => k + 11));
-      expect(page.resumed).toBe(false);
-    });
+/** Pages of the latest entries, kept apart by stream and bounded by the limit. */
+function readingCases(fixture: CurrentFixture) {
+  const store = () => fixture().store;
+  it("keeps messages in order and gives the last N, oldest first", async () => {
+    for (let i = 1; i <= 60; i++) await store().append("room", { i });
+    const page = await store().recent("room", 50);
+    expect(page.entries.map((entry) => (entry.message as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, k) => k + 11));
+    expect(page.resumed).toBe(false);
+  });
 
-    it("resumes exactly after a position: nothing missed, nothing twice", async () => {
-      await store.append("room", { i: 1 });
-      const seen = await store.append("room", { i: 2 });
-      await store.append("room", { i: 3 });
-      await store.append("room", { i: 4 });
-      const page = await store.since("room", seen, 50);
-      expect(page.resumed).toBe(true);
-      expect(page.entries.map((entry) => entry.message)).toEqual([{ i: 3 }, { i: 4 }]);
-      expect(page.epoch).toBe(seen.epoch);
-    });
+  it("keeps streams apart", async () => {
+    await store().append("a", { in: "a" });
+    await store().append("b", { in: "b" });
+    expect((await store().recent("a", 50)).entries.map((entry) => entry.message)).toEqual([{ in: "a" }]);
+  });
 
-    it("returns nothing new when the client is up to date", async () => {
-      const last = await store.append("room", { i: 1 });
-      expect(await store.since("room", last, 50)).toEqual({ epoch: last.epoch, entries: [], resumed: true });
-    });
+  it("never answers more than the limit: a client further behind gets the latest page, not resumed", async () => {
+    const first = await store().append("room", { i: 1 });
+    for (let i = 2; i <= 1_200; i++) await store().append("room", { i });
+    const page = await store().since("room", first, 50);
+    expect(page.entries).toHaveLength(50);
+    expect(page.resumed).toBe(false);
+    expect(page.entries.map((entry) => (entry.message as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1_151));
+  });
 
-    it("keeps streams apart", async () => {
-      await store.append("a", { in: "a" });
-      await store.append("b", { in: "b" });
-      expect((await store.recent("a", 50)).entries.map((entry) => entry.message)).toEqual([{ in: "a" }]);
-    });
+  it("refuses a made-up position without failing", async () => {
+    await store().append("room", { i: 1 });
+    const { epoch } = await store().recent("room", 1);
+    const page = await store().since("room", { epoch, offset: "not-an-offset" }, 50);
+    expect(page.resumed).toBe(false);
+    expect(page.entries).toHaveLength(1);
+  });
+}
 
-    it("refuses to resume from another epoch, and gives the latest entries instead", async () => {
-      const old = await store.append("room", { i: 1 });
-      await loseEverything();
-      await store.append("room", { i: 2 });
-      const page = await store.since("room", old, 50);
-      expect(page.resumed).toBe(false);
-      expect(page.epoch).not.toBe(old.epoch);
-      expect(page.entries.map((entry) => entry.message)).toEqual([{ i: 2 }]);
-    });
+/** Resuming after a position: exactly what follows, or the latest page when that cannot be. */
+function resumingCases(fixture: CurrentFixture) {
+  const store = () => fixture().store;
+  it("resumes exactly after a position: nothing missed, nothing twice", async () => {
+    await store().append("room", { i: 1 });
+    const seen = await store().append("room", { i: 2 });
+    await store().append("room", { i: 3 });
+    await store().append("room", { i: 4 });
+    const page = await store().since("room", seen, 50);
+    expect(page.resumed).toBe(true);
+    expect(page.entries.map((entry) => entry.message)).toEqual([{ i: 3 }, { i: 4 }]);
+    expect(page.epoch).toBe(seen.epoch);
+  });
 
-    it("never answers more than the limit: a client further behind gets the latest page, not resumed", async () => {
-      const first = await store.append("room", { i: 1 });
-      for (let i = 2; i <= 1_200; i++) await store.append("room", { i });
-      const page = await store.since("room", first, 50);
-      expect(page.entries).toHaveLength(50);
-      expect(page.resumed).toBe(false);
-      expect(page.entries.map((entry) => (entry.message as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1_151));
-    });
+  it("returns nothing new when the client is up to date", async () => {
+    const last = await store().append("room", { i: 1 });
+    expect(await store().since("room", last, 50)).toEqual({ epoch: last.epoch, entries: [], resumed: true });
+  });
 
-    it("resumes exactly when the client is a full page behind, and not one entry more", async () => {
-      const positions = [];
-      for (let i = 1; i <= 120; i++) positions.push(await store.append("room", { i }));
-      const aPageBehind = await store.since("room", positions[69] as HistoryPosition, 50);
-      expect(aPageBehind.resumed).toBe(true);
-      expect(aPageBehind.entries.map((entry) => (entry.message as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, k) => k + 71));
-      const oneMore = await store.since("room", positions[68] as HistoryPosition, 50);
-      expect(oneMore.resumed).toBe(false);
-      expect(oneMore.entries).toHaveLength(50);
-    });
+  it("refuses to resume from another epoch, and gives the latest entries instead", async () => {
+    const old = await store().append("room", { i: 1 });
+    await fixture().loseEverything();
+    await store().append("room", { i: 2 });
+    const page = await store().since("room", old, 50);
+    expect(page.resumed).toBe(false);
+    expect(page.epoch).not.toBe(old.epoch);
+    expect(page.entries.map((entry) => entry.message)).toEqual([{ i: 2 }]);
+  });
 
-    it("refuses a made-up position without failing", async () => {
-      await store.append("room", { i: 1 });
-      const { epoch } = await store.recent("room", 1);
-      const page = await store.since("room", { epoch, offset: "not-an-offset" }, 50);
-      expect(page.resumed).toBe(false);
-      expect(page.entries).toHaveLength(1);
-    });
+  it("resumes exactly when the client is a full page behind, and not one entry more", async () => {
+    const positions = [];
+    for (let i = 1; i <= 120; i++) positions.push(await store().append("room", { i }));
+    const aPageBehind = await store().since("room", positions[69] as HistoryPosition, 50);
+    expect(aPageBehind.resumed).toBe(true);
+    expect(aPageBehind.entries.map((entry) => (entry.message as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, k) => k + 71));
+    const oneMore = await store().since("room", positions[68] as HistoryPosition, 50);
+    expect(oneMore.resumed).toBe(false);
+    expect(oneMore.entries).toHaveLength(50);
   });
 }

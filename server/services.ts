@@ -1,17 +1,17 @@
 /**
  * Your app's own models and services, handed to every route, observer, worker and hook as
- * `ctx.app` (the original Whisk's `Whisk.context`). Edit this file: add your database client,
+ * `ctx.services` (the original Whisk's `Whisk.context`). Edit this file: add your database client,
  * repositories, mailers... Keep it free of per-request state.
  */
 import type { HistoryStore } from "whisk/history";
 
-export interface AppContext {
+export interface AppServices {
   /** The clock, here so tests can pin time. */
   now: () => number;
   /** Each room's recent messages (memory in the embedded mode, Redis Streams when scaled). */
   history: HistoryStore;
 }
 
-export function createAppContext(services: { history: HistoryStore }): AppContext {
-  return { now: Date.now, history: services.history };
+export function createServices(stores: { history: HistoryStore }): AppServices {
+  return { now: Date.now, history: stores.history };
 }
