@@ -5,7 +5,7 @@ import { redisKeys } from "../core/redis-keys";
 import { runTransportContract } from "../testing/contracts/transport-contract";
 import { connectTestRedis } from "../testing/redis-for-tests";
 import { decodeEnvelope } from "./envelope-codec";
-import { RedisTransport } from "./redis-transport";
+import { RedisTransport, type RedisTransportOptions } from "./redis-transport";
 
 runTransportContract("RedisTransport", async () => {
   const { redis, prefix, cleanup } = await connectTestRedis();
@@ -25,6 +25,12 @@ describe("RedisTransport work queues", () => {
     await Promise.all(transports.splice(0).map((transport) => transport.close()));
     await test?.cleanup();
   });
+  /** A transport on this test's Redis, closed after the test. */
+  const transportOnTestRedis = (options: Omit<RedisTransportOptions, "redis" | "prefix">) => {
+    const transport = new RedisTransport({ redis: test.redis, prefix: test.prefix, ...options });
+    transports.push(transport);
+    return transport;
+  };
   const keyOf = (queue: string) => `${test.prefix}queue:${queue}`;
   const group = () => `${test.prefix}workers`;
   const nothingPending = [0, null, null, null];
@@ -32,8 +38,7 @@ describe("RedisTransport work queues", () => {
 
   /** Jobs a worker read (as consumer "gone") and never acked: it died holding them. */
   async function jobsHeldByDeadWorker(queue: string, numbers: number[]) {
-    const producer = new RedisTransport({ redis: test.redis, prefix: test.prefix, consumerName: "producer" });
-    transports.push(producer);
+    const producer = transportOnTestRedis({ consumerName: "producer" });
     await test.redis.xgroup("CREATE", keyOf(queue), group(), "0", "MKSTREAM");
     for (const n of numbers) await producer.enqueue(queue, job(n));
     const read = (await test.redis.xreadgroup("GROUP", group(), "gone", "COUNT", 1_000, "STREAMS", keyOf(queue), ">")) as [
@@ -45,8 +50,7 @@ describe("RedisTransport work queues", () => {
 
   it("never trims a queue: a backlog past 100,000 jobs keeps every job until a worker takes it", async () => {
     test = await connectTestRedis();
-    const transport = new RedisTransport({ redis: test.redis, prefix: test.prefix, consumerName: "sender" });
-    transports.push(transport);
+    const transport = transportOnTestRedis({ consumerName: "sender" });
     const total = 100_200;
     for (let from = 0; from < total; from += 5_000) {
       await Promise.all(Array.from({ length: Math.min(5_000, total - from) }, (_, i) => transport.enqueue("big", job(from + i))));
@@ -56,8 +60,7 @@ describe("RedisTransport work queues", () => {
 
   it("deletes each job once acked, so the queue holds only jobs not yet done", async () => {
     test = await connectTestRedis();
-    const transport = new RedisTransport({ redis: test.redis, prefix: test.prefix, consumerName: "worker", blockMs: 100 });
-    transports.push(transport);
+    const transport = transportOnTestRedis({ consumerName: "worker", blockMs: 100 });
     const seen: number[] = [];
     const stop = transport.consume("jobs", async (envelope) => void seen.push(numberOf(envelope)));
     for (let n = 0; n < 30; n++) await transport.enqueue("jobs", job(n));
@@ -112,8 +115,7 @@ describe("RedisTransport work queues", () => {
     const numbers = Array.from({ length: 35 }, (_, n) => n);
     await jobsHeldByDeadWorker("jobs", numbers);
     await new Promise((resolve) => setTimeout(resolve, claimIdleMs));
-    const transport = new RedisTransport({ redis: test.redis, prefix: test.prefix, consumerName: "heir", claimIdleMs, blockMs: 100 });
-    transports.push(transport);
+    const transport = transportOnTestRedis({ consumerName: "heir", claimIdleMs, blockMs: 100 });
     const seenAt: number[] = [];
     const seen: number[] = [];
     transport.consume("jobs", async (envelope) => {
@@ -129,14 +131,11 @@ describe("RedisTransport work queues", () => {
   it("sets a job whose handler throws aside in the dead-letter stream, deletes it from the queue, and leaves nothing pending", async () => {
     test = await connectTestRedis();
     const handlerErrors: [unknown, Envelope][] = [];
-    const transport = new RedisTransport({
-      redis: test.redis,
-      prefix: test.prefix,
+    const transport = transportOnTestRedis({
       consumerName: "worker",
       blockMs: 100,
       onHandlerError: (error, envelope) => handlerErrors.push([error, envelope]),
     });
-    transports.push(transport);
     const failing = job(1);
     const failure = new Error("job 1 fails");
     const seen: number[] = [];
@@ -163,14 +162,7 @@ describe("RedisTransport work queues", () => {
   it("reports a malformed queue entry with its stream key, never hands it to the handler, and goes on to the next job", async () => {
     test = await connectTestRedis();
     const malformed: string[] = [];
-    const transport = new RedisTransport({
-      redis: test.redis,
-      prefix: test.prefix,
-      consumerName: "worker",
-      blockMs: 100,
-      onMalformed: (where) => malformed.push(where),
-    });
-    transports.push(transport);
+    const transport = transportOnTestRedis({ consumerName: "worker", blockMs: 100, onMalformed: (where) => malformed.push(where) });
     // Not JSON, then JSON that is no envelope; both ahead of a good job in the same stream.
     await test.redis.xadd(keyOf("jobs"), "*", "envelope", "{not json");
     await test.redis.xadd(keyOf("jobs"), "*", "envelope", JSON.stringify({ topic: "q.job", payload: { n: 0 } }));
@@ -190,14 +182,11 @@ describe("RedisTransport work queues", () => {
   it("reports a Redis error (its consumer group destroyed) and resumes consuming within a few seconds", async () => {
     test = await connectTestRedis();
     const errors: [unknown, string][] = [];
-    const transport = new RedisTransport({
-      redis: test.redis,
-      prefix: test.prefix,
+    const transport = transportOnTestRedis({
       consumerName: "worker",
       blockMs: 100,
       onConsumerError: (error, queue) => errors.push([error, queue]),
     });
-    transports.push(transport);
     const seen: number[] = [];
     transport.consume("jobs", async (envelope) => void seen.push(numberOf(envelope)));
     await transport.enqueue("jobs", job(1));
@@ -221,8 +210,7 @@ describe("RedisTransport work queues", () => {
   it("stopping lets every job in hand finish and be acked before it resolves, can be called twice, and takes no job after", async () => {
     test = await connectTestRedis();
     const blockMs = 100;
-    const transport = new RedisTransport({ redis: test.redis, prefix: test.prefix, consumerName: "worker", blockMs });
-    transports.push(transport);
+    const transport = transportOnTestRedis({ consumerName: "worker", blockMs });
     let release = () => {};
     const gate = new Promise<void>((resolve) => {
       release = resolve;
