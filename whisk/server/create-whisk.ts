@@ -52,41 +52,8 @@ export interface NextRuntimeOptions {
   pickGatewayUrl?: () => Promise<string | undefined>;
 }
 
-export interface Whisk<AppContext> {
-  readonly nodeId: string;
-  readonly bus: Bus;
-  readonly backend: Backend;
-  readonly tokens: TokenStore;
-  readonly sessions: SessionStore;
-  readonly log: Logger;
-  readonly handlerContext: HandlerContext<AppContext>;
-  /** This instance's Prometheus metrics; serve them with `handleHealth(req, res, { ..., metrics: whisk.metrics.registry })`. */
-  readonly metrics: WhiskMetrics;
-  /** Attaches a gateway to an HTTP server this process owns; it admits pages from `allowedOrigins`. */
-  attachGateway(httpServer: HttpServer, options?: { trustedProxies?: readonly string[]; limits?: Partial<GatewayLimits> }): Gateway;
-  /**
-   * What the Next.js side (server actions, route handlers) uses of this instance; hand it to
-   * `provideWhiskRuntime` from `whisk/next` in the process that runs Next.
-   */
-  runtimeForNext(options: NextRuntimeOptions): WhiskRuntime;
-  /**
-   * Starts consuming the app's worker queues in this process. The returned stop (and `close`)
-   * lets the jobs in hand finish and be acknowledged before it resolves.
-   */
-  startWorkers(): StopConsuming;
-  /** Mints a one-time ws_token for an existing session. */
-  issueToken(session: { sessionId: string; userId: string }): Promise<IssuedToken>;
-  /** Disconnects every socket of a session on every gateway, and ends the session. */
-  endSession(sessionId: string): Promise<void>;
-  /** Disconnects every socket of a user on every gateway. */
-  disconnectUser(userId: string): Promise<void>;
-  /** Moves this node's clients to other gateways (see Gateway.drain); for a graceful shutdown. */
-  drain(options?: { timeoutMs?: number }): Promise<{ moved: number; left: number }>;
-  /** Resolves once this node receives bus messages; await it before accepting traffic. */
-  ready(): Promise<void>;
-  /** Stops workers and gateways, then closes the backend. */
-  close(): Promise<void>;
-}
+/** A running Whisk instance (see `createWhisk`). */
+export type Whisk<AppContext> = WhiskInstance<AppContext>;
 
 /**
  * One Whisk instance: no singletons, so tests can run several nodes in one process.
@@ -100,7 +67,7 @@ export function createWhisk<AppContext>(options: WhiskOptions<AppContext>): Whis
   return new WhiskInstance(options);
 }
 
-class WhiskInstance<AppContext> implements Whisk<AppContext> {
+class WhiskInstance<AppContext> {
   readonly nodeId: string;
   readonly bus: Bus;
   readonly backend: Backend;
@@ -108,6 +75,7 @@ class WhiskInstance<AppContext> implements Whisk<AppContext> {
   readonly sessions: SessionStore;
   readonly log: Logger;
   readonly handlerContext: HandlerContext<AppContext>;
+  /** This instance's Prometheus metrics; serve them with `handleHealth(req, res, { ..., metrics: whisk.metrics.registry })`. */
   readonly metrics: WhiskMetrics;
   private readonly allowedOrigins: readonly string[];
   private readonly gateways: Gateway[] = [];
@@ -131,6 +99,7 @@ class WhiskInstance<AppContext> implements Whisk<AppContext> {
     this.metrics = createWhiskMetrics({ nodeId: options.nodeId, defaultMetrics: options.defaultMetrics });
   }
 
+  /** Attaches a gateway to an HTTP server this process owns; it admits pages from `allowedOrigins`. */
   attachGateway(
     httpServer: HttpServer,
     gatewayOptions: { trustedProxies?: readonly string[]; limits?: Partial<GatewayLimits> } = {},
@@ -151,6 +120,10 @@ class WhiskInstance<AppContext> implements Whisk<AppContext> {
     return gateway;
   }
 
+  /**
+   * What the Next.js side (server actions, route handlers) uses of this instance; hand it to
+   * `provideWhiskRuntime` from `whisk/next/runtime` in the process that runs Next.
+   */
   runtimeForNext(nextOptions: NextRuntimeOptions): WhiskRuntime {
     return {
       sessions: this.sessions,
@@ -168,34 +141,44 @@ class WhiskInstance<AppContext> implements Whisk<AppContext> {
     };
   }
 
+  /**
+   * Starts consuming the app's worker queues in this process. The returned stop (and `close`)
+   * lets the jobs in hand finish and be acknowledged before it resolves.
+   */
   startWorkers(): StopConsuming {
     const stop = startWorkers(this.bus, this.options.app.workers, this.handlerContext);
     this.stops.push(stop);
     return stop;
   }
 
+  /** Mints a one-time ws_token for an existing session. */
   issueToken(session: { sessionId: string; userId: string }): Promise<IssuedToken> {
     return this.tokens.issue(session, this.options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS);
   }
 
+  /** Disconnects every socket of a session on every gateway, and ends the session. */
   async endSession(sessionId: string): Promise<void> {
     await this.sessions.delete(sessionId);
     await this.bus.publishControl(DISCONNECT_TOPIC, {}, [toSession(sessionId)]);
   }
 
+  /** Disconnects every socket of a user on every gateway. */
   async disconnectUser(userId: string): Promise<void> {
     await this.bus.publishControl(DISCONNECT_TOPIC, {}, [toUser(userId)]);
   }
 
+  /** Resolves once this node receives bus messages; await it before accepting traffic. */
   ready(): Promise<void> {
     return this.backend.transport.ready();
   }
 
+  /** Moves this node's clients to other gateways (see Gateway.drain); for a graceful shutdown. */
   async drain(drainOptions?: { timeoutMs?: number }): Promise<{ moved: number; left: number }> {
     const results = await Promise.all(this.gateways.map((gateway) => gateway.drain(drainOptions)));
     return { moved: sumOf(results, "moved"), left: sumOf(results, "left") };
   }
 
+  /** Stops workers and gateways, then closes the backend. */
   async close(): Promise<void> {
     // Workers first: the jobs they hold finish (and may still publish) before anything closes.
     await Promise.all(this.stops.splice(0).map((stop) => stop()));
