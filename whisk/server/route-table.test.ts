@@ -19,7 +19,7 @@ const { route, observe, work } = createBuilders<AppContext>();
 /** Only what the handlers below use; the rest of a RouteContext is never touched. */
 function fakeContext(kind: "member" | "guest" = "member"): RouteContext<AppContext> {
   return {
-    app: { greeting: "hello" },
+    services: { greeting: "hello" },
     bus: new Bus(new MemoryTransport(), "ws-test"),
     node: { id: "ws-test" },
     log: pino({ level: "silent" }),
