@@ -2,15 +2,14 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { editAppReadme } from "./app-readme.mjs";
 import { checkName, checkNode, checkTarget } from "./checks.mjs";
 import { install } from "./install.mjs";
 import { detectPackageManager } from "./package-manager.mjs";
 import { createPrompts } from "./prompts.mjs";
-
-const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), "..", "template");
+import { templateSource } from "./template-source.mjs";
 
 const USAGE = `Usage: npm create whisk-app <folder> [-- options]
 
@@ -47,26 +46,13 @@ export async function main(argv) {
 
   const target = resolve(folder);
   const name = basename(target);
-  const pkg = JSON.parse(readFileSync(join(TEMPLATE, "package.json"), "utf8"));
-  const refusal =
-    checkNode(pkg.engines?.node ?? ">=20.9.0", process.env.CREATE_WHISK_NODE_VERSION ?? process.versions.node) ?? refuseFolder(folder);
-  if (refusal) throw new Error(refusal);
-
   const pm = detectPackageManager();
-  cpSync(TEMPLATE, target, { recursive: true });
-  // npm pack drops files named .gitignore, so the template stores it as "gitignore".
-  if (existsSync(join(target, "gitignore"))) renameSync(join(target, "gitignore"), join(target, ".gitignore"));
-  if (kind === "minimal") {
-    const { applyMinimal } = await import("./minimal.mjs");
-    applyMinimal(target, pkg);
+  const template = templateSource();
+  try {
+    await writeApp(template.dir, { target, name, kind, redis, pm });
+  } finally {
+    template.done();
   }
-  pkg.name = name;
-  // The repository's own script that tests this scaffolder is not the new app's.
-  delete pkg.scripts?.["test:create"];
-  if (pkg.scripts?.test) pkg.scripts.test = pkg.scripts.test.replace(" && npm run test:create", "");
-  writeFileSync(join(target, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
-  nameLockfile(join(target, "package-lock.json"), name, pm);
-  writeFileSync(join(target, ".env.local"), envFile(name, redis));
 
   if (!values["no-git"]) firstCommit(target);
   if (!values["no-install"]) await install(pm, target);
@@ -81,6 +67,35 @@ export async function main(argv) {
   const width = Math.max(...steps.map(([command]) => command.length));
   const lines = steps.map(([command, why]) => (why ? `${command.padEnd(width)}   # ${why}` : command));
   console.log(`\nCreated ${name} (${kind}, ${redis ? "Redis" : "embedded"}) in ${target}\n\nNext steps:\n  ${lines.join("\n  ")}`);
+}
+
+/**
+ * Copies the template into `target` and makes it this app's: checks first (nothing is written on
+ * a refusal), then the template's files, the chosen variant, the name, the secret, the README.
+ * @param {string} templateDir
+ * @param {{ target: string, name: string, kind: "chat" | "minimal", redis: boolean, pm: string }} app
+ */
+async function writeApp(templateDir, { target, name, kind, redis, pm }) {
+  const pkg = JSON.parse(readFileSync(join(templateDir, "package.json"), "utf8"));
+  const refusal =
+    checkNode(pkg.engines?.node ?? ">=20.9.0", process.env.CREATE_WHISK_NODE_VERSION ?? process.versions.node) ?? refuseFolder(target);
+  if (refusal) throw new Error(refusal);
+
+  cpSync(templateDir, target, { recursive: true });
+  // npm pack drops files named .gitignore, so the template stores it as "gitignore".
+  if (existsSync(join(target, "gitignore"))) renameSync(join(target, "gitignore"), join(target, ".gitignore"));
+  if (kind === "minimal") {
+    const { applyMinimal } = await import("./minimal.mjs");
+    applyMinimal(target, pkg);
+  }
+  editAppReadme(target);
+  pkg.name = name;
+  // The repository's own script that tests this scaffolder is not the new app's.
+  delete pkg.scripts?.["test:create"];
+  if (pkg.scripts?.test) pkg.scripts.test = pkg.scripts.test.replace(" && npm run test:create", "");
+  writeFileSync(join(target, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+  nameLockfile(join(target, "package-lock.json"), name, pm);
+  writeFileSync(join(target, ".env.local"), envFile(name, redis));
 }
 
 /**

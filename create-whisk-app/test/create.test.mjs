@@ -48,6 +48,28 @@ test("the packed template is the repository's files, byte for byte", () => {
   assert.ok(!files.some((f) => f.startsWith(".ci/") || f.startsWith("create-whisk-app/")));
 });
 
+test("runs from the repository before publishing: the app gets the checkout's files, the licence, and a README about the app", () => {
+  const dir = mkdtempSync(join(work, "from-source-"));
+  const temporaryTemplates = () => readdirSync(tmpdir()).filter((name) => name.startsWith("whisk-template-")).length;
+  const before = temporaryTemplates();
+  const r = spawnSync(process.execPath, [join(pkgDir, "bin", "create-whisk-app.mjs"), "from-source", "--yes", "--no-install", "--no-git"], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, npm_config_user_agent: npmAgent },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const app = join(dir, "from-source");
+  for (const file of ["package.json", "whisk/package.json", "server/routes/world.ts", "LICENSE", ".gitignore"]) {
+    assert.ok(existsSync(join(app, file)), `${file} is missing`);
+  }
+  assert.match(readFileSync(join(app, "LICENSE"), "utf8"), /^MIT License/);
+  const readme = readFileSync(join(app, "README.md"), "utf8");
+  assert.doesNotMatch(readme, /create-whisk-app\/|test:create/);
+  assert.match(readme, /This app was made with `npm create whisk-app`/);
+  assert.equal(JSON.parse(readFileSync(join(app, "package.json"), "utf8")).scripts["test:create"], undefined);
+  assert.equal(temporaryTemplates(), before, "the template built from the checkout is removed");
+});
+
 test("refusals give their message and change nothing", () => {
   const dir = mkdtempSync(join(work, "refuse-"));
   mkdirSync(join(dir, "taken"));
