@@ -51,7 +51,7 @@ test("the packed template is the repository's files, byte for byte", () => {
 test("runs from the repository before publishing: the app gets the checkout's files, the licence, and a README about the app", () => {
   const dir = mkdtempSync(join(work, "from-source-"));
   const temporaryTemplates = () => readdirSync(tmpdir()).filter((name) => name.startsWith("whisk-template-")).length;
-  const before = temporaryTemplates();
+  const templatesBefore = temporaryTemplates();
   const r = spawnSync(process.execPath, [join(pkgDir, "bin", "create-whisk-app.mjs"), "from-source", "--yes", "--no-install", "--no-git"], {
     cwd: dir,
     encoding: "utf8",
@@ -67,7 +67,7 @@ test("runs from the repository before publishing: the app gets the checkout's fi
   assert.doesNotMatch(readme, /create-whisk-app\/|test:create/);
   assert.match(readme, /This app was made with `npm create whisk-app`/);
   assert.equal(JSON.parse(readFileSync(join(app, "package.json"), "utf8")).scripts["test:create"], undefined);
-  assert.equal(temporaryTemplates(), before, "the template built from the checkout is removed");
+  assert.equal(temporaryTemplates(), templatesBefore, "the template built from the checkout is removed");
 });
 
 test("refusals give their message and change nothing", () => {
