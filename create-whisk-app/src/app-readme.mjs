@@ -6,8 +6,8 @@ import { join } from "node:path";
 /** [from, to]: a missing `from` is an error, so a README change the scaffolder has not followed fails its tests. */
 const EDITS = /** @type {[RegExp, string][]} */ ([
   [
-    /```sh\nnpm create whisk-app my-app[^\n]*\n```\n\nIt asks embedded or Redis[^\n]*\n[^\n]*\n/,
-    "This app was made with `npm create whisk-app`.\n",
+    /```sh\nnpm create whisk-app my-app[^\n]*\n```\n\nIt asks embedded or Redis[\s\S]*?\n\n/,
+    "This app was made with `npm create whisk-app`.\n\n",
   ],
   [/- `npm run test:create` \(this repository only[^\n]*\n[^\n]*\n/, ""],
 ]);
