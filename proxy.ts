@@ -2,7 +2,7 @@
  * Next.js Proxy (the file Next 15 called middleware): runs before each page and gives it a
  * Content-Security-Policy with a fresh nonce. Next.js reads the nonce from the request's policy
  * and puts it on its own scripts; the response carries the same policy. The policy itself is in
- * app/lib/content-security-policy.ts; the headers every response gets are in next.config.mjs.
+ * app/lib/content-security-policy.ts; the headers every response gets are in next.config.ts.
  *
  * A nonce needs a page rendered per request: the root layout awaits `connection()` for that.
  */

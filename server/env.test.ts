@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readSettings, SettingsError } from "./env";
+import { readSettings, SETTING_NAMES, SettingsError } from "./env";
 
 const secret = "a".repeat(32);
 
@@ -91,5 +93,13 @@ describe("readSettings", () => {
     expect(() => readSettings({ WHISK_SESSION_TTL_MS: String(thirtyDays + 1) })).toThrow(
       /WHISK_SESSION_TTL_MS: at most 2592000000 \(30 days\)/,
     );
+  });
+});
+
+describe(".env.example", () => {
+  it("lists every setting the server reads, and nothing it does not", () => {
+    const example = readFileSync(join(import.meta.dirname, "..", ".env.example"), "utf8");
+    const listed = [...example.matchAll(/^([A-Z_]+)=/gm)].map(([, name]) => name);
+    expect([...listed].sort()).toEqual([...SETTING_NAMES].sort());
   });
 });

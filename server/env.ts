@@ -83,6 +83,9 @@ const schema = variables.superRefine((values, ctx) => {
   }
 });
 
+/** Every variable the server reads; `.env.example` lists the same, with their meanings. */
+export const SETTING_NAMES = Object.keys(variables.shape);
+
 export type Role = "all" | "web" | "ws" | "worker";
 
 export interface Settings {

@@ -1,3 +1,5 @@
+import type { NextConfig } from "next";
+
 /**
  * Headers on every response Next.js sends: pages, API routes and static files. The pages'
  * Content-Security-Policy needs a nonce per request, so proxy.ts sets it.
@@ -15,8 +17,19 @@ const securityHeaders = [
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
 ];
 
-/** @type {import('next').NextConfig} */
-const nextConfig = {
+/**
+ * The hosts whose pages may load the development server's own resources (scripts, hot reload):
+ * those of WHISK_ALLOWED_ORIGINS, the one setting that also says which pages may connect to the
+ * gateway. Unset, the default of server/env.ts: localhost and 127.0.0.1. A LAN address (a phone on
+ * the same network) is added to WHISK_ALLOWED_ORIGINS once, and works for both.
+ */
+export function allowedDevOrigins(allowedOrigins: string | undefined): string[] {
+  const origins = allowedOrigins?.trim() ? allowedOrigins.split(",") : ["http://localhost", "http://127.0.0.1"];
+  return [...new Set(origins.flatMap((origin) => (URL.canParse(origin.trim()) ? [new URL(origin.trim()).hostname] : [])))];
+}
+
+const nextConfig: NextConfig = {
+  allowedDevOrigins: allowedDevOrigins(process.env.WHISK_ALLOWED_ORIGINS),
   reactStrictMode: true,
   // The custom server (server/main.ts) hosts Next; the header would only tell attackers the stack.
   poweredByHeader: false,

@@ -1,0 +1,25 @@
+import { expect, test } from "@playwright/test";
+import { type ServerProcess, startServerProcess } from "whisk/testing";
+
+/**
+ * `npm run dev`, opened where people open it: at localhost, and at 127.0.0.1 (which Next.js's
+ * development server refuses its own scripts to, unless allowed), with the default origins.
+ */
+let dev: ServerProcess;
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  // WHISK_ALLOWED_ORIGINS empty: unset, so the defaults (localhost and 127.0.0.1) apply.
+  dev = await startServerProcess({ mode: "development", env: { WHISK_NODE_ID: "dev-e2e", WHISK_ALLOWED_ORIGINS: "", LOG_LEVEL: "warn" } });
+});
+test.afterAll(async () => {
+  await dev?.stop();
+});
+
+for (const host of ["127.0.0.1", "localhost"]) {
+  test(`the development server opened at ${host} loads its scripts and connects`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.goto(`http://${host}:${dev.port}/hello`);
+    await expect(page.getByRole("status")).toHaveText("Connected to dev-e2e", { timeout: 90_000 });
+    expect(dev.output()).not.toMatch(/Blocked cross-origin request/);
+  });
+}
