@@ -12,7 +12,11 @@ export default function PageError({ error, reset }: { error: Error & { digest?: 
         This page could not be shown. Try again; if it keeps happening, the server's log has the details
         {error.digest ? ` (reference ${error.digest})` : ""}.
       </p>
-      <button type="button" onClick={reset} className="self-start rounded bg-zinc-900 px-4 py-2 text-white dark:bg-zinc-100 dark:text-zinc-900">
+      <button
+        type="button"
+        onClick={reset}
+        className="self-start rounded bg-zinc-900 px-4 py-2 text-white dark:bg-zinc-100 dark:text-zinc-900"
+      >
         Try again
       </button>
     </main>

@@ -28,6 +28,12 @@ import { readSettings, type Settings, SettingsError } from "./env";
 import { hooks } from "./hooks";
 import { createServices } from "./services";
 
+// `npm start` runs the compiled server: production unless NODE_ENV says otherwise, so the script
+// needs no `NODE_ENV=production` prefix (which Windows' cmd does not understand).
+// (NODE_ENV is read-only in Next's types, not at run time.)
+if (import.meta.url.endsWith("/dist/server.mjs") && process.env.NODE_ENV === undefined) {
+  Object.assign(process.env, { NODE_ENV: "production" });
+}
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 silencePacketDebug();
 
@@ -40,7 +46,10 @@ try {
   process.exit(1);
 }
 
-const log = createLogger({ nodeId: settings.nodeId, level: settings.logLevel }).child({ role: settings.role });
+// In development, readable lines among Next's own output; in production, JSON for the log pipeline.
+// pino-pretty is a development dependency: imported only here, never in production.
+const destination = settings.dev ? (await import("pino-pretty")).default({ colorize: true, ignore: "pid,hostname" }) : undefined;
+const log = createLogger({ nodeId: settings.nodeId, level: settings.logLevel, destination }).child({ role: settings.role });
 if (settings.sessionSecretGenerated) {
   log.warn("SESSION_SECRET is not set: using a throwaway one, so sessions end when the server restarts. Set it in .env.local.");
 }

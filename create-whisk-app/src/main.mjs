@@ -78,7 +78,7 @@ export async function main(argv) {
 async function writeApp(templateDir, { target, name, kind, redis, pm }) {
   const pkg = JSON.parse(readFileSync(join(templateDir, "package.json"), "utf8"));
   const refusal =
-    checkNode(pkg.engines?.node ?? ">=20.9.0", process.env.CREATE_WHISK_NODE_VERSION ?? process.versions.node) ?? refuseFolder(target);
+    checkNode(pkg.engines?.node ?? ">=22.13.0", process.env.CREATE_WHISK_NODE_VERSION ?? process.versions.node) ?? refuseFolder(target);
   if (refusal) throw new Error(refusal);
 
   cpSync(templateDir, target, { recursive: true });

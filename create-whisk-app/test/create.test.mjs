@@ -80,8 +80,8 @@ test("refusals give their message and change nothing", () => {
     [["new-app", "--yes", "--template", "huge"], {}, /--template is chat or minimal, not "huge"/],
     [
       ["new-app", "--yes", "--no-install"],
-      { CREATE_WHISK_NODE_VERSION: "18.19.0" },
-      /Node 18\.19\.0 is too old: this template needs Node 20\.9\.0 or newer/,
+      { CREATE_WHISK_NODE_VERSION: "20.19.0" },
+      /Node 20\.19\.0 is too old: this template needs Node 22\.13\.0 or newer/,
     ],
   ];
   for (const [args, env, message] of cases) {
