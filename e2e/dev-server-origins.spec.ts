@@ -8,8 +8,12 @@ import { type ServerProcess, startServerProcess } from "whisk/testing";
 let dev: ServerProcess;
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  // WHISK_ALLOWED_ORIGINS empty: unset, so the defaults (localhost and 127.0.0.1) apply.
-  dev = await startServerProcess({ mode: "development", env: { WHISK_NODE_ID: "dev-e2e", WHISK_ALLOWED_ORIGINS: "", LOG_LEVEL: "warn" } });
+  // As `npm run dev` runs: HOST and WHISK_ALLOWED_ORIGINS unset (empty), so Next.js knows itself
+  // as localhost, and the default origins (localhost and 127.0.0.1) apply.
+  dev = await startServerProcess({
+    mode: "development",
+    env: { WHISK_NODE_ID: "dev-e2e", HOST: "", WHISK_ALLOWED_ORIGINS: "", LOG_LEVEL: "warn" },
+  });
 });
 test.afterAll(async () => {
   await dev?.stop();
