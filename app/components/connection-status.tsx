@@ -6,7 +6,8 @@ import { useWhisk } from "@/app/lib/whisk";
 /**
  * The connection state in words, inside role="status" so screen readers and tests can read it,
  * and a Retry button beside it (not inside: the status reads the same with or without it)
- * whenever the connection is not up and there is something to retry.
+ * whenever the connection is not up and there is something to retry (`retryNow`: at once, instead
+ * of at the end of the back-off; after a sign-out elsewhere, it opens again).
  */
 export function ConnectionStatus() {
   const { state, retryNow } = useWhisk();
@@ -42,10 +43,22 @@ export function ConnectionStatus() {
   );
 }
 
-/** Not connected, and opened: a closed or never-opened connection is the page's to open. */
+/**
+ * Not connected, and a try failed or the server sent us away: not while the first try is under
+ * way (the button would flash on every page load), nor when the page closed the connection.
+ */
 function canRetry(state: ConnectionState): boolean {
-  if (state.status === "connected") return false;
-  return state.status !== "disconnected" || state.reason === "server";
+  switch (state.status) {
+    case "connected":
+      return false;
+    case "connecting":
+      return state.attempt > 1;
+    case "disconnected":
+      return state.reason === "server";
+    case "reconnecting":
+    case "error":
+      return true;
+  }
 }
 
 function retryingIn(ms: number): string {
