@@ -14,7 +14,7 @@ export interface WhiskProviderProps {
   /**
    * A same-origin route (e.g. "/api/ws-token") that answers a POST with the grant `getToken` would
    * give, for the same users: called with the page's cookie when `getToken` throws, such as a
-   * server action unknown after a deploy. See `withTokenRouteFallback`.
+   * server action unknown after a deploy. See `withTokenRouteFallback`. Read once, like `url`.
    */
   tokenRoute?: string;
   children: ReactNode;
