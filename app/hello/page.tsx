@@ -6,7 +6,7 @@ export default function HelloPage() {
   return (
     <main className="mx-auto flex max-w-2xl flex-col gap-6 p-6">
       <h1 className="text-2xl font-semibold">Hello, world</h1>
-      <WhiskProvider getToken={getWsToken}>
+      <WhiskProvider getToken={getWsToken} tokenRoute="/api/ws-token">
         <HelloWorld />
       </WhiskProvider>
     </main>

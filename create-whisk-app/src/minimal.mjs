@@ -15,6 +15,8 @@ export const CHAT_FILES = [
   "server/looks-alike.ts",
   "server/looks-alike.test.ts",
   "app/rooms",
+  // The chat's token route, its provider's fallback (members only).
+  "app/api/chat-token",
   "app/components/chat-room.tsx",
   "app/components/composer.tsx",
   "app/components/feed.tsx",

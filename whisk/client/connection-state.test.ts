@@ -14,6 +14,7 @@ const connecting: ConnectionState = { status: "connecting", attempt: 2 };
 const reconnecting: ConnectionState = { status: "reconnecting", attempt: 3 };
 const connected: ConnectionState = { status: "connected", nodeId: "ws-1", socketId: "sock-1", user: { id: "u1", name: "Ada" } };
 const errored: ConnectionState = { status: "error", error: originRefused };
+const failingStill: ConnectionState = { status: "error", error: tokenRefused, retryAt: 1_000_000 };
 
 const ALL_STATES: [string, ConnectionState][] = [
   ["disconnected (idle)", idle],
@@ -23,6 +24,7 @@ const ALL_STATES: [string, ConnectionState][] = [
   ["reconnecting", reconnecting],
   ["connected", connected],
   ["error", errored],
+  ["error, still retrying", failingStill],
 ];
 
 describe("INITIAL_STATE", () => {
@@ -103,6 +105,12 @@ describe("transition", () => {
     { name: "retrying while idle keeps the same state object", from: idle, event: { type: "retrying" }, to: "same" },
     { name: "retrying after close keeps the same state object", from: closed, event: { type: "retrying" }, to: "same" },
     { name: "retrying in error keeps the same state object", from: errored, event: { type: "retrying", error: tokenRefused }, to: "same" },
+    {
+      name: "retrying in error while still retrying keeps the same state object, the error shown",
+      from: failingStill,
+      event: { type: "retrying" },
+      to: "same",
+    },
     // kicked
     { name: "kicked while connected becomes disconnected by the server", from: connected, event: { type: "kicked" }, to: kickedOut },
     { name: "kicked while reconnecting becomes disconnected by the server", from: reconnecting, event: { type: "kicked" }, to: kickedOut },
@@ -132,7 +140,49 @@ describe("transition", () => {
       event: { type: "failed", error: tokenRefused },
       to: { status: "error", error: tokenRefused },
     },
+    {
+      name: "failed with retryAt while connecting becomes error, saying when the next try comes",
+      from: connecting,
+      event: { type: "failed", error: tokenRefused, retryAt: 1_000_250 },
+      to: { status: "error", error: tokenRefused, retryAt: 1_000_250 },
+    },
+    {
+      name: "failed with retryAt while reconnecting becomes error, saying when the next try comes",
+      from: reconnecting,
+      event: { type: "failed", error: tokenRefused, retryAt: 1_000_250 },
+      to: { status: "error", error: tokenRefused, retryAt: 1_000_250 },
+    },
+    {
+      name: "failed with retryAt while still retrying moves the next try, in a new state object",
+      from: failingStill,
+      event: { type: "failed", error: tokenRefused, retryAt: 1_030_000 },
+      to: { status: "error", error: tokenRefused, retryAt: 1_030_000 },
+    },
+    {
+      name: "failed without retryAt while still retrying stops retrying",
+      from: failingStill,
+      event: { type: "failed", error: originRefused },
+      to: { status: "error", error: originRefused },
+    },
+    {
+      name: "open in error while still retrying starts connecting again, attempt 1",
+      from: failingStill,
+      event: { type: "open" },
+      to: { status: "connecting", attempt: 1 },
+    },
+    {
+      name: "welcome in error while still retrying becomes connected",
+      from: failingStill,
+      event: { type: "welcome", welcome },
+      to: { status: "connected", nodeId: "ws-2", socketId: "sock-9", user: { id: "u1", name: "Ada" } },
+    },
     { name: "failed while idle keeps the same state object", from: idle, event: { type: "failed", error: tokenRefused }, to: "same" },
+    {
+      name: "failed with retryAt after close keeps the same state object",
+      from: closed,
+      event: { type: "failed", error: tokenRefused, retryAt: 5 },
+      to: "same",
+    },
     { name: "failed after close keeps the same state object", from: closed, event: { type: "failed", error: tokenRefused }, to: "same" },
     {
       name: "failed after being kicked keeps the same state object",

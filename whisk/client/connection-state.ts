@@ -10,7 +10,12 @@ export type ConnectionState =
   | { status: "connecting"; attempt: number; lastError?: WhiskErrorPayload }
   | { status: "connected"; nodeId: string; socketId: string; user: Welcome["user"] }
   | { status: "reconnecting"; attempt: number; lastError?: WhiskErrorPayload }
-  | { status: "error"; error: WhiskErrorPayload };
+  /**
+   * Failed. With `retryAt` (ms since the epoch, as Date.now()), Whisk is still trying: refusals
+   * passed `maxAuthRetries` and the next try comes then (or has begun, once it is past). Without
+   * it, retrying cannot fix `error` and the connection stopped: `open()` or `retryNow()` start again.
+   */
+  | { status: "error"; error: WhiskErrorPayload; retryAt?: number };
 
 export type ConnectionStatus = ConnectionState["status"];
 
@@ -23,8 +28,8 @@ export type ConnectionEvent =
   | { type: "retrying"; error?: WhiskErrorPayload }
   /** The server closed the connection on purpose (logout, session ended): no retry. */
   | { type: "kicked" }
-  /** A refusal that retrying cannot fix, or too many tries. */
-  | { type: "failed"; error: WhiskErrorPayload }
+  /** A refusal that retrying cannot fix; or, with `retryAt`, too many refusals in a row while retries go on. */
+  | { type: "failed"; error: WhiskErrorPayload; retryAt?: number }
   /** The app closed the connection. */
   | { type: "close" };
 
@@ -47,7 +52,10 @@ export function transition(state: ConnectionState, event: ConnectionEvent): Conn
     case "kicked":
       return { status: "disconnected", reason: "server" };
     case "failed":
-      return state.status === "disconnected" ? state : { status: "error", error: event.error };
+      if (state.status === "disconnected") return state;
+      return event.retryAt === undefined
+        ? { status: "error", error: event.error }
+        : { status: "error", error: event.error, retryAt: event.retryAt };
     case "close":
       return { status: "disconnected", reason: "closed" };
   }

@@ -7,8 +7,9 @@
  * connection.open();
  */
 export type { EmitResult } from "../core/result";
-export { delayFor, RETRY_DELAYS_MS } from "./backoff";
+export { FLOOD_PAUSES_MS, floodPause, REFUSAL_BACKOFF_MS, refusalCeiling, refusalDelay } from "./backoff";
 export { type ConnectionState, type ConnectionStatus, INITIAL_STATE, transition } from "./connection-state";
 export { applyPresenceUpdate, type PresentUsers } from "./presence-view";
 export { readRefusal } from "./read-refusal";
+export { type TokenRouteFallbackOptions, withTokenRouteFallback } from "./token-route-fallback";
 export { type ConnectionOptions, type EventMap, type RouteMap, WhiskConnection } from "./whisk-connection";

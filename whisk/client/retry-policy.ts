@@ -1,5 +1,5 @@
 import type { ErrorCode, WhiskErrorPayload } from "../core/errors";
-import { delayFor } from "./backoff";
+import { floodPause, refusalDelay } from "./backoff";
 
 /** What went wrong with the connection, as the client can tell it apart. */
 export type ConnectionFailure =
@@ -27,19 +27,31 @@ export const NO_FAILURES: FailureCounts = { refusals: 0, unreachable: 0, floodPa
 export type RetryDecision =
   /** socket.io reconnects by itself, with its own back-off. */
   | { action: "socket-io-retries"; askForGateway: boolean }
-  /** socket.io does not retry refusals or server disconnects: Whisk reconnects after `delayMs`. */
-  | { action: "retry-after"; delayMs: number; error: WhiskErrorPayload; askForGateway: boolean }
-  /** Retrying cannot fix `error`, or it did not after `maxAuthRetries` tries: stop and show it. */
+  /**
+   * socket.io does not retry refusals or server disconnects: Whisk reconnects after `delayMs`.
+   * `showAsError`: the refusals in a row passed `maxAuthRetries`, so the state turns to `error`
+   * (saying when the next try comes) instead of (re)connecting with `error` as its lastError.
+   */
+  | { action: "retry-after"; delayMs: number; error: WhiskErrorPayload; askForGateway: boolean; showAsError: boolean }
+  /** Retrying cannot fix `error` (the page's origin is refused, the user may not): stop and show it. */
   | { action: "give-up"; error: WhiskErrorPayload }
   /** Sent away for good (a sign-out, the session ended): stop without an error; `open()` starts again. */
   | { action: "stay-disconnected" };
 
-export interface RetryLimits {
-  /** Refused handshakes in a row that Whisk retries before giving up. */
+export interface RetryOptions {
+  /**
+   * Refused handshakes in a row shown as (re)connecting with a lastError; past them the state
+   * shows the error while the retries go on. `DEFAULT_MAX_AUTH_RETRIES` if not set.
+   */
   maxAuthRetries?: number;
+  /** The jitter's source: a number in [0, 1) per call, as Math.random() returns; pass a fixed one to test. */
+  random: () => number;
 }
 
-/** With the back-off table: about 14 s of tries (250 ms + 500 ms + 1 s + 2 s + 5 s + 5 s) before an error shows. */
+/**
+ * With the back-off's ceilings (250 ms, 500 ms, 1 s, 2 s, 4 s, 8 s), some 8 s on average (16 s at
+ * most) of refused tries show as connecting before the state says `error`; retries go on.
+ */
 export const DEFAULT_MAX_AUTH_RETRIES = 6;
 
 /**
@@ -49,7 +61,11 @@ export const DEFAULT_MAX_AUTH_RETRIES = 6;
  */
 export const ASK_FOR_GATEWAY_AFTER_UNREACHABLE = 1;
 
-/** Refusal codes a fresh token or a pause can fix; any other refusal gives up at once. */
+/**
+ * Refusal codes a fresh token or a pause can fix, retried for ever; any other refusal gives up at
+ * once. A `getToken()` that throws reaches the gateway as a missing token and is shown as its own
+ * error: INTERNAL, or the code of a WhiskError it threw (see tokenFailureOf in whisk-connection.ts).
+ */
 const RETRYABLE_REFUSALS: ReadonlySet<ErrorCode> = new Set([
   "TOKEN_MISSING",
   "TOKEN_INVALID",
@@ -65,29 +81,33 @@ const COMES_BACK_AFTER: ReadonlySet<ErrorCode> = new Set(["RATE_LIMITED"]);
 
 /**
  * The client's whole retry and gateway-switch policy: what to do about `failure`, given the
- * failures before it. Returns the decision and the counts that include this failure.
- * - refused: a retryable code is retried after `delayFor(refusals)` (250 ms, 500 ms, 1 s, 2 s,
- *   5 s, 5 s...) until more than `maxAuthRetries` in a row; DRAINING also asks for a gateway;
- * - unreachable, dropped: socket.io retries by itself; an unreachable gateway also makes the
- *   client ask for a gateway, which may name a live one;
- * - sent away after a RATE_LIMITED notice (a flood): back after `delayFor(floodPauses + 2)`
- *   (1 s, 2 s, 5 s, 5 s...), so a flood loop cannot hammer the gateway;
- * - sent away without one: final.
+ * failures before it. Returns the decision and the counts that include this failure. Pure: the
+ * jitter comes from `options.random`.
+ * - refused with a retryable code (a failed `getToken()` included): retried for ever, after
+ *   `refusalDelay(refusals, random())`: capped exponential back-off (250 ms doubling to 30 s)
+ *   with full jitter above a 100 ms floor, so refused clients do not come back in lockstep. Past
+ *   `maxAuthRetries` in a row it is shown as an error meanwhile. DRAINING also asks for a gateway;
+ * - refused with another code (ORIGIN_NOT_ALLOWED, FORBIDDEN...): give up at once;
+ * - unreachable, dropped: socket.io retries by itself (for ever, jittered); an unreachable gateway
+ *   also makes the client ask for a gateway, which may name a live one;
+ * - sent away after a RATE_LIMITED notice (a flood): back after `floodPause(floodPauses, random())`
+ *   (1 s, 2 s, 5 s, 5 s..., each up to half again longer), so a flood loop cannot hammer the gateway;
+ * - sent away without one (a sign-out, the session ended): final.
  */
 export function decideRetry(
   failure: ConnectionFailure,
   counts: FailureCounts,
-  limits: RetryLimits = {},
+  options: RetryOptions,
 ): { decision: RetryDecision; counts: FailureCounts } {
   switch (failure.kind) {
     case "refused": {
       const { error } = failure;
       if (!RETRYABLE_REFUSALS.has(error.code)) return { decision: { action: "give-up", error }, counts };
       const refusals = counts.refusals + 1;
-      const next = { ...counts, refusals };
-      if (refusals > (limits.maxAuthRetries ?? DEFAULT_MAX_AUTH_RETRIES)) return { decision: { action: "give-up", error }, counts: next };
+      const showAsError = refusals > (options.maxAuthRetries ?? DEFAULT_MAX_AUTH_RETRIES);
       const askForGateway = error.code === "DRAINING";
-      return { decision: { action: "retry-after", delayMs: delayFor(refusals), error, askForGateway }, counts: next };
+      const delayMs = refusalDelay(refusals, options.random());
+      return { decision: { action: "retry-after", delayMs, error, askForGateway, showAsError }, counts: { ...counts, refusals } };
     }
     case "unreachable": {
       const unreachable = counts.unreachable + 1;
@@ -100,8 +120,9 @@ export function decideRetry(
       const { notice } = failure;
       if (!notice || !COMES_BACK_AFTER.has(notice.code)) return { decision: { action: "stay-disconnected" }, counts };
       const floodPauses = counts.floodPauses + 1;
+      const delayMs = floodPause(floodPauses, options.random());
       return {
-        decision: { action: "retry-after", delayMs: delayFor(floodPauses + 2), error: notice, askForGateway: false },
+        decision: { action: "retry-after", delayMs, error: notice, askForGateway: false, showAsError: false },
         counts: { ...counts, floodPauses },
       };
     }

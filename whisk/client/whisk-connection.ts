@@ -29,8 +29,12 @@ export interface ConnectionOptions {
   /** How long `emit` waits for an ack before resolving `{ status: "timeout" }`. */
   ackTimeoutMs?: number;
   /**
-   * Refused handshakes in a row (a bad or missing token, a full or draining gateway, a rate limit)
-   * that Whisk retries itself before giving up with `error`; 6 if not set.
+   * Refused handshakes in a row (a bad or missing token, a failed `getToken()`, a full or
+   * draining gateway, a rate limit) shown as `connecting`/`reconnecting` with a `lastError`; past
+   * them the state turns to `error` with `retryAt` while Whisk goes on retrying, for ever, with a
+   * jittered back-off capped at 30 s. 6 if not set. (Before, it was the number of tries before
+   * Whisk gave up; it no longer gives up on these. A refusal no retry fixes, such as
+   * ORIGIN_NOT_ALLOWED or FORBIDDEN, still stops at once.)
    */
   maxAuthRetries?: number;
   /** Passed to socket.io-client, e.g. `extraHeaders` in Node. */
@@ -42,8 +46,9 @@ type Listener = (payload: unknown) => void;
 /**
  * One client connection to a Whisk gateway: a fresh token for every (re)connect, a state machine
  * the UI can show, typed emits that resolve to a result (never reject), and listeners that
- * survive reconnects. When and how it retries is `decideRetry`'s decision. Creating it does
- * nothing; `open()` connects.
+ * survive reconnects. When and how it retries is `decideRetry`'s decision; in a browser, it also
+ * tries at once when the page comes back `online` or the tab is shown again (see `retryNow`).
+ * Creating it does nothing; `open()` connects.
  *
  * @example
  * const connection = new WhiskConnection<ClientRoutes<WhiskApp>, ServerEvents<WhiskApp>>({ getToken });
@@ -65,6 +70,8 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   /** Bumped by open and close, so a grant that arrives after close is ignored. */
   private generation = 0;
   private opening: Promise<Socket | null> | null = null;
+  /** Removes the `online` and `visibilitychange` listeners; null when none are installed (in Node, or closed). */
+  private stopWakeUps: (() => void) | null = null;
   private url = "";
   private readonly presence = new PresenceCache();
 
@@ -80,20 +87,87 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   open(): void {
     if (this.socket || this.opening) return;
     this.dispatch({ type: "open" });
+    this.listenForWakeUps();
+    this.start();
+  }
+
+  /** Asks for a token, then makes the socket: the first grant may name the gateway to connect to. */
+  private start() {
     const generation = ++this.generation;
-    // The first grant comes before the socket: it may name the gateway to connect to.
     this.opening = this.options.getToken().then(
       (grant) => (generation === this.generation ? this.createSocket(grant) : null),
       (thrown: unknown) => {
         if (generation !== this.generation) return null;
         this.tokenFailure = tokenFailureOf(thrown);
-        return this.createSocket(null);
+        // The handshake goes without a token (asking again at once would fail the same way).
+        return this.createSocket(null, { tokenFailed: true });
       },
     );
   }
 
+  /**
+   * Tries now instead of at the end of the back-off, e.g. from a "Retry" button. While the
+   * connection is failing and waiting to try again (connecting after a failure, reconnecting, or
+   * `error` with `retryAt`), it drops the wait and connects with a fresh token, which may name
+   * another gateway; the failure counts are kept, so a failed try waits as long as it would have.
+   * After a stop (an error no retry fixes, or sent away by the server: a sign-out), it starts
+   * again as `open()` does. Connected, a first try under way, closed, or never opened: nothing.
+   */
+  retryNow(): void {
+    const { state } = this;
+    if ((state.status === "error" && state.retryAt === undefined) || (state.status === "disconnected" && state.reason === "server")) {
+      this.open();
+      return;
+    }
+    this.retryIfFailing();
+  }
+
+  /** What `online` and a shown tab do: try now, only if failing (never after a sign-out or a close). */
+  private retryIfFailing() {
+    if (!this.isWaitingToRetry()) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.dropSocket();
+    this.tokenFailure = null;
+    this.start();
+  }
+
+  /** A try failed since the last welcome or `open()`, and no `getToken()` of ours is under way. */
+  private isWaitingToRetry(): boolean {
+    if (this.opening) return false;
+    const { state } = this;
+    if (state.status === "reconnecting") return true;
+    if (state.status === "connecting") return state.attempt > 1;
+    return state.status === "error" && state.retryAt !== undefined;
+  }
+
+  /**
+   * In a browser, tries at once when the page is back `online` or the tab is shown again: the
+   * back-off may have grown to 30 s while the laptop slept or the network was down. Not in Node.
+   */
+  private listenForWakeUps() {
+    if (this.stopWakeUps) return;
+    const { window: page, document: tab } = globalThis as {
+      window?: Pick<EventTarget, "addEventListener" | "removeEventListener">;
+      document?: Pick<EventTarget, "addEventListener" | "removeEventListener"> & { visibilityState?: string };
+    };
+    if (typeof page?.addEventListener !== "function") return;
+    const onOnline = () => this.retryIfFailing();
+    const onVisibilityChange = () => {
+      if (tab?.visibilityState === "visible") this.retryIfFailing();
+    };
+    page.addEventListener("online", onOnline);
+    tab?.addEventListener("visibilitychange", onVisibilityChange);
+    this.stopWakeUps = () => {
+      page.removeEventListener("online", onOnline);
+      tab?.removeEventListener("visibilitychange", onVisibilityChange);
+    };
+  }
+
   /** Closes the connection; `open()` may be called again later. */
   close(): void {
+    this.stopWakeUps?.();
+    this.stopWakeUps = null;
     this.generation++;
     this.opening = null;
     this.release();
@@ -109,10 +183,11 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     this.tokenFailure = null;
   }
 
-  private createSocket(grant: TokenGrant | null): Socket {
+  private createSocket(grant: TokenGrant | null, { tokenFailed = false }: { tokenFailed?: boolean } = {}): Socket {
     this.opening = null;
     this.url = grant?.url ?? this.options.url ?? "";
     let firstGrant = grant;
+    let firstTokenFailed = tokenFailed;
     const socket = io(this.url, {
       ...this.options.socketOptions,
       path: this.options.path ?? WHISK_PATH,
@@ -123,6 +198,15 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
           done({ token: firstGrant.token });
           firstGrant = null;
           return;
+        }
+        if (firstTokenFailed) {
+          firstTokenFailed = false;
+          // start()'s getToken() just failed, and tokenFailure says why (unless a failure to
+          // reach the gateway came first and cleared it: then ask again).
+          if (this.tokenFailure) {
+            done({});
+            return;
+          }
         }
         this.options.getToken().then(
           (fresh) => {
@@ -248,7 +332,7 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
 
   /** Carries out `decideRetry`'s decision about `failure`. */
   private onFailure(socket: Socket, failure: ConnectionFailure) {
-    const { decision, counts } = decideRetry(failure, this.failures, { maxAuthRetries: this.options.maxAuthRetries });
+    const { decision, counts } = decideRetry(failure, this.failures, { maxAuthRetries: this.options.maxAuthRetries, random: Math.random });
     this.failures = counts;
     switch (decision.action) {
       case "give-up":
@@ -260,7 +344,11 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
         this.dispatch({ type: "retrying" });
         break;
       case "retry-after":
-        this.dispatch({ type: "retrying", error: decision.error });
+        this.dispatch(
+          decision.showAsError
+            ? { type: "failed", error: decision.error, retryAt: Date.now() + decision.delayMs }
+            : { type: "retrying", error: decision.error },
+        );
         this.reconnectAfter(socket, decision.delayMs);
         break;
     }

@@ -21,6 +21,12 @@ export interface WhiskHandle<Routes extends RouteMap> {
   ): Promise<EmitResult<Routes[E]["output"]>>;
   /** Drops the connection and opens a new one with a new token (e.g. after sign-in). */
   reconnect(): void;
+  /**
+   * Tries now instead of at the end of the back-off (a "Retry" button): while failing, connects at
+   * once with a fresh token; after a stop (an error no retry fixes, a sign-out), opens again.
+   * Does nothing while connected. See `WhiskConnection.retryNow`.
+   */
+  retryNow(): void;
 }
 
 /** The connection's state and a typed `emit`; get the typed version from `createWhiskReact`. */
@@ -33,6 +39,7 @@ export function useWhisk(): WhiskHandle<RouteMap> {
     [connection],
   );
   const reconnect = useCallback(() => connection.reconnect(), [connection]);
+  const retryNow = useCallback(() => connection.retryNow(), [connection]);
   return {
     state,
     status: state.status,
@@ -41,5 +48,6 @@ export function useWhisk(): WhiskHandle<RouteMap> {
     error: state.status === "error" ? state.error : "lastError" in state ? (state.lastError ?? null) : null,
     emit,
     reconnect,
+    retryNow,
   };
 }

@@ -6,6 +6,7 @@ import { renderToString } from "react-dom/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { WhiskConnection } from "../client/whisk-connection";
+import { WhiskError } from "../core/errors";
 import { createBuilders, defineRoutes, defineWhiskApp } from "../server";
 import { createWhisk } from "../server/host";
 import { freePort } from "../testing/free-port";
@@ -28,6 +29,19 @@ function Beach() {
   return <p>{people.map((person) => `${person.userName}x${person.tabs}`).join(",") || "nobody"}</p>;
 }
 
+/** The status, and a Retry button as the app's status line has. */
+function StatusWithRetry() {
+  const { status, retryNow } = useWhisk();
+  return (
+    <>
+      <p>{status}</p>
+      <button type="button" onClick={retryNow}>
+        Retry
+      </button>
+    </>
+  );
+}
+
 let mounts = 0;
 function CountMounts() {
   useEffect(() => {
@@ -40,6 +54,7 @@ const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
 });
 
 const { route } = createBuilders<object>();
@@ -126,6 +141,96 @@ describe("WhiskProvider", () => {
     render(true);
     await vi.waitFor(() => expect(container.textContent).toBe("connected to react-node"), { timeout: 5_000 });
     expect(mounts).toBe(1);
+  });
+});
+
+describe("WhiskProvider's ways back", () => {
+  it("installs one `online` and one `visibilitychange` listener under Strict Mode, and removes them on unmount", async () => {
+    const gateway = await startGateway();
+    const listening = (spy: { mock: { calls: unknown[][] } }, type: string) => spy.mock.calls.filter(([name]) => name === type).length;
+    const added = [vi.spyOn(window, "addEventListener"), vi.spyOn(document, "addEventListener")] as const;
+    const removed = [vi.spyOn(window, "removeEventListener"), vi.spyOn(document, "removeEventListener")] as const;
+    const container = document.createElement("div");
+    const root = createRoot(container);
+    root.render(
+      <StrictMode>
+        <WhiskProvider getToken={gateway.getToken} url={gateway.url}>
+          <Status />
+        </WhiskProvider>
+      </StrictMode>,
+    );
+    await vi.waitFor(() => expect(container.textContent).toBe("connected to react-node"), { timeout: 5_000 });
+    expect([listening(added[0], "online"), listening(added[1], "visibilitychange")]).toEqual([1, 1]);
+    expect([listening(removed[0], "online"), listening(removed[1], "visibilitychange")]).toEqual([0, 0]);
+    root.unmount();
+    expect([listening(removed[0], "online"), listening(removed[1], "visibilitychange")]).toEqual([1, 1]);
+  });
+
+  it("gives useWhisk() a retryNow that starts again after a refusal no retry fixes", async () => {
+    const gateway = await startGateway();
+    let allowed = false;
+    const getToken = vi.fn(async () => {
+      if (!allowed) throw new WhiskError("FORBIDDEN", "Not yet.");
+      return gateway.getToken();
+    });
+    const container = document.createElement("div");
+    document.body.append(container);
+    cleanups.push(() => container.remove());
+    const root = createRoot(container);
+    cleanups.push(() => root.unmount());
+    root.render(
+      <WhiskProvider getToken={getToken} url={gateway.url}>
+        <StatusWithRetry />
+      </WhiskProvider>,
+    );
+    await vi.waitFor(() => expect(container.querySelector("p")?.textContent).toBe("error"), { timeout: 5_000 });
+    allowed = true;
+    container.querySelector("button")?.click();
+    await vi.waitFor(() => expect(container.querySelector("p")?.textContent).toBe("connected"), { timeout: 5_000 });
+    expect(gateway.connects()).toBe(1);
+  });
+
+  it("fetches the token from tokenRoute, with the page's cookie, when getToken throws", async () => {
+    const gateway = await startGateway();
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => Response.json(await gateway.getToken()));
+    vi.stubGlobal("fetch", fetch);
+    const unknownAction = vi.fn(async () => {
+      throw new Error('Server Action "7f3a..." was not found on the server.');
+    });
+    const container = document.createElement("div");
+    const root = createRoot(container);
+    cleanups.push(() => root.unmount());
+    root.render(
+      <WhiskProvider getToken={unknownAction} url={gateway.url} tokenRoute="/api/ws-token">
+        <Status />
+      </WhiskProvider>,
+    );
+    await vi.waitFor(() => expect(container.textContent).toBe("connected to react-node"), { timeout: 5_000 });
+    expect(unknownAction).toHaveBeenCalledTimes(1);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(fetch.mock.calls[0]?.[0]).toBe("/api/ws-token");
+    expect(fetch.mock.calls[0]?.[1]).toMatchObject({ method: "POST", credentials: "same-origin" });
+  });
+
+  it("does not fetch anything without a tokenRoute: getToken's failure shows", async () => {
+    const fetch = vi.fn();
+    vi.stubGlobal("fetch", fetch);
+    const gateway = await startGateway();
+    const container = document.createElement("div");
+    const root = createRoot(container);
+    cleanups.push(() => root.unmount());
+    root.render(
+      <WhiskProvider
+        getToken={async () => {
+          throw new WhiskError("FORBIDDEN", "No.");
+        }}
+        url={gateway.url}
+      >
+        <Status />
+      </WhiskProvider>,
+    );
+    await vi.waitFor(() => expect(container.textContent).toBe("error"), { timeout: 5_000 });
+    expect(fetch).not.toHaveBeenCalled();
   });
 });
 

@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
+import { withTokenRouteFallback } from "../client/token-route-fallback";
 import type { EventMap, RouteMap } from "../client/whisk-connection";
 import { WhiskConnection } from "../client/whisk-connection";
 import type { TokenGrant } from "../core/protocol";
@@ -10,6 +11,12 @@ export interface WhiskProviderProps {
   enabled?: boolean;
   /** The gateway's origin, if not the page's own. */
   url?: string;
+  /**
+   * A same-origin route (e.g. "/api/ws-token") that answers a POST with the grant `getToken` would
+   * give, for the same users: called with the page's cookie when `getToken` throws, such as a
+   * server action unknown after a deploy. See `withTokenRouteFallback`. Read once, like `url`.
+   */
+  tokenRoute?: string;
   children: ReactNode;
 }
 
@@ -18,14 +25,22 @@ const ConnectionContext = createContext<WhiskConnection<RouteMap, EventMap> | nu
 /**
  * Holds one shared connection for everything below it. Nothing connects during server rendering
  * (effects do not run there), and React Strict Mode's double mount opens one socket, not two.
+ * The connection's `online` and `visibilitychange` listeners come and go with it: installed by
+ * `open()` in the effect, removed by `close()` in its cleanup.
  */
-export function WhiskProvider({ getToken, enabled = true, url, children }: WhiskProviderProps) {
+export function WhiskProvider({ getToken, enabled = true, url, tokenRoute, children }: WhiskProviderProps) {
   const getTokenRef = useRef(getToken);
   useEffect(() => {
     getTokenRef.current = getToken;
   });
   // Made once per provider and free of side effects, so Strict Mode's extra render opens nothing.
-  const [connection] = useState(() => new WhiskConnection<RouteMap, EventMap>({ getToken: () => getTokenRef.current(), url }));
+  const [connection] = useState(() => {
+    const latest = () => getTokenRef.current();
+    return new WhiskConnection<RouteMap, EventMap>({
+      getToken: tokenRoute ? withTokenRouteFallback(latest, { url: tokenRoute }) : latest,
+      url,
+    });
+  });
 
   useEffect(() => {
     if (!enabled) return;

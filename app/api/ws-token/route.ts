@@ -1,12 +1,13 @@
 /**
- * POST /api/ws-token: a one-time ws_token for clients that cannot call server actions (scripts,
- * mobile apps, the integration tests): the original Whisk's renew_ws_session endpoint.
+ * POST /api/ws-token: a one-time ws_token as the hello page's `getWsToken` action gives it: for
+ * the cookie's session, member or guest, and a visitor without one gets a new guest session. For
+ * clients that cannot call server actions (scripts, mobile apps, the integration tests): the
+ * original Whisk's renew_ws_session endpoint; and the hello page's fallback when its action is
+ * unknown after a deploy.
  */
-import { refuseForeignOrigin } from "whisk/next";
 import { getWsToken } from "@/app/actions";
+import { tokenRouteResponse } from "@/app/lib/token-route";
 
 export async function POST(request: Request) {
-  const refused = refuseForeignOrigin(request);
-  if (refused) return refused;
-  return Response.json(await getWsToken(), { headers: { "cache-control": "no-store, no-transform" } });
+  return tokenRouteResponse(request, getWsToken);
 }
