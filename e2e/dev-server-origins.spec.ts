@@ -27,3 +27,15 @@ for (const host of ["127.0.0.1", "localhost"]) {
     expect(dev.output()).not.toMatch(/Blocked cross-origin request/);
   });
 }
+
+test("stopping the development server with a tab open exits within a few seconds", async ({ page }) => {
+  await page.goto(`http://localhost:${dev.port}/hello`);
+  await expect(page.getByRole("status")).toHaveText("Connected to dev-e2e");
+  const started = Date.now();
+  const code = await dev.stop();
+  const took = Date.now() - started;
+  console.log(`development server with a tab open stopped in ${took} ms (exit code ${code})`);
+  expect(code).toBe(0);
+  // It waited 30 s for the tab's hot-reload connection (the forced exit) before it closed them itself.
+  expect(took).toBeLessThan(5_000);
+});

@@ -7,6 +7,7 @@
  */
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import nextEnv from "@next/env";
 import {
   type Backend,
@@ -90,6 +91,10 @@ let nextApp: { close(): Promise<void> } | undefined;
 // first request's: there it would also route every socket's upgrade (CPU, and 1.6 KB kept per
 // socket). It is given this emitter instead, and only the upgrades that are not the gateway's.
 const nextUpgrades = new EventEmitter();
+// The upgraded connections handed to Next.js (hot reload, one per open tab in development): an
+// upgraded socket leaves the HTTP server's bookkeeping, so `server.close` would wait for each tab
+// to go (30 s, until the forced exit). Shutdown closes them itself.
+const nextSockets = new Set<Duplex>();
 
 if (runs.web) {
   const directory = backend.directory;
@@ -181,8 +186,11 @@ const metricsServer =
 // other upgrade is closed, so it cannot hold a file descriptor for ever.
 server.on("upgrade", (req, socket, head) => {
   if (runs.gateway && req.url?.startsWith("/whisk/")) return;
-  if (settings.dev && nextUpgrades.listenerCount("upgrade") > 0) nextUpgrades.emit("upgrade", req, socket, head);
-  else socket.destroy();
+  if (settings.dev && nextUpgrades.listenerCount("upgrade") > 0) {
+    nextSockets.add(socket);
+    socket.once("close", () => nextSockets.delete(socket));
+    nextUpgrades.emit("upgrade", req, socket, head);
+  } else socket.destroy();
 });
 
 let stopAnnouncing: (() => Promise<void>) | undefined;
@@ -225,10 +233,14 @@ async function shutdown(signal: string) {
   forced.unref();
   // Leave the directory first, so pages (and moving clients) are sent to other gateways.
   await stopAnnouncing?.();
-  if (runs.gateway) await whisk.drain({ timeoutMs: 20_000 });
+  // Only a gateway among others (WHISK_ROLE=ws) has somewhere to send its clients. An all-in-one
+  // process (development, or one node) has none: its clients would stay the full 20 s, so they are
+  // simply disconnected, and come back when it does.
+  if (settings.role === "ws") await whisk.drain({ timeoutMs: 20_000 });
   // Closes the backend too; Next, closed after it, has no requests left to serve.
   await whisk.close();
   server.closeAllConnections();
+  for (const socket of nextSockets) socket.destroy();
   await new Promise((resolve) => server.close(resolve));
   metricsServer?.close().closeAllConnections();
   await nextApp?.close();
