@@ -9,6 +9,9 @@ COPY whisk/package.json whisk/
 RUN npm ci
 COPY . .
 ENV NEXT_TELEMETRY_DISABLED=1
+# The same key for every build keeps server-action ids stable across deploys (README, "Deploying").
+# Unset, Next.js makes one up per build, and tabs opened before a deploy fall back to /api/ws-token.
+ARG NEXT_SERVER_ACTIONS_ENCRYPTION_KEY
 RUN npm run build
 
 # 2. Production dependencies only: no compilers, test tools or TypeScript loader in the image.

@@ -1,4 +1,4 @@
-import { defineConfig } from "@playwright/test";
+import { chromium, defineConfig } from "@playwright/test";
 import { CHROMIUM_ARGS, chromiumPath } from "whisk/testing";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -14,7 +14,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",
-    launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: chromiumPath(chromium.executablePath()), args: CHROMIUM_ARGS },
   },
   webServer: {
     // The production build (`npm run build` runs first in `npm test`), as users deploy it.

@@ -6,7 +6,7 @@ import { chromium } from "@playwright/test";
 import { CHROMIUM_ARGS, chromiumPath, startServerProcess } from "whisk/testing";
 
 const server = await startServerProcess({ env: { WHISK_NODE_ID: "node-1", LOG_LEVEL: "warn" } });
-const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+const browser = await chromium.launch({ executablePath: chromiumPath(chromium.executablePath()), args: CHROMIUM_ARGS });
 try {
   const signIn = async (name: string, viewport: { width: number; height: number }, colorScheme: "light" | "dark") => {
     const page = await (await browser.newContext({ baseURL: server.url, viewport, colorScheme })).newPage();

@@ -55,7 +55,7 @@ describe("docker-compose.yml", () => {
     expect(Object.keys(compose.services).sort()).toEqual(["proxy", "redis", ...nodes.map((node) => node.name)].sort());
     for (const { role, name } of nodes) {
       const service = compose.services[name];
-      expect(service?.build, name).toBe(".");
+      expect(service?.build, name).toMatchObject({ context: ".", args: { NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: expect.any(String) } });
       expect(service?.environment?.WHISK_ROLE, name).toBe(role);
       expect(service?.environment?.WHISK_NODE_ID, name).toBe(name);
     }
@@ -67,6 +67,8 @@ describe("docker-compose.yml", () => {
       expect(environment.NODE_ENV).toBe("production");
       expect(environment.REDIS_URL).toBe("redis://redis:6379");
       expect(environment.SESSION_SECRET).toContain("SESSION_SECRET");
+      // One key for every build and process: server-action ids stay the same across deploys.
+      expect(environment.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY).toContain("NEXT_SERVER_ACTIONS_ENCRYPTION_KEY");
       expect(environment.WHISK_ALLOWED_ORIGINS).toBe("http://localhost:8080");
     }
   });

@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { expect, type Page, test } from "@playwright/test";
+import { type ServerProcess, startServerProcess, TEST_REDIS_URL } from "whisk/testing";
+
+/**
+ * Reconnects that survive what a deploy and an outage do to an open tab. The server keeps its
+ * sessions in Redis (as a deployment does), so a replaced process knows the tab's person.
+ */
+const prefix = `whisk-e2e-reconnects:${randomBytes(4).toString("hex")}:`;
+const env = { WHISK_NODE_ID: "reconnects", REDIS_URL: TEST_REDIS_URL, WHISK_REDIS_PREFIX: prefix, LOG_LEVEL: "warn" };
+let server: ServerProcess;
+
+test.beforeEach(async () => {
+  server = await startServerProcess({ env });
+});
+test.afterEach(async () => {
+  await server?.stop();
+});
+
+/** The person the page says it is, e.g. "User 1234". */
+async function whoAmI(page: Page): Promise<string> {
+  await expect(page.getByRole("status")).toHaveText("Connected to reconnects");
+  return ((await page.getByText(/^You are User \d+\.$/).textContent()) ?? "").replace(/^You are |\.$/g, "");
+}
+
+/** Server actions carry a Next-Action header; after a deploy, the old build's ids are unknown. */
+const isServerAction = (headers: Record<string, string>) => "next-action" in headers;
+
+test("a tab opened before a deploy reconnects as the same person when the old build's token action is gone", async ({ page }) => {
+  await page.goto(`${server.url}/hello`);
+  const before = await whoAmI(page);
+  // The new build does not know the tab's action ids: every server action call fails, as a
+  // replaced build answers them (Next.js: "Failed to find Server Action").
+  await page.route("**/*", (route) =>
+    isServerAction(route.request().headers()) ? route.fulfill({ status: 404, body: "Server action not found." }) : route.fallback(),
+  );
+  const port = server.port;
+  await server.stop();
+  server = await startServerProcess({ env, port });
+  // Back through the same-origin token route, cookie and all: the same person, talking.
+  expect(await whoAmI(page)).toBe(before);
+  await page.getByRole("textbox", { name: "Message" }).fill("after the deploy");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("log")).toContainText("after the deploy");
+});
+
+test("a 30 s outage of every way to get a token is survived: the tab comes back by itself after it", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(`${server.url}/hello`);
+  const before = await whoAmI(page);
+  let outage = true;
+  await page.route("**/*", (route) => {
+    const request = route.request();
+    const asksForToken = isServerAction(request.headers()) || new URL(request.url()).pathname === "/api/ws-token";
+    return outage && asksForToken ? route.fulfill({ status: 503, body: "Service unavailable" }) : route.fallback();
+  });
+  const port = server.port;
+  await server.stop();
+  server = await startServerProcess({ env, port });
+  // Failing, and saying so, while it keeps trying.
+  await expect(page.getByRole("status")).not.toHaveText(/^Connected/);
+  await page.waitForTimeout(30_000);
+  await expect(page.getByRole("status")).not.toHaveText(/^Connected/);
+  outage = false;
+  // The back-off is at most 30 s (with jitter): within that it is back, with no reload.
+  await expect(page.getByRole("status")).toHaveText("Connected to reconnects", { timeout: 35_000 });
+  expect(await whoAmI(page)).toBe(before);
+});
