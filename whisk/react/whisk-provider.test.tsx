@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { WhiskConnection } from "../client/whisk-connection";
 import { WhiskError } from "../core/errors";
+import type { TokenGrant } from "../core/protocol";
 import { createBuilders, defineRoutes, defineWhiskApp } from "../server";
 import { createWhisk } from "../server/host";
 import { freePort } from "../testing/free-port";
@@ -86,6 +87,24 @@ async function startGateway() {
   return { url: `http://127.0.0.1:${port}`, getToken, connects: () => connects, whisk };
 }
 
+/**
+ * The provider with a status line, under Strict Mode, once connected. Real network events drive
+ * the updates, so this waits for the DOM instead of using act().
+ */
+async function renderConnectedInStrictMode(gateway: { getToken: () => Promise<TokenGrant>; url: string }) {
+  const container = document.createElement("div");
+  const root = createRoot(container);
+  root.render(
+    <StrictMode>
+      <WhiskProvider getToken={gateway.getToken} url={gateway.url}>
+        <Status />
+      </WhiskProvider>
+    </StrictMode>,
+  );
+  await vi.waitFor(() => expect(container.textContent).toBe("connected to react-node"), { timeout: 5_000 });
+  return { container, root };
+}
+
 describe("WhiskProvider", () => {
   it("connects nothing during server rendering", () => {
     const open = vi.spyOn(WhiskConnection.prototype, "open");
@@ -103,18 +122,8 @@ describe("WhiskProvider", () => {
   it("opens exactly one socket under React Strict Mode", async () => {
     const gateway = await startGateway();
     const open = vi.spyOn(WhiskConnection.prototype, "open");
-    const container = document.createElement("div");
-    const root = createRoot(container);
+    const { root } = await renderConnectedInStrictMode(gateway);
     cleanups.push(() => root.unmount());
-    // Real network events drive the updates, so this waits for the DOM instead of using act().
-    root.render(
-      <StrictMode>
-        <WhiskProvider getToken={gateway.getToken} url={gateway.url}>
-          <Status />
-        </WhiskProvider>
-      </StrictMode>,
-    );
-    await vi.waitFor(() => expect(container.textContent).toBe("connected to react-node"), { timeout: 5_000 });
     expect(open).toHaveBeenCalledTimes(1);
     expect(gateway.getToken).toHaveBeenCalledTimes(1);
     expect(gateway.connects()).toBe(1);
@@ -150,16 +159,7 @@ describe("WhiskProvider's ways back", () => {
     const listening = (spy: { mock: { calls: unknown[][] } }, type: string) => spy.mock.calls.filter(([name]) => name === type).length;
     const added = [vi.spyOn(window, "addEventListener"), vi.spyOn(document, "addEventListener")] as const;
     const removed = [vi.spyOn(window, "removeEventListener"), vi.spyOn(document, "removeEventListener")] as const;
-    const container = document.createElement("div");
-    const root = createRoot(container);
-    root.render(
-      <StrictMode>
-        <WhiskProvider getToken={gateway.getToken} url={gateway.url}>
-          <Status />
-        </WhiskProvider>
-      </StrictMode>,
-    );
-    await vi.waitFor(() => expect(container.textContent).toBe("connected to react-node"), { timeout: 5_000 });
+    const { root } = await renderConnectedInStrictMode(gateway);
     expect([listening(added[0], "online"), listening(added[1], "visibilitychange")]).toEqual([1, 1]);
     expect([listening(removed[0], "online"), listening(removed[1], "visibilitychange")]).toEqual([0, 0]);
     root.unmount();
