@@ -12,29 +12,37 @@ import { app } from "./app";
 
 const here = import.meta.dirname;
 
-async function exportedGroups(folder: string, kind: string): Promise<unknown[]> {
+/** The groups of `kind` each file under `folder` exports, with the file they come from. */
+async function exportedGroups(folder: string, kind: string): Promise<{ file: string; group: { name: string } }[]> {
   const dir = join(here, folder);
   if (!existsSync(dir)) return [];
   const files = readdirSync(dir).filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"));
-  const groups: unknown[] = [];
+  const groups: { file: string; group: { name: string } }[] = [];
   for (const file of files) {
     const module = (await import(join(dir, file))) as Record<string, unknown>;
     const found = Object.values(module).filter((value) => (value as { kind?: string } | null)?.kind === kind);
     expect(found, `${folder}/${file} exports no ${kind} group`).not.toHaveLength(0);
-    groups.push(...found);
+    groups.push(...found.map((group) => ({ file: `server/${folder}/${file}`, group: group as { name: string } })));
   }
   return groups;
 }
 
+/** Names every group a folder exports that server/app.ts's list leaves out. */
+async function unlisted(folder: string, kind: string, listed: readonly unknown[]): Promise<string[]> {
+  return (await exportedGroups(folder, kind))
+    .filter(({ group }) => !listed.includes(group))
+    .map(({ file, group }) => `${file} exports the ${kind} group "${group.name}": add it to server/app.ts`);
+}
+
 describe("server/app.ts", () => {
   it("lists every route group under server/routes/", async () => {
-    for (const group of await exportedGroups("routes", "routes")) expect(app.routes).toContain(group);
+    expect(await unlisted("routes", "routes", app.routes)).toEqual([]);
   });
   it("lists every observer group under server/observers/", async () => {
-    for (const group of await exportedGroups("observers", "observers")) expect(app.observers).toContain(group);
+    expect(await unlisted("observers", "observers", app.observers)).toEqual([]);
   });
   it("lists every worker group under server/workers/", async () => {
-    for (const group of await exportedGroups("workers", "workers")) expect(app.workers).toContain(group);
+    expect(await unlisted("workers", "workers", app.workers)).toEqual([]);
   });
 });
 

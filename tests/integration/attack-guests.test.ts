@@ -14,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const client of open) client.socket.close();
-  expect(await server.stop()).toBe(0);
+  // Without a build the server never started: the first error (run `npm run build` first) is the one to read.
+  if (server) expect(await server.stop()).toBe(0);
 });
 
 async function connectWith(cookie?: string): Promise<Connected> {

@@ -21,7 +21,8 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  expect(await server.stop()).toBe(0);
+  // Without a build the server never started: the first error (run `npm run build` first) is the one to read.
+  if (server) expect(await server.stop()).toBe(0);
 });
 
 const refusalLines = () =>

@@ -28,7 +28,8 @@ beforeAll(async () => {
 afterAll(async () => {
   alice.socket.close();
   bob.socket.close();
-  expect(await server.stop()).toBe(0);
+  // Without a build the server never started: the first error (run `npm run build` first) is the one to read.
+  if (server) expect(await server.stop()).toBe(0);
 });
 
 describe("routes on the real server process", () => {

@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const client of open) client.socket.close();
-  await server.stop();
+  await server?.stop();
 });
 
 async function client(cookie?: string): Promise<Connected & { cookie: string }> {
