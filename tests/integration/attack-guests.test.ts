@@ -137,3 +137,33 @@ describe("names users can trust", () => {
     });
   });
 });
+
+describe("the chat's token route (its provider's fallback when the token action is gone)", () => {
+  it("refuses the chat's token route to a foreign origin", async () => {
+    const response = await fetch(`${server.url}/api/chat-token`, { method: "POST", headers: { origin: "http://evil.example" } });
+    expect(response.status).toBe(403);
+  });
+
+  it("serves the chat's token route (its provider's fallback) to members only, as getChatToken: no guest is made", async () => {
+    const chatToken = (cookie?: string) =>
+      fetch(`${server.url}/api/chat-token`, { method: "POST", headers: { origin: server.url, ...(cookie ? { cookie } : {}) } });
+    const cookieless = await chatToken();
+    expect(cookieless.status).toBe(401);
+    expect(((await cookieless.json()) as { error: { code: string } }).error.code).toBe("UNAUTHORIZED");
+    expect(cookieless.headers.get("set-cookie")).toBeNull();
+    const guest = await requestToken(server.url);
+    expect((await chatToken(guest.cookie)).status).toBe(401);
+    const member = await signIn(server.url, "Route Member");
+    const granted = await chatToken(member);
+    expect(granted.status).toBe(200);
+    expect(granted.headers.get("cache-control")).toMatch(/no-store/);
+    const { token } = (await granted.json()) as { token: string };
+    const chat = await connect(server.url, { token });
+    expect(chat.welcome.user.name).toBe("Route Member");
+    // The hello page's route, as getWsToken, serves the member as that member, not a new guest.
+    const hello = await connect(server.url, { token: (await requestToken(server.url, member)).token });
+    expect(hello.welcome.user).toEqual(chat.welcome.user);
+    chat.socket.close();
+    hello.socket.close();
+  });
+});
