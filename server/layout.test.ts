@@ -46,6 +46,16 @@ describe("server/app.ts", () => {
   });
 });
 
+describe("package.json", () => {
+  it("depends on its whisk workspace at the workspace's own version, so every package manager links it, never fetches it", () => {
+    const read = (path: string) => JSON.parse(readFileSync(join(here, "..", path), "utf8"));
+    const app = read("package.json") as { dependencies: Record<string, string>; workspaces: string[] };
+    expect(app.workspaces).toContain("whisk");
+    expect(app.dependencies.whisk).toBe((read("whisk/package.json") as { version: string }).version);
+    expect(readFileSync(join(here, "..", "pnpm-workspace.yaml"), "utf8")).toMatch(/linkWorkspacePackages: true/);
+  });
+});
+
 describe("docker-compose.yml", () => {
   type Service = {
     environment?: Record<string, string>;
