@@ -65,6 +65,8 @@ const variables = z.object({
   WHISK_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(1_000_000).default(256),
   /** POST requests (tokens, sign-in, server actions) per client address per second (bursts of 5x); 0: off. */
   WHISK_POSTS_PER_ADDRESS: z.coerce.number().min(0).max(100_000).default(10),
+  /** Development only: where `npm run dev` keeps sessions and its made-up SESSION_SECRET across restarts. */
+  WHISK_DEV_STATE_DIR: z.string().min(1).default("node_modules/.cache/whisk"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -114,6 +116,8 @@ export interface Settings {
   connectionsPerAddress: number;
   postsPerAddress: number;
   logLevel: string;
+  /** Where the development server keeps its state across restarts (relative to the app's folder). */
+  devStateDir: string;
 }
 
 export class SettingsError extends Error {}
@@ -180,5 +184,6 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     connectionsPerAddress: values.WHISK_CONNECTIONS_PER_ADDRESS,
     postsPerAddress: values.WHISK_POSTS_PER_ADDRESS,
     logLevel: values.LOG_LEVEL,
+    devStateDir: values.WHISK_DEV_STATE_DIR,
   };
 }

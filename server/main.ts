@@ -25,6 +25,7 @@ import {
 // The runtime file alone, not whisk/next's index: that one loads next/headers, which belongs in Next's own bundle.
 import { provideWhiskRuntime } from "whisk/next/runtime";
 import { app } from "./app";
+import { devSessionSecret, devStatePaths } from "./dev-state";
 import { readSettings, type Settings, SettingsError } from "./env";
 import { hooks } from "./hooks";
 import { createServices } from "./services";
@@ -51,8 +52,12 @@ try {
 // pino-pretty is a development dependency: imported only here, never in production.
 const destination = settings.dev ? (await import("pino-pretty")).default({ colorize: true, ignore: "pid,hostname" }) : undefined;
 const log = createLogger({ nodeId: settings.nodeId, level: settings.logLevel, destination }).child({ role: settings.role });
+// Development keeps its sessions (and, without SESSION_SECRET, their cookies' secret) on disk, so a
+// restart after editing server code signs nobody out. readSettings allows no missing secret in production.
+const devState = settings.dev ? devStatePaths(settings.devStateDir) : undefined;
+const sessionSecret = settings.sessionSecretGenerated && devState ? devSessionSecret(devState.secret) : settings.sessionSecret;
 if (settings.sessionSecretGenerated) {
-  log.warn("SESSION_SECRET is not set: using a throwaway one, so sessions end when the server restarts. Set it in .env.local.");
+  log.warn(`SESSION_SECRET is not set: using a development one kept in ${settings.devStateDir}. Set it in .env.local before you deploy.`);
 }
 const runs = {
   web: settings.role === "all" || settings.role === "web",
@@ -64,7 +69,7 @@ let backend: Backend;
 try {
   backend = settings.redisUrl
     ? await createRedisBackend({ url: settings.redisUrl, prefix: settings.redisPrefix, consumerName: settings.nodeId, log })
-    : createMemoryBackend(log);
+    : createMemoryBackend(log, { sessionsFile: devState?.sessions });
 } catch (error) {
   console.error(`Whisk cannot start. ${(error as Error).message}`);
   process.exit(1);
@@ -100,7 +105,7 @@ if (runs.web) {
   const directory = backend.directory;
   provideWhiskRuntime(
     whisk.runtimeForNext({
-      sessionSecret: settings.sessionSecret,
+      sessionSecret,
       secureCookies: settings.secureCookies,
       // A web-only process sends pages to a live gateway; an all-in-one serves them itself.
       pickGatewayUrl: settings.role === "web" && directory ? () => directory.pick() : undefined,

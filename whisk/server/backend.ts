@@ -8,6 +8,7 @@ import { RedisHistoryStore } from "../history/redis-history-store";
 import { MemoryPresenceStore } from "../presence/memory-presence-store";
 import type { PresenceStore } from "../presence/presence-store";
 import { RedisPresenceStore } from "../presence/redis-presence-store";
+import { FileSessionStore } from "../session/file-session-store";
 import { MemorySessionStore } from "../session/memory-session-store";
 import { MemoryTokenStore } from "../session/memory-token-store";
 import { RedisSessionStore } from "../session/redis-session-store";
@@ -33,10 +34,14 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-export function createMemoryBackend(log: Logger): Backend {
+/**
+ * Everything in this process's memory. With `sessionsFile` (the development server), sessions are
+ * also kept in that file, so a restart signs nobody out.
+ */
+export function createMemoryBackend(log: Logger, options: { sessionsFile?: string } = {}): Backend {
   const transport = new MemoryTransport((error, envelope) => log.error({ err: error, topic: envelope.topic }, "job failed"));
   const tokens = new MemoryTokenStore();
-  const sessions = new MemorySessionStore();
+  const sessions = options.sessionsFile ? new FileSessionStore(options.sessionsFile) : new MemorySessionStore();
   return {
     mode: "memory",
     transport,

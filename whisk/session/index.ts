@@ -10,6 +10,7 @@
  * const sessionData = defineSessionData(z.object({ theme: z.enum(["light", "dark"]) }));
  * await sessions.update(sessionId, sessionData.patch({ theme: "dark" })); // checked before it is stored
  */
+export { FileSessionStore } from "./file-session-store";
 export { MemorySessionStore } from "./memory-session-store";
 export { MemoryTokenStore } from "./memory-token-store";
 export { RedisSessionStore } from "./redis-session-store";

@@ -5,9 +5,20 @@ export class MemorySessionStore implements SessionStore {
   private readonly records = new Map<string, SessionRecord>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly now: () => number = Date.now) {
+  /** `records`: sessions to start with (a development server's, kept across restarts). */
+  constructor(
+    private readonly now: () => number = Date.now,
+    records: readonly SessionRecord[] = [],
+  ) {
+    for (const record of records) if (record.expiresAt > now()) this.records.set(record.id, structuredClone(record));
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
+  }
+
+  /** Every live session, copied: what a development server writes to disk. */
+  snapshot(): SessionRecord[] {
+    this.sweep();
+    return [...this.records.values()].map((record) => structuredClone(record));
   }
 
   async create(session: NewSession, ttlMs: number, options?: CreateOptions): Promise<SessionRecord> {
