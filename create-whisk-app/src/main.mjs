@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { editAppReadme } from "./app-readme.mjs";
 import { checkName, checkNode, checkTarget } from "./checks.mjs";
 import { install } from "./install.mjs";
-import { detectPackageManager } from "./package-manager.mjs";
+import { choosePackageManager } from "./package-manager.mjs";
 import { createPrompts } from "./prompts.mjs";
 import { templateSource } from "./template-source.mjs";
 
@@ -19,6 +19,8 @@ Options:
   --redis                      scaled mode: .env.local gets REDIS_URL (Redis at 127.0.0.1:6379)
   --no-install                 do not install dependencies
   --no-git                     do not make a git repository
+  --use-npm, --use-pnpm, --use-yarn, --use-bun
+                               install with that package manager (default: the one you ran this with)
   -h, --help                   this text`;
 
 /** Why a folder cannot become the app, or null. */
@@ -35,6 +37,10 @@ export async function main(argv) {
       template: { type: "string" },
       "no-install": { type: "boolean" },
       "no-git": { type: "boolean" },
+      "use-npm": { type: "boolean" },
+      "use-pnpm": { type: "boolean" },
+      "use-yarn": { type: "boolean" },
+      "use-bun": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -46,7 +52,7 @@ export async function main(argv) {
 
   const target = resolve(folder);
   const name = basename(target);
-  const pm = detectPackageManager();
+  const pm = choosePackageManager(values);
   const template = templateSource();
   try {
     await writeApp(template.dir, { target, name, kind, redis, pm });

@@ -157,6 +157,13 @@ test("installs with the package manager it was run with, and drops npm's lockfil
   assert.equal(existsSync(join(app, "package-lock.json")), false);
   assert.match(r.stdout, /Installed dependencies with pnpm/);
   assert.match(r.stdout, /^ {2}pnpm dev /m);
+  // --use-pnpm picks it too, whatever ran the scaffolder.
+  const flagged = run(["flag-app", "--yes", "--template", "minimal", "--no-git", "--use-pnpm"], dir, {
+    PATH: `${fakeBin}:${process.env.PATH}`,
+  });
+  assert.equal(flagged.status, 0, flagged.stderr);
+  assert.match(readFileSync(calls, "utf8"), new RegExp(`${join(dir, "flag-app")} install`));
+  assert.equal(existsSync(join(dir, "flag-app", "package-lock.json")), false);
 });
 
 /** @returns {Promise<number>} */
