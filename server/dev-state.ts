@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 export function devStatePaths(dir: string) {
   const root = resolve(dir);
@@ -18,7 +18,7 @@ export function devSessionSecret(path: string): string {
     const kept = readFileSync(path, "utf8").trim();
     if (kept.length >= 32) return kept;
   }
-  mkdirSync(join(path, ".."), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true });
   const secret = randomBytes(32).toString("base64url");
   writeFileSync(path, secret, { mode: 0o600 });
   return secret;
