@@ -215,6 +215,14 @@ if (runs.gateway) {
 }
 if (runs.workers) whisk.startWorkers();
 await whisk.ready();
+// `npm run dev`: an edit under server/ applies in place, once it type-checks (server/dev-reload.ts).
+const devReload = settings.dev
+  ? (await import("./dev-reload")).reloadServerCodeInPlace({
+      whisk,
+      stores: { history: backend.history },
+      log,
+    })
+  : undefined;
 
 metricsServer?.listen(settings.metricsPort, settings.host, () =>
   log.info({ metricsPort: settings.metricsPort }, "metrics and health on their own port"),
@@ -236,6 +244,7 @@ async function shutdown(signal: string) {
   // Drain (up to 20 s) and close must fit within the 30 s a deploy gives a process.
   const forced = setTimeout(() => process.exit(1), 28_000);
   forced.unref();
+  devReload?.close();
   // Leave the directory first, so pages (and moving clients) are sent to other gateways.
   await stopAnnouncing?.();
   // Only a gateway among others (WHISK_ROLE=ws) has somewhere to send its clients. An all-in-one

@@ -22,6 +22,7 @@ const FLOORS: Record<string, readonly string[]> = {
   server: ["core", "bus", "session", "history", "presence"],
   next: ["core", "session"],
   react: ["core", "client"],
+  dev: [],
   testing: ["core", "bus", "session", "history", "presence", "client", "server", "next", "react"],
 };
 

@@ -78,8 +78,11 @@ class WhiskInstance<AppContext> {
   /** This instance's Prometheus metrics; serve them with `handleHealth(req, res, { ..., metrics: whisk.metrics.registry })`. */
   readonly metrics: WhiskMetrics;
   private readonly allowedOrigins: readonly string[];
-  private readonly gateways: Gateway[] = [];
+  private readonly gateways: Gateway<AppContext>[] = [];
   private readonly stops: StopConsuming[] = [];
+  /** The app's code, replaced by `replaceCode` (development reload). */
+  private app: WhiskAppDefinition;
+  private hooks: WhiskHooks<AppContext>;
 
   constructor(private readonly options: WhiskOptions<AppContext>) {
     this.nodeId = options.nodeId;
@@ -89,6 +92,8 @@ class WhiskInstance<AppContext> {
     this.sessions = this.backend.sessions;
     this.bus = new Bus(this.backend.transport, options.nodeId);
     this.allowedOrigins = options.allowedOrigins ?? [];
+    this.app = options.app;
+    this.hooks = options.hooks ?? {};
     this.handlerContext = {
       services: options.services,
       bus: this.bus,
@@ -103,15 +108,15 @@ class WhiskInstance<AppContext> {
   attachGateway(
     httpServer: HttpServer,
     gatewayOptions: { trustedProxies?: readonly string[]; limits?: Partial<GatewayLimits> } = {},
-  ): Gateway {
+  ): Gateway<AppContext> {
     const gateway = createGateway({
       httpServer,
-      app: this.options.app,
+      app: this.app,
       handlerContext: this.handlerContext,
       tokens: this.tokens,
       sessions: this.sessions,
       presence: this.backend.presence,
-      hooks: this.options.hooks ?? {},
+      hooks: this.hooks,
       metrics: this.metrics,
       allowedOrigins: this.allowedOrigins,
       ...gatewayOptions,
@@ -146,9 +151,28 @@ class WhiskInstance<AppContext> {
    * lets the jobs in hand finish and be acknowledged before it resolves.
    */
   startWorkers(): StopConsuming {
-    const stop = startWorkers(this.bus, this.options.app.workers, this.handlerContext);
+    const stop = startWorkers(this.bus, this.app.workers, this.handlerContext);
     this.stops.push(stop);
     return stop;
+  }
+
+  /**
+   * Runs new app code in place: `npm run dev` calls it when a file under server/ changes. Every
+   * gateway checks the code first (nothing changes if one refuses it, and this throws); then the
+   * next event, bus message and hook on every socket run it, without a disconnect. Workers let
+   * the jobs in hand finish and start again on the new groups; `services`, when given, replace
+   * `ctx.services` for every handler from then on.
+   */
+  async replaceCode(code: { app: WhiskAppDefinition; hooks?: WhiskHooks<AppContext>; services?: AppContext }): Promise<void> {
+    const hooks = code.hooks ?? {};
+    const swaps = this.gateways.map((gateway) => gateway.prepareSwap({ app: code.app, hooks }));
+    const restartWorkers = this.stops.length > 0;
+    await Promise.all(this.stops.splice(0).map((stop) => stop()));
+    this.app = code.app;
+    this.hooks = hooks;
+    if (code.services !== undefined) this.handlerContext.services = code.services;
+    for (const swap of swaps) swap();
+    if (restartWorkers) this.startWorkers();
   }
 
   /** Mints a one-time ws_token for an existing session. */

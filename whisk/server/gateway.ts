@@ -12,12 +12,12 @@ import { startGatewayWatchdog } from "./gateway-watchdog";
 import { createHookRunner } from "./hook-runner";
 import type { WhiskHooks } from "./hooks";
 import type { WhiskMetrics } from "./metrics";
-import { createObserverTable } from "./observer-delivery";
 import { type MeasuredConnection, OutboundBytes } from "./outbound-bytes";
 import { PresenceTracker } from "./presence-tracker";
 import { createRefusalReports } from "./refusal-reports";
-import { createRouteTable, type RouteEntry } from "./route-table";
+import type { RouteEntry } from "./route-table";
 import { createSocketServer } from "./socket-server";
+import { type AppCode, SwappableCode } from "./swappable-code";
 import { waitUntilEmpty } from "./wait-until-empty";
 import { welcomeSockets } from "./welcome-sockets";
 import type { WhiskAppDefinition } from "./whisk-app";
@@ -44,7 +44,7 @@ export interface GatewayOptions<AppContext> {
   path?: string;
 }
 
-export interface Gateway {
+export interface Gateway<AppContext = unknown> {
   readonly io: Server;
   /**
    * Stops taking connections, asks every client to move to another gateway, and resolves once
@@ -52,6 +52,12 @@ export interface Gateway {
    */
   drain(options?: { timeoutMs?: number }): Promise<{ moved: number; left: number }>;
   close(): Promise<void>;
+  /**
+   * Checks new app code (a development reload) and returns its swap: after it, the next event,
+   * bus message and hook run the new routes, observers and hooks, on the same sockets. Throws,
+   * changing nothing, when the code cannot be served.
+   */
+  prepareSwap(code: AppCode<AppContext>): () => void;
 }
 
 /**
@@ -59,12 +65,12 @@ export interface Gateway {
  * token, user slots), every socket's setup and event dispatch, the watchdog over slow readers and
  * ended sessions, and delivery of bus messages to the sockets it holds.
  */
-export function createGateway<AppContext>(options: GatewayOptions<AppContext>): Gateway {
-  const { handlerContext: ctx, hooks, metrics } = options;
+export function createGateway<AppContext>(options: GatewayOptions<AppContext>): Gateway<AppContext> {
+  const { handlerContext: ctx, metrics } = options;
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = ctx.log.child({ component: "gateway" });
-  const routes = createRouteTable(options.app.routes);
-  checkRouteCosts(routes, limits.eventBurst);
+  const code = new SwappableCode({ app: options.app, hooks: options.hooks }, (routes) => checkRouteCosts(routes, limits.eventBurst));
+  const { routes, observers, hooks } = code;
   const runHook = createHookRunner(log);
   const { refuse, outboundCut } = createRefusalReports({ log, metrics, hooks, runHook, ctx });
 
@@ -85,7 +91,6 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     revalidateEveryMs: limits.revalidateEveryMs,
     onSlowReaderCut: () => metrics.slowClientDisconnects.inc({ topic: "", reason: "max_buffered" }),
   });
-  const observers = createObserverTable(options.app.observers);
   const delivery = startBusDelivery(io, { observers, ctx, limits, outbound, metrics, log });
   const stopMetrics = metrics.addGateway({ sockets: () => io.of("/").sockets.size, queued: () => delivery.slowClients.queued });
 
@@ -100,6 +105,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
       log.info({ moved: before - sockets.size, left: sockets.size }, "drained");
       return { moved: before - sockets.size, left: sockets.size };
     },
+    prepareSwap: (next) => code.prepareSwap(next),
     async close() {
       stopWatchdog();
       stopMetrics();

@@ -30,7 +30,6 @@ class SocketSession implements SessionHandle {
  * logger is made on first use (most sockets never log).
  */
 export class SocketRouteContext<AppContext> implements RouteContext<AppContext> {
-  readonly services: AppContext;
   readonly bus: HandlerContext<AppContext>["bus"];
   readonly sessions: SessionStore;
   readonly node: { id: string };
@@ -46,7 +45,6 @@ export class SocketRouteContext<AppContext> implements RouteContext<AppContext> 
     private readonly tracker: PresenceTracker,
     maxRooms: number,
   ) {
-    this.services = base.services;
     this.bus = base.bus;
     this.sessions = base.sessions;
     this.node = base.node;
@@ -54,6 +52,11 @@ export class SocketRouteContext<AppContext> implements RouteContext<AppContext> 
     this.session = new SocketSession(identity.sessionId, identity.kind, base.sessions);
     const entry = { socketId: socket.id, userId: identity.user.id, userName: identity.user.name, nodeId: base.node.id };
     this.socket = new SocketMembership(socket, entry, tracker, maxRooms);
+  }
+
+  /** Read at each use: a development reload may give the app new services. */
+  get services(): AppContext {
+    return this.base.services;
   }
 
   get log(): Logger {
