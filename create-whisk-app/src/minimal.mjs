@@ -71,6 +71,12 @@ const EDITS = [
   ["server/session-data.ts", /\n\s*\/\*\* The chat room [^\n]*\n\s*room: roomIdSchema,/, ""],
   ["README.md", /## The demo: a chat with four rooms\n[\s\S]*?(?=\n## )\n/, MINIMAL_README_SECTION],
   ["README.md", /\nbench\/ [^\n]*/, ""],
+  // The tour's server/app.ts lists this template's groups (e2e/tour.spec.ts writes it as shown).
+  [
+    "README.md",
+    "routes: [worldRoutes, roomRoutes, pingRoutes],\n  observers: [worldObservers, roomObservers, pingObservers],\n  workers: [chatWorkers],",
+    "routes: [worldRoutes, pingRoutes],\n  observers: [worldObservers, pingObservers],\n  workers: [],",
+  ],
 ];
 
 /**

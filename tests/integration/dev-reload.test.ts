@@ -1,43 +1,26 @@
 /**
  * `npm run dev` applies an edit under server/ in place: the same socket gets the new code at its
  * next event, nobody is signed out, and an edit that does not type-check or load changes nothing
- * (the last good version keeps serving). The dev server runs on a copy of the app (in .test-apps/,
- * inside the project so Next finds its packages), so the test never edits the project's own files.
+ * (the last good version keeps serving). The dev server runs on a copy of the app (tests/app-copy.ts).
  */
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "whisk/testing";
+import { copyOfTheApp, PROJECT_ROOT } from "../app-copy";
 import { connect, requestRaw, requestToken } from "./clients";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const APP_PARTS = ["app", "server", "public", "next.config.ts", "tsconfig.json", "package.json", "proxy.ts", "postcss.config.mjs"];
-
-/** The app's files as a user has them (tracked and new ones, without tests), in a folder of its own. */
-function copyOfTheApp(): string {
-  mkdirSync(join(ROOT, ".test-apps"), { recursive: true });
-  const copy = mkdtempSync(join(ROOT, ".test-apps", "dev-reload-"));
-  const listed = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "--", ...APP_PARTS], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-  for (const file of listed.split("\n").filter((name) => name && !/\.test\.tsx?$/.test(name))) {
-    mkdirSync(dirname(join(copy, file)), { recursive: true });
-    cpSync(join(ROOT, file), join(copy, file));
-  }
-  return copy;
-}
-
 const state = mkdtempSync(join(tmpdir(), "whisk-dev-reload-"));
+let app: ReturnType<typeof copyOfTheApp> | undefined;
 let copy = "";
 let server: ServerProcess | undefined;
 let socket: Socket | undefined;
 
 beforeAll(async () => {
-  copy = copyOfTheApp();
+  app = copyOfTheApp("dev-reload");
+  copy = app.dir;
   server = await startServerProcess({
     cwd: copy,
     mode: "development",
@@ -49,12 +32,12 @@ beforeAll(async () => {
 afterAll(async () => {
   socket?.close();
   await server?.stop();
-  rmSync(copy, { recursive: true, force: true });
+  app?.remove();
   rmSync(state, { recursive: true, force: true });
 });
 
 const routesFile = () => join(copy, "server", "routes", "world.ts");
-const original = () => readFileSync(join(ROOT, "server", "routes", "world.ts"), "utf8");
+const original = () => readFileSync(join(PROJECT_ROOT, "server", "routes", "world.ts"), "utf8");
 const PING = "ping: route.input(z.object({})).handle((_input, ctx) => ({ at: ctx.services.now() })),";
 
 /** world.ts with `world.ping` answering `answer` (a TypeScript expression) instead of the clock. */
@@ -114,7 +97,8 @@ describe("the development server, when server/ is edited", () => {
     const app = readFileSync(appFile, "utf8");
     writePingAnswering("4242");
     // Type-checks, but defineWhiskApp throws at load: a group listed twice.
-    writeFileSync(appFile, app.replace("routes: [worldRoutes,", "routes: [worldRoutes, worldRoutes,"));
+    expect(app).toContain("routes: [worldRoutes");
+    writeFileSync(appFile, app.replace("routes: [worldRoutes", "routes: [worldRoutes, worldRoutes"));
     await logSays(/server code not reloaded; the last good version keeps serving/, 1);
     expect(server?.output()).toMatch(/listed twice/);
     expect(await pingAnswer()).toBe(4242);
