@@ -61,6 +61,15 @@ describe("a visitor who never signed in", () => {
     }
   });
 
+  it("gets real status codes beside the rooms' loading page: a member 200 for a room, 404 for a made-up one", async () => {
+    const cookie = await signIn(server.url, "Status Checker");
+    const room = await fetch(`${server.url}/rooms/room`, { headers: { cookie }, redirect: "manual" });
+    expect(room.status).toBe(200);
+    const madeUp = await fetch(`${server.url}/rooms/no-such-room`, { headers: { cookie }, redirect: "manual" });
+    expect(madeUp.status).toBe(404);
+    expect(await madeUp.text()).toContain("Not found");
+  });
+
   it("leaves only a 2-minute provisional session behind a cookieless token request", async () => {
     const { cookie } = await requestToken(server.url);
     const body = (await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { expiresAt: number };
