@@ -12,6 +12,8 @@ ENV NEXT_TELEMETRY_DISABLED=1
 # The same key for every build keeps server-action ids stable across deploys (README, "Deploying").
 # Unset, Next.js makes one up per build, and tabs opened before a deploy fall back to /api/ws-token.
 ARG NEXT_SERVER_ACTIONS_ENCRYPTION_KEY
+# Optional, one per release: an older tab that navigates reloads instead of fetching missing scripts.
+ARG NEXT_DEPLOYMENT_ID
 RUN npm run build
 
 # 2. Production dependencies only: no compilers, test tools or TypeScript loader in the image.

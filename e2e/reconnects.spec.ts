@@ -1,6 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { cpSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { type ServerProcess, startServerProcess, TEST_REDIS_URL } from "whisk/testing";
+import { SERVER_BUILD, type ServerProcess, startServerProcess, TEST_REDIS_URL } from "whisk/testing";
+import { copyOfTheApp, PROJECT_ROOT } from "../tests/app-copy";
 
 /**
  * Reconnects that survive what a deploy and an outage do to an open tab. The server keeps its
@@ -65,4 +69,44 @@ test("a 30 s outage of every way to get a token is survived: the tab comes back 
   // The back-off is at most 30 s (with jitter): within that it is back, with no reload.
   await expect(page.getByRole("status")).toHaveText("Connected to reconnects", { timeout: 35_000 });
   expect(await whoAmI(page)).toBe(before);
+});
+
+test.describe("a real second build", () => {
+  let second: ReturnType<typeof copyOfTheApp> | undefined;
+
+  // The same code built again in a copy of the app, as a deploy does: without a shared
+  // NEXT_SERVER_ACTIONS_ENCRYPTION_KEY, Next.js gives its server actions new ids.
+  test.beforeAll(() => {
+    test.setTimeout(240_000);
+    second = copyOfTheApp("second-build");
+    execFileSync(process.execPath, [join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next"), "build"], {
+      cwd: second.dir,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: "" },
+      stdio: "ignore",
+    });
+    // The custom server is the same code: its compiled file is the project's.
+    mkdirSync(join(second.dir, "dist"), { recursive: true });
+    cpSync(join(PROJECT_ROOT, SERVER_BUILD), join(second.dir, SERVER_BUILD));
+  });
+  test.afterAll(() => second?.remove());
+
+  test("a tab opened on one build reconnects as the same person and chats after a second build replaces it", async ({ page }) => {
+    await page.goto(`${server.url}/hello`);
+    const before = await whoAmI(page);
+    const actionAnswers: number[] = [];
+    page.on("response", (response) => {
+      if (isServerAction(response.request().headers())) actionAnswers.push(response.status());
+    });
+    const port = server.port;
+    await server.stop();
+    server = await startServerProcess({ env, port, cwd: second?.dir });
+
+    expect(await whoAmI(page)).toBe(before);
+    // The old build's action ids are unknown to the new build: the tab came back by its token route.
+    expect(actionAnswers.length).toBeGreaterThan(0);
+    expect(actionAnswers.every((status) => status >= 400)).toBe(true);
+    await page.getByRole("textbox", { name: "Message" }).fill("said on the second build");
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect(page.getByRole("log")).toContainText("said on the second build");
+  });
 });

@@ -73,7 +73,10 @@ describe("docker-compose.yml", () => {
     expect(Object.keys(compose.services).sort()).toEqual(["proxy", "redis", ...nodes.map((node) => node.name)].sort());
     for (const { role, name } of nodes) {
       const service = compose.services[name];
-      expect(service?.build, name).toMatchObject({ context: ".", args: { NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: expect.any(String) } });
+      expect(service?.build, name).toMatchObject({
+        context: ".",
+        args: { NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: expect.any(String), NEXT_DEPLOYMENT_ID: expect.any(String) },
+      });
       expect(service?.environment?.WHISK_ROLE, name).toBe(role);
       expect(service?.environment?.WHISK_NODE_ID, name).toBe(name);
     }
