@@ -54,6 +54,18 @@ describe("package.json", () => {
     expect(app.dependencies.whisk).toBe((read("whisk/package.json") as { version: string }).version);
     expect(readFileSync(join(here, "..", "pnpm-workspace.yaml"), "utf8")).toMatch(/linkWorkspacePackages: true/);
   });
+
+  it("pins the same versions for pnpm (pnpm-workspace.yaml) as for npm (overrides), and lists vitest's peer vite for yarn 1", () => {
+    const pkg = JSON.parse(readFileSync(join(here, "..", "package.json"), "utf8")) as {
+      overrides: Record<string, string>;
+      devDependencies: Record<string, string>;
+      pnpm?: unknown;
+    };
+    const workspace = parse(readFileSync(join(here, "..", "pnpm-workspace.yaml"), "utf8")) as { overrides?: Record<string, string> };
+    expect(workspace.overrides).toEqual(pkg.overrides);
+    expect(pkg.pnpm, "pnpm 11+ ignores package.json's pnpm field: settings go in pnpm-workspace.yaml").toBeUndefined();
+    expect(pkg.devDependencies.vite).toBe(pkg.overrides.vite);
+  });
 });
 
 describe("docker-compose.yml", () => {

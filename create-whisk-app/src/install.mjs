@@ -32,7 +32,9 @@ export function install(pm, cwd, out = process.stdout) {
   if (!out.isTTY) out.write(`Installing dependencies with ${pm}…\n`);
 
   return new Promise((resolve, reject) => {
-    const child = spawn(pm, installArgs(pm), { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    // yarn 2 and later, in CI, refuse to write a lockfile; this install writes the app's first.
+    const env = pm === "yarn" ? { ...process.env, YARN_ENABLE_IMMUTABLE_INSTALLS: "false" } : process.env;
+    const child = spawn(pm, installArgs(pm), { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let errors = "";
     const remember = (/** @type {Buffer} */ chunk) => {
       const lines = chunk

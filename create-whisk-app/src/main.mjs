@@ -8,6 +8,7 @@ import { editAppReadme } from "./app-readme.mjs";
 import { checkName, checkNode, checkTarget } from "./checks.mjs";
 import { install } from "./install.mjs";
 import { choosePackageManager } from "./package-manager.mjs";
+import { setUpForPackageManager } from "./package-manager-setup.mjs";
 import { createPrompts } from "./prompts.mjs";
 import { templateSource } from "./template-source.mjs";
 
@@ -69,7 +70,8 @@ export async function main(argv) {
   if (values["no-install"]) steps.push([`${pm} install`, ""]);
   if (redis) steps.push(["redis-server --daemonize yes --save ''", "Redis at 127.0.0.1:6379, as .env.local says"]);
   steps.push([`${run} dev`, "http://localhost:3000: open it in two browsers"]);
-  steps.push([`${pm} test`, "type check, lint, unit, build, integration, browser"]);
+  // `bun test` is bun's own test runner, not the app's test script.
+  steps.push([`${pm === "bun" ? "bun run" : pm} test`, "type check, lint, unit, build, integration, browser"]);
   const width = Math.max(...steps.map(([command]) => command.length));
   const lines = steps.map(([command, why]) => (why ? `${command.padEnd(width)}   # ${why}` : command));
   console.log(`\nCreated ${name} (${kind}, ${redis ? "Redis" : "embedded"}) in ${target}\n\nNext steps:\n  ${lines.join("\n  ")}`);
@@ -79,7 +81,7 @@ export async function main(argv) {
  * Copies the template into `target` and makes it this app's: checks first (nothing is written on
  * a refusal), then the template's files, the chosen variant, the name, the secret, the README.
  * @param {string} templateDir
- * @param {{ target: string, name: string, kind: "chat" | "minimal", redis: boolean, pm: string }} app
+ * @param {{ target: string, name: string, kind: "chat" | "minimal", redis: boolean, pm: "npm" | "pnpm" | "yarn" | "bun" }} app
  */
 async function writeApp(templateDir, { target, name, kind, redis, pm }) {
   const pkg = JSON.parse(readFileSync(join(templateDir, "package.json"), "utf8"));
@@ -99,6 +101,7 @@ async function writeApp(templateDir, { target, name, kind, redis, pm }) {
   // The repository's own script that tests this scaffolder is not the new app's.
   delete pkg.scripts?.["test:create"];
   if (pkg.scripts?.test) pkg.scripts.test = pkg.scripts.test.replace(" && npm run test:create", "");
+  setUpForPackageManager(target, pkg, pm);
   writeFileSync(join(target, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
   nameLockfile(join(target, "package-lock.json"), name, pm);
   writeFileSync(join(target, ".env.local"), envFile(name, redis));

@@ -4,12 +4,12 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { templateFiles } from "../src/template-files.mjs";
+import { freePort, pageConnects, startServer } from "./live-server.mjs";
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = join(pkgDir, "..");
@@ -166,15 +166,6 @@ test("installs with the package manager it was run with, and drops npm's lockfil
   assert.equal(existsSync(join(dir, "flag-app", "package-lock.json")), false);
 });
 
-/** @returns {Promise<number>} */
-const freePort = () =>
-  new Promise((ok) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = /** @type {import("node:net").AddressInfo} */ (s.address());
-      s.close(() => ok(port));
-    });
-  });
-
 /**
  * Starts the app's dev server, asks for a token and connects a socket.io client with it.
  * @param {string} app
@@ -184,45 +175,12 @@ const freePort = () =>
 async function devServerWelcomes(app, env = {}, alsoCheck = async () => {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  let output = "";
-  const dev = spawn("npm", ["run", "dev"], { cwd: app, env: { ...process.env, ...env, PORT: String(port) }, detached: true });
-  dev.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  dev.stderr.on("data", (chunk) => {
-    output += chunk;
-  });
+  const dev = startServer("npm", ["run", "dev"], { cwd: app, env: { ...process.env, ...env, PORT: String(port) } });
   try {
-    let page;
-    for (let i = 0; i < 240 && !page?.ok; i++) {
-      page = await fetch(`${base}/`).catch(() => undefined);
-      if (!page?.ok) await new Promise((ok) => setTimeout(ok, 500));
-    }
-    assert.equal(page?.status, 200, output);
-    assert.match(await page.text(), /Hello, world|Whisk Chat/);
-    const res = await fetch(`${base}/api/ws-token`, { method: "POST", headers: { origin: base } });
-    assert.equal(res.status, 200, output);
-    const { token } = await res.json();
-    const cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
-    const { io } = await import(join(app, "node_modules", "socket.io-client", "build", "esm", "index.js"));
-    const socket = io(base, {
-      path: "/whisk",
-      auth: { token },
-      extraHeaders: { origin: base, cookie },
-      reconnection: false,
-      forceNew: true,
-    });
-    const welcome = await new Promise((ok, fail) => {
-      socket.once("whisk.welcome", ok);
-      socket.once("connect_error", fail);
-    });
-    socket.close();
-    assert.match(JSON.stringify(welcome), /"user"/);
+    await pageConnects(app, base, dev);
     await alsoCheck(base);
   } finally {
-    const exited = new Promise((ok) => dev.once("exit", ok));
-    if (dev.pid) process.kill(-dev.pid, "SIGTERM");
-    await exited;
+    await dev.stop();
   }
 }
 
