@@ -216,13 +216,15 @@ if (runs.gateway) {
 if (runs.workers) whisk.startWorkers();
 await whisk.ready();
 // `npm run dev`: an edit under server/ applies in place, once it type-checks (server/dev-reload.ts).
-const devReload = settings.dev
-  ? (await import("./dev-reload")).reloadServerCodeInPlace({
-      whisk,
-      stores: { history: backend.history },
-      log,
-    })
-  : undefined;
+// Without it (no TypeScript or tsx installed, say) the server still runs: restart after an edit.
+let devReload: { close(): void } | undefined;
+if (settings.dev) {
+  try {
+    devReload = (await import("./dev-reload")).reloadServerCodeInPlace({ whisk, stores: { history: backend.history }, log });
+  } catch (error) {
+    log.warn(`In-place reload of server/ is off (restart after an edit): ${(error as Error).message}`);
+  }
+}
 
 metricsServer?.listen(settings.metricsPort, settings.host, () =>
   log.info({ metricsPort: settings.metricsPort }, "metrics and health on their own port"),
