@@ -8,6 +8,7 @@ import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { freePort } from "../testing/free-port";
+import { listenOnLoopback } from "../testing/listen-on-loopback";
 import { nextEventRaw, requestRaw } from "../testing/typed-client";
 import { createBuilders } from "./builders";
 import { createWhisk, type Whisk } from "./create-whisk";
@@ -62,11 +63,7 @@ beforeAll(async () => {
   const server = createServer();
   whisk.attachGateway(server);
   whisk.startWorkers();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  closeServer = () => {
-    server.closeAllConnections();
-    return new Promise((resolve) => server.close(resolve));
-  };
+  closeServer = await listenOnLoopback(server, port);
   const session = await whisk.sessions.create({ userId: "u1", userName: "One" }, 60_000);
   const { token } = await whisk.issueToken({ sessionId: session.id, userId: "u1" });
   socket = io(url, { path: "/whisk", auth: { token }, extraHeaders: { origin: url }, transports: ["websocket"], reconnection: false });

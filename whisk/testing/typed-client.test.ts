@@ -13,6 +13,7 @@ import type { Ack } from "../core/result";
 import { createBuilders, defineObservers, defineRoutes, defineWhiskApp } from "../server";
 import { createLogger, createWhisk, type Whisk } from "../server/host";
 import { freePort } from "./free-port";
+import { listenOnLoopback } from "./listen-on-loopback";
 import { nextEventRaw, requestRaw, typedClient } from "./typed-client";
 
 const { route, observe } = createBuilders<object>();
@@ -48,11 +49,7 @@ beforeAll(async () => {
   });
   const server = createServer();
   whisk.attachGateway(server);
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  closeServer = () => {
-    server.closeAllConnections();
-    return new Promise((resolve) => server.close(resolve));
-  };
+  closeServer = await listenOnLoopback(server, port);
   const session = await whisk.sessions.create({ userId: "u1", userName: "One" }, 60_000);
   const { token } = await whisk.issueToken({ sessionId: session.id, userId: "u1" });
   socket = io(url, {
