@@ -9,7 +9,7 @@
  * createServices opens is opened again on each reload: keep long-lived clients (a database pool)
  * in a module outside server/, which loads once.
  */
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FreshImporter, type TypeCheckPass, watchTypeChecks } from "whisk/dev";
@@ -32,9 +32,9 @@ export function reloadServerCodeInPlace(options: { whisk: Whisk<AppServices>; st
   /** Swaps in the code a pass checked, unless a file changed since: the next pass is for that. */
   async function reload(checkedFrom: number): Promise<void> {
     const started = performance.now();
-    if (editedSince(SERVER_DIR, checkedFrom)) return;
+    if (editedSince(SERVER_DIR, checkedFrom).length > 0) return;
     const [{ app }, { hooks }, { createServices }] = await importer.importAfresh<Reloaded>("app.ts", "hooks.ts", "services.ts");
-    if (editedSince(SERVER_DIR, checkedFrom)) return;
+    if (editedSince(SERVER_DIR, checkedFrom).length > 0) return;
     await options.whisk.replaceCode({ app, hooks, services: createServices(options.stores) });
     log.info({ ms: Math.round(performance.now() - started) }, "server code reloaded: the next event runs it");
   }
@@ -44,8 +44,14 @@ export function reloadServerCodeInPlace(options: { whisk: Whisk<AppServices>; st
       log.error(`server code has ${errorCount} type error(s); the last good version keeps serving:\n${errors.join("\n")}`);
       return;
     }
-    // The first pass checks the code the server started with: nothing new, unless edited meanwhile.
-    if (first && !editedSince(SERVER_DIR, performance.timeOrigin)) return;
+    if (first) {
+      // The first pass checks what the server started with. A file saved since may have been read
+      // by tsc before it watched it, and would never be checked again: touching it starts a pass
+      // that checks it, after which it loads.
+      const now = new Date();
+      for (const file of editedSince(SERVER_DIR, performance.timeOrigin)) utimesSync(file, now, now);
+      return;
+    }
     reloads = reloads
       .then(() => reload(startedAt))
       .catch((error: unknown) => {
@@ -63,7 +69,9 @@ export function reloadServerCodeInPlace(options: { whisk: Whisk<AppServices>; st
   });
 }
 
-/** Whether a file under `dir` was written after `time` (ms since the epoch). */
-function editedSince(dir: string, time: number): boolean {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" }).some((file) => statSync(join(dir, file)).mtimeMs > time);
+/** The files under `dir` written after `time` (ms since the epoch). */
+function editedSince(dir: string, time: number): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((file) => join(dir, file))
+    .filter((path) => statSync(path).mtimeMs > time);
 }

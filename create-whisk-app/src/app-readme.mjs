@@ -9,7 +9,8 @@ const EDITS = /** @type {[RegExp, string][]} */ ([
     /```sh\nnpm create whisk-app my-app[^\n]*\n```\n\nIt asks embedded or Redis[\s\S]*?\n\n/,
     "This app was made with `npm create whisk-app`.\n\n",
   ],
-  [/- `npm run test:create` \(this repository only[^\n]*\n[^\n]*\n/, ""],
+  // The bullet and its indented continuation lines.
+  [/- `npm run test:create` \(this repository only[^\n]*\n(?: {2}[^\n]*\n)*/, ""],
 ]);
 
 /** @param {string} target the new app's folder */
