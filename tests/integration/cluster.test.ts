@@ -9,10 +9,12 @@ import { createRedisBackend, createWhisk, type Whisk } from "whisk/host";
 import { defineWhiskApp, toUser } from "whisk/server";
 import { type Cluster, startCluster, TEST_REDIS_URL } from "whisk/testing";
 import { type WorldSaid, worldObservers } from "@/server/observers/world";
-import { at, type Connected, connect, nextEvent, refusal, request, requestToken } from "./clients";
+import { at, type Connected, connect, metricValue, nextEvent, refusal, request, requestToken } from "./clients";
 import { runFixture } from "./processes";
 
 let cluster: Cluster;
+/** Lets the test read each node's /metrics on its own port. */
+const METRICS_TOKEN = "cluster-test-metrics-token-0123456789abcdef";
 /** A Node script on the bus, as a cron job or an admin tool would be: a process of its own. */
 let script: Whisk<object>;
 const open: Connected[] = [];
@@ -20,7 +22,7 @@ const open: Connected[] = [];
 const secrets: string[] = [];
 
 beforeAll(async () => {
-  cluster = await startCluster({ redisUrl: TEST_REDIS_URL });
+  cluster = await startCluster({ redisUrl: TEST_REDIS_URL, env: { WHISK_METRICS_TOKEN: METRICS_TOKEN } });
   const backend = await createRedisBackend({
     url: TEST_REDIS_URL,
     prefix: cluster.prefix,
@@ -113,6 +115,8 @@ describe("the cluster: 1 web, 3 gateways, 1 worker over Redis", () => {
     const tab2 = await userOn(1, tab1.cookie);
     const bob = await userOn(2);
     expect(tab2.welcome.user.id).toBe(tab1.welcome.user.id);
+    const envelopesOn = (i: number) => metricValue(gateway(i), METRICS_TOKEN, "whisk_bus_envelopes_total");
+    const before = await Promise.all([0, 1, 2].map(envelopesOn));
     const seen = await collect(
       [tab1, tab2, bob],
       "world.said",
@@ -125,6 +129,11 @@ describe("the cluster: 1 web, 3 gateways, 1 worker over Redis", () => {
       (said) => said.message === "sentinel",
     );
     expect(seen).toEqual([["just for you"], ["just for you"], []]);
+    // Targeted delivery: the message for one user reached the gateways of that user's tabs, and
+    // not ws-3, which got only the sentinel for everyone. (ws-3 would get it too, and drop it, in
+    // the rare case that one of its sockets, users or sessions hashed to the same of 1,024 slots.)
+    const after = await Promise.all([0, 1, 2].map(envelopesOn));
+    expect(after.map((count, i) => count - (before[i] ?? 0))).toEqual([2, 2, 1]);
   });
 
   it("refuses a typed publish whose payload does not match the observer's schema, before it leaves the script", async () => {

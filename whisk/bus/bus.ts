@@ -43,6 +43,8 @@ export class BusTarget {
 export class Bus {
   private readonly waitingReplies = new Map<string, (ack: Ack<unknown>) => void>();
   private stopReplies: Unsubscribe | null = null;
+  /** This node's own address, followed once anything here listens (replies, node-addressed envelopes). */
+  private followingOwnNode: Promise<unknown> | undefined;
 
   constructor(
     private readonly transport: BusTransport,
@@ -89,7 +91,7 @@ export class Bus {
   ): Promise<Ack<Output>> {
     const checked = checkPayload(target, payload);
     this.listenForReplies();
-    await this.transport.ready();
+    await Promise.all([this.transport.ready(), this.followOwnNode()]);
     const requestId = randomUUID();
     const timeoutMs = options.timeoutMs ?? 5_000;
     const reply = new Promise<Ack<Output>>((resolve) => {
@@ -128,9 +130,31 @@ export class Bus {
     });
   }
 
-  /** Gateways listen here; every envelope published anywhere arrives once per listener. */
+  /** Whether the transport delivers only what this process follows (see `follow`). */
+  get targeted(): boolean {
+    return this.transport.follow !== undefined;
+  }
+
+  /**
+   * Receive, from when it resolves until the returned function is called, the envelopes for
+   * `address` too (a transport with targeted delivery; any other delivers everything anyway).
+   */
+  follow(address: Address): Promise<Unsubscribe> {
+    return this.transport.follow?.(address) ?? Promise.resolve(() => {});
+  }
+
+  /** Gateways listen here; every envelope published for this process arrives once per listener. */
   onPublished(listener: (envelope: Envelope) => void): Unsubscribe {
+    void this.followOwnNode();
     return this.transport.subscribe(listener);
+  }
+
+  /** Envelopes addressed to this node (a worker's reply, a drain) come here whatever the transport. */
+  private followOwnNode(): Promise<unknown> {
+    this.followingOwnNode ??= this.follow(toNode(this.nodeId)).catch(() => {
+      this.followingOwnNode = undefined;
+    });
+    return this.followingOwnNode;
   }
 
   /**

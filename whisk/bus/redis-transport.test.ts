@@ -1,9 +1,11 @@
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { type Address, everyone, toNode, toUser } from "../core/address";
 import { createEnvelope, type Envelope } from "../core/envelope";
 import { redisKeys } from "../core/redis-keys";
 import { runTransportContract } from "../testing/contracts/transport-contract";
 import { connectTestRedis } from "../testing/redis-for-tests";
+import { DEFAULT_BUS_SLOTS, slotOf } from "./bus-channels";
 import { decodeEnvelope } from "./envelope-codec";
 import { RedisTransport, type RedisTransportOptions } from "./redis-transport";
 
@@ -254,5 +256,64 @@ describe("RedisTransport work queues", () => {
     } finally {
       release(); // a failed expectation must not leave close() waiting on the handlers
     }
+  });
+});
+
+describe("RedisTransport targeted delivery", () => {
+  let test: Awaited<ReturnType<typeof connectTestRedis>>;
+  const transports: RedisTransport[] = [];
+  afterEach(async () => {
+    await Promise.all(transports.splice(0).map((transport) => transport.close()));
+    await test?.cleanup();
+  });
+  /** A gateway's transport on this test's Redis, with what it received, closed after the test. */
+  const gateway = (name: string) => {
+    const transport = new RedisTransport({ redis: test.redis, prefix: test.prefix, consumerName: name });
+    transports.push(transport);
+    const topics: string[] = [];
+    transport.subscribe((envelope) => topics.push(envelope.topic));
+    return { transport, topics };
+  };
+  const envelope = (topic: string, to: Address[]) => createEnvelope({ topic, payload: {}, to, except: [], from: { nodeId: "sender" } });
+  /** Two user ids whose slots differ, so neither's follower gets the other's envelopes. */
+  const [userA, userB, userC] = ["user-a", "user-b", "user-c"];
+  it("uses user ids in distinct slots", () => {
+    const slots = new Set([userA, userB, userC].map((id) => slotOf(`user:${id}`, DEFAULT_BUS_SLOTS)));
+    expect(slots.size).toBe(3);
+  });
+
+  it("brings a whisper only to the gateways of its two users, each once", async () => {
+    test = await connectTestRedis();
+    const [one, two, three] = [gateway("g1"), gateway("g2"), gateway("g3")];
+    await one.transport.follow(toUser(userA));
+    await two.transport.follow(toUser(userB));
+    await three.transport.follow(toUser(userC));
+    await Promise.all([one, two, three].map(({ transport }) => transport.ready()));
+
+    await one.transport.publish(envelope("whisper", [toUser(userA), toUser(userB)]));
+    await one.transport.publish(envelope("marker", [everyone()]));
+    await vi.waitFor(() => expect([one, two, three].map(({ topics }) => topics.at(-1))).toEqual(["marker", "marker", "marker"]));
+    expect(one.topics).toEqual(["whisper", "marker"]);
+    expect(two.topics).toEqual(["whisper", "marker"]);
+    expect(three.topics).toEqual(["marker"]);
+    expect(three.transport.stats()).toEqual({ received: 1, channels: 3 });
+  });
+
+  it("stops bringing an address's envelopes once its last follower here unfollows", async () => {
+    test = await connectTestRedis();
+    const listener = gateway("listener");
+    const sender = gateway("sender");
+    const first = await listener.transport.follow(toUser(userA));
+    const second = await listener.transport.follow(toUser(userA));
+    await Promise.all([listener.transport.ready(), sender.transport.ready()]);
+    first();
+    await sender.transport.publish(envelope("still followed", [toUser(userA)]));
+    second();
+    await sleep(100); // the UNSUBSCRIBE, sent on the listener's connection, reaches Redis first
+    await sender.transport.publish(envelope("left", [toUser(userA)]));
+    await sender.transport.publish(envelope("marker", [toNode("listener")]));
+    await vi.waitFor(() => expect(listener.topics.at(-1)).toBe("marker"));
+    expect(listener.topics).toEqual(["still followed", "marker"]);
+    expect(listener.transport.stats().channels).toBe(2);
   });
 });

@@ -1,8 +1,11 @@
 import type { Redis } from "ioredis";
+import type { Address } from "../core/address";
 import type { Envelope } from "../core/envelope";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
+import { channelOf, channelsFor, DEFAULT_BUS_SLOTS } from "./bus-channels";
 import { decodeEnvelope, encodeEnvelope } from "./envelope-codec";
 import { QueueConsumer } from "./queue-consumer";
+import { RecentIds } from "./recent-ids";
 import type { BusTransport, StopConsuming, Unsubscribe } from "./transport";
 
 export interface RedisTransportOptions {
@@ -10,6 +13,10 @@ export interface RedisTransportOptions {
   redis: Redis;
   /** This process's name in consumer groups; must be unique among live processes. */
   consumerName: string;
+  /** This node's id, whose channel carries envelopes addressed to it; `consumerName` by default. */
+  nodeId?: string;
+  /** How many slot channels users, sessions, sockets and rooms hash to (bus-channels.ts); every process must agree. */
+  slots?: number;
   /** Key prefix, so several apps can share one Redis. */
   prefix?: string;
   /** A job unacknowledged this long (its worker died) is taken over by another worker. */
@@ -23,14 +30,22 @@ export interface RedisTransportOptions {
 }
 
 /**
- * The bus across processes. Fan-out is Redis pub/sub on one channel: every gateway gets every
- * envelope and delivers to the sockets it holds. Work queues are Redis Streams with one consumer
+ * The bus across processes. Fan-out is Redis pub/sub, targeted (bus-channels.ts): an envelope is
+ * published on the channels of its addresses, and a gateway listens to the everyone channel, its
+ * node's, and the slots of the users, sessions, sockets and rooms it holds (`follow`), so it
+ * receives and decodes only what it may deliver. Work queues are Redis Streams with one consumer
  * group: each job goes to one worker, is acknowledged only after its handler finishes, and a job
  * whose worker died is claimed by another after `claimIdleMs` (at-least-once, none lost).
  */
 export class RedisTransport implements BusTransport {
   private readonly keys: RedisKeys;
-  private readonly channel: string;
+  private readonly slots: number;
+  /** Always listened to: envelopes for everyone and for this node. */
+  private readonly ownChannels: string[];
+  /** Followed slot channels, with how many followers each has here. */
+  private readonly followers = new Map<string, number>();
+  private readonly recentIds = new RecentIds(4_096);
+  private received = 0;
   private subscriber: Redis | null = null;
   private subscribed: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(envelope: Envelope) => void>();
@@ -38,28 +53,69 @@ export class RedisTransport implements BusTransport {
 
   constructor(private readonly options: RedisTransportOptions) {
     this.keys = redisKeys(options.prefix);
-    this.channel = this.keys.busChannel;
+    this.slots = options.slots ?? DEFAULT_BUS_SLOTS;
+    this.ownChannels = [this.keys.busEveryone, this.keys.busNode(options.nodeId ?? options.consumerName)];
   }
 
   async publish(envelope: Envelope): Promise<void> {
-    await this.options.redis.publish(this.channel, encodeEnvelope(envelope));
+    const text = encodeEnvelope(envelope);
+    const channels = channelsFor(envelope.to, this.keys, this.slots);
+    if (channels.length === 1) await this.options.redis.publish(channels[0] as string, text);
+    else {
+      const pipeline = this.options.redis.pipeline();
+      for (const channel of channels) pipeline.publish(channel, text);
+      await pipeline.exec();
+    }
   }
 
   subscribe(listener: (envelope: Envelope) => void): Unsubscribe {
-    if (!this.subscriber) {
-      const subscriber = this.options.redis.duplicate();
-      // Connection errors surface through the health check; ioredis reconnects and resubscribes.
-      subscriber.on("error", () => {});
-      this.subscriber = subscriber;
-      subscriber.on("message", (_channel: string, text: string) => {
-        const envelope = decodeEnvelope(text);
-        if (!envelope) return this.options.onMalformed?.("bus");
-        for (const each of [...this.listeners]) each(envelope);
-      });
-      this.subscribed = subscriber.subscribe(this.channel);
-    }
+    this.listenHere();
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  async follow(address: Address): Promise<Unsubscribe> {
+    const channel = channelOf(address, this.keys, this.slots);
+    if (this.ownChannels.includes(channel)) return () => {};
+    const subscriber = this.listenHere();
+    const followers = this.followers.get(channel) ?? 0;
+    this.followers.set(channel, followers + 1);
+    // ioredis sends commands in order and resubscribes after a reconnect: a second follower of a
+    // channel being subscribed waits for the same SUBSCRIBE, queued behind it.
+    await subscriber.subscribe(channel);
+    let followed = true;
+    return () => {
+      if (!followed) return;
+      followed = false;
+      const left = (this.followers.get(channel) ?? 1) - 1;
+      if (left > 0) return void this.followers.set(channel, left);
+      this.followers.delete(channel);
+      this.subscriber?.unsubscribe(channel).catch(() => {});
+    };
+  }
+
+  stats(): { received: number; channels: number } {
+    return { received: this.received, channels: this.ownChannels.length + this.followers.size };
+  }
+
+  /** The subscriber connection, made on first use, listening to everyone's and this node's channels. */
+  private listenHere(): Redis {
+    if (this.subscriber) return this.subscriber;
+    const subscriber = this.options.redis.duplicate();
+    // Connection errors surface through the health check; ioredis reconnects and resubscribes.
+    subscriber.on("error", () => {});
+    this.subscriber = subscriber;
+    subscriber.on("message", (_channel: string, text: string) => {
+      const envelope = decodeEnvelope(text);
+      if (!envelope) return this.options.onMalformed?.("bus");
+      // An envelope for several addresses travels on several channels: a process listening to
+      // more than one of them takes it once.
+      if (envelope.to.length > 1 && !this.recentIds.add(envelope.id)) return;
+      this.received += 1;
+      for (const each of [...this.listeners]) each(envelope);
+    });
+    this.subscribed = subscriber.subscribe(...this.ownChannels);
+    return subscriber;
   }
 
   /** True while fan-out works here: no subscription yet, or its connection is up and subscribed. */
@@ -109,6 +165,7 @@ export class RedisTransport implements BusTransport {
     await Promise.all([...this.stops].map((stop) => stop()));
     this.stops.clear();
     this.listeners.clear();
+    this.followers.clear();
     this.subscriber?.disconnect();
     this.subscriber = null;
   }

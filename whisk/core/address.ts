@@ -26,6 +26,24 @@ export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const nodeRoom = (nodeId: string) => `node:${nodeId}`;
 export const appRoom = (room: string) => `room:${room}`;
 
+/** The address whose envelopes a local socket.io room receives: the inverse of the four above; any other room is a socket's own. */
+export function addressOfLocalRoom(room: string): Address {
+  const colon = room.indexOf(":");
+  const rest = room.slice(colon + 1);
+  switch (colon === -1 ? "" : room.slice(0, colon)) {
+    case "user":
+      return toUser(rest);
+    case "session":
+      return toSession(rest);
+    case "node":
+      return toNode(rest);
+    case "room":
+      return toRoom(rest);
+    default:
+      return toSocket(room);
+  }
+}
+
 /**
  * The local socket.io rooms an address list reaches on the gateway `nodeId`.
  * `"all"` means every local socket; an empty result means none on this node.

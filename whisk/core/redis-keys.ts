@@ -6,8 +6,12 @@ import { DEFAULT_REDIS_PREFIX } from "./defaults";
  */
 export function redisKeys(prefix = DEFAULT_REDIS_PREFIX) {
   return {
-    /** The pub/sub channel every envelope travels on. */
-    busChannel: `${prefix}bus`,
+    /** The pub/sub channel of envelopes for everyone: every process that listens gets them. */
+    busEveryone: `${prefix}bus:everyone`,
+    /** A process's own channel: envelopes addressed to that node (replies, drains). */
+    busNode: (nodeId: string) => `${prefix}bus:node:${nodeId}`,
+    /** One of the channels users, sessions, sockets and rooms hash to; a gateway listens to a slot while it holds one of them. */
+    busSlot: (slot: number) => `${prefix}bus:slot:${slot}`,
     /** The consumer group of every worker queue. */
     workerGroup: `${prefix}workers`,
     /** A worker queue's stream. */

@@ -1,4 +1,5 @@
 import type { Server } from "socket.io";
+import { localRoomsFor } from "../core/address";
 import type { AnyObserver, HandlerContext } from "./definitions";
 import { DeliveryQueue } from "./delivery-queue";
 import type { GatewayLimits } from "./gateway-limits";
@@ -37,11 +38,15 @@ export function startBusDelivery<AppContext>(
       },
     },
   });
-  const deliveries = new DeliveryQueue((envelope) =>
-    deliverEnvelope(io, options.observers, envelope, ctx, slowClients).catch((error) =>
+  const localRooms = io.of("/").adapter.rooms;
+  const deliveries = new DeliveryQueue((envelope) => {
+    const rooms = localRoomsFor(envelope.to, ctx.node.id);
+    const hereToo = rooms === "all" || rooms.some((room) => localRooms.has(room));
+    metrics.busEnvelopes.inc({ outcome: hereToo ? "delivered" : "no_recipient_here" });
+    return deliverEnvelope(io, options.observers, envelope, ctx, slowClients).catch((error) =>
       log.error({ err: error, topic: envelope.topic }, "observer threw; message not delivered"),
-    ),
-  );
+    );
+  });
   const stopListening = ctx.bus.onPublished((envelope) => deliveries.push(envelope));
   return {
     slowClients,

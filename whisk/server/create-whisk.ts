@@ -101,7 +101,12 @@ class WhiskInstance<AppContext> {
       node: { id: options.nodeId },
       log: this.log,
     };
-    this.metrics = createWhiskMetrics({ nodeId: options.nodeId, defaultMetrics: options.defaultMetrics });
+    const transport = this.backend.transport;
+    this.metrics = createWhiskMetrics({
+      nodeId: options.nodeId,
+      defaultMetrics: options.defaultMetrics,
+      busChannels: transport.stats ? () => transport.stats?.().channels ?? 0 : undefined,
+    });
   }
 
   /** Attaches a gateway to an HTTP server this process owns; it admits pages from `allowedOrigins`. */

@@ -74,7 +74,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   const runHook = createHookRunner(log);
   const { refuse, outboundCut } = createRefusalReports({ log, metrics, hooks, runHook, ctx });
 
-  const io = createSocketServer(options.httpServer, { ...options, limits, refuse });
+  const io = createSocketServer(options.httpServer, { ...options, limits, refuse, bus: ctx.bus });
   const outbound = new OutboundBytes({ budgetBytes: limits.maxBufferedBytes, onCut: outboundCut });
   io.engine.on("connection", (connection: MeasuredConnection) => outbound.watch(connection));
 

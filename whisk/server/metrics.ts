@@ -22,11 +22,22 @@ export interface WhiskMetrics {
   readonly requestRefusals: Counter;
   /** TCP connections closed at once: `per_address` (too many from one address) or `max_connections`. */
   readonly connectionRefusals: Counter<"reason">;
+  /**
+   * Bus envelopes that reached this node's gateways: `delivered` (it held a recipient) or
+   * `no_recipient_here` (a neighbour's in its slot, or a socket that just left). Targeted delivery
+   * keeps the second small.
+   */
+  readonly busEnvelopes: Counter<"outcome">;
   /** Adds what one gateway holds (sockets, messages queued for slow ones); returns its removal. */
   addGateway(gateway: { sockets(): number; queued(): number }): () => void;
 }
 
-export function createWhiskMetrics(options: { nodeId: string; defaultMetrics?: boolean }): WhiskMetrics {
+export function createWhiskMetrics(options: {
+  nodeId: string;
+  defaultMetrics?: boolean;
+  /** How many bus channels this process listens to (a transport with targeted delivery). */
+  busChannels?: () => number;
+}): WhiskMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ node: options.nodeId });
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
@@ -50,6 +61,18 @@ export function createWhiskMetrics(options: { nodeId: string; defaultMetrics?: b
       this.set(sum((gateway) => gateway.queued()));
     },
   });
+
+  const busChannels = options.busChannels;
+  if (busChannels) {
+    new Gauge({
+      name: "whisk_bus_channels",
+      help: "Bus channels this node listens to: everyone's, its own, and the slots of the users, sessions, sockets and rooms it holds.",
+      registers: [registry],
+      collect() {
+        this.set(busChannels());
+      },
+    });
+  }
 
   const counter = <Label extends string>(name: string, help: string, labelNames: readonly Label[] = []) =>
     new Counter<Label>({ name, help, labelNames, registers: [registry] });
@@ -79,6 +102,11 @@ export function createWhiskMetrics(options: { nodeId: string; defaultMetrics?: b
       "whisk_connection_refusals_total",
       "TCP connections closed at once: too many from one address (per_address) or in all (max_connections).",
       ["reason"],
+    ),
+    busEnvelopes: counter(
+      "whisk_bus_envelopes_total",
+      "Bus envelopes that reached this node's gateways: delivered (a recipient here) or no_recipient_here.",
+      ["outcome"],
     ),
     addGateway(gateway) {
       gateways.add(gateway);

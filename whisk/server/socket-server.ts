@@ -1,6 +1,8 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
+import type { Bus } from "../bus/bus";
 import { WHISK_PATH } from "../core/protocol";
+import { followingAdapter } from "./following-adapter";
 import type { GatewayLimits } from "./gateway-limits";
 import { createHandshakeGate, type ReportRefusal } from "./handshake-gate";
 
@@ -13,6 +15,8 @@ export function createSocketServer(
     trustedProxies?: readonly string[];
     limits: GatewayLimits;
     refuse: ReportRefusal;
+    /** With targeted delivery, the rooms this gateway holds are followed on the bus. */
+    bus?: Bus;
   },
 ): Server {
   const { limits, allowedOrigins } = options;
@@ -26,5 +30,6 @@ export function createSocketServer(
     destroyUpgrade: false,
     cors: { origin: [...allowedOrigins], credentials: true },
     allowRequest: createHandshakeGate({ allowedOrigins, trustedProxies: options.trustedProxies, limits, refuse: options.refuse }),
+    ...(options.bus?.targeted ? { adapter: followingAdapter(options.bus) } : {}),
   });
 }

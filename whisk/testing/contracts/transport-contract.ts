@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BusTransport } from "../../bus/transport";
+import { everyone, toRoom, toUser } from "../../core/address";
 import { createEnvelope, type Envelope } from "../../core/envelope";
 
 /**
@@ -29,11 +30,13 @@ export function runTransportContract(name: string, make: () => Promise<Transport
       await pair.cleanup();
     });
 
-    it("fans a published envelope out to every subscriber, on every transport, intact", async () => {
+    it("fans a published envelope out to every subscriber that follows its address, on every transport, intact", async () => {
       const onA = vi.fn();
       const onB = vi.fn();
       pair.a.subscribe(onA);
       pair.b.subscribe(onB);
+      // A transport with targeted delivery brings what a process follows; one without, everything.
+      await Promise.all([pair.a.follow?.(toUser("u")), pair.b.follow?.(toUser("u"))]);
       await pair.ready();
       const envelope = createEnvelope({
         topic: "t.x",
@@ -46,6 +49,29 @@ export function runTransportContract(name: string, make: () => Promise<Transport
       await vi.waitFor(() => expect(onB).toHaveBeenCalledTimes(1));
       await vi.waitFor(() => expect(onA).toHaveBeenCalledTimes(1));
       expect(onB).toHaveBeenCalledWith(envelope);
+    });
+
+    it("brings an envelope for everyone to every subscriber, following nothing", async () => {
+      const onA = vi.fn();
+      const onB = vi.fn();
+      pair.a.subscribe(onA);
+      pair.b.subscribe(onB);
+      await pair.ready();
+      await pair.b.publish(createEnvelope({ topic: "t.all", payload: {}, to: [everyone()], except: [], from: { nodeId: "n" } }));
+      await vi.waitFor(() => expect(onA).toHaveBeenCalledTimes(1));
+      await vi.waitFor(() => expect(onB).toHaveBeenCalledTimes(1));
+    });
+
+    it("brings an envelope for several addresses a subscriber follows once", async () => {
+      const onB = vi.fn();
+      pair.b.subscribe(onB);
+      await Promise.all([pair.b.follow?.(toUser("ann")), pair.b.follow?.(toUser("ben")), pair.b.follow?.(toRoom("beach"))]);
+      await pair.ready();
+      const to = [toUser("ann"), toUser("ben"), toRoom("beach")];
+      await pair.a.publish(createEnvelope({ topic: "t.many", payload: {}, to, except: [], from: { nodeId: "n" } }));
+      await pair.a.publish(createEnvelope({ topic: "t.after", payload: {}, to: [toUser("ann")], except: [], from: { nodeId: "n" } }));
+      await vi.waitFor(() => expect(onB).toHaveBeenCalledTimes(2));
+      expect(onB.mock.calls.map(([envelope]) => (envelope as Envelope).topic)).toEqual(["t.many", "t.after"]);
     });
 
     it("hands each of 200 jobs to exactly one consumer, across transports", async () => {
