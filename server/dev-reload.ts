@@ -1,6 +1,6 @@
 /**
  * `npm run dev` applies edits under server/ in place: no restart of Next.js, no dropped socket,
- * no ended session. The project's type checker watches server/; after each pass without errors,
+ * no ended session. After each edit under server/ the project's tsc checks it; after a check without errors,
  * app.ts, hooks.ts and services.ts are imported afresh (with everything under server/ they import)
  * and handed to the running Whisk; the next event runs them. A pass with errors, or code that
  * fails to load, changes nothing: the errors are logged and the last good version keeps serving.
@@ -9,7 +9,7 @@
  * createServices opens is opened again on each reload: keep long-lived clients (a database pool)
  * in a module outside server/, which loads once.
  */
-import { readdirSync, statSync, utimesSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FreshImporter, type TypeCheckPass, watchTypeChecks } from "whisk/dev";
@@ -39,17 +39,9 @@ export function reloadServerCodeInPlace(options: { whisk: Whisk<AppServices>; st
     log.info({ ms: Math.round(performance.now() - started) }, "server code reloaded: the next event runs it");
   }
 
-  function onPass({ first, startedAt, errorCount, errors }: TypeCheckPass): void {
+  function onPass({ startedAt, errorCount, errors }: TypeCheckPass): void {
     if (errorCount > 0) {
       log.error(`server code has ${errorCount} type error(s); the last good version keeps serving:\n${errors.join("\n")}`);
-      return;
-    }
-    if (first) {
-      // The first pass checks what the server started with. A file saved since may have been read
-      // by tsc before it watched it, and would never be checked again: touching it starts a pass
-      // that checks it, after which it loads.
-      const now = new Date();
-      for (const file of editedSince(SERVER_DIR, performance.timeOrigin)) utimesSync(file, now, now);
       return;
     }
     reloads = reloads
@@ -63,6 +55,9 @@ export function reloadServerCodeInPlace(options: { whisk: Whisk<AppServices>; st
 
   return watchTypeChecks({
     root: ROOT,
+    folder: SERVER_DIR,
+    // Files saved while the server started are not in what it loaded.
+    checkAtStart: editedSince(SERVER_DIR, performance.timeOrigin).length > 0,
     include: ["server/**/*.ts"],
     exclude: ["server/**/*.test.ts", "server/main.ts"],
     onPass,
