@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type Address, everyone, toNode, toUser } from "../core/address";
+import { type Address, everyone, toNode, toRoom, toUser } from "../core/address";
 import { createEnvelope, type Envelope } from "../core/envelope";
 import { redisKeys } from "../core/redis-keys";
 import { runTransportContract } from "../testing/contracts/transport-contract";
@@ -297,6 +297,19 @@ describe("RedisTransport targeted delivery", () => {
     expect(two.topics).toEqual(["whisper", "marker"]);
     expect(three.topics).toEqual(["marker"]);
     expect(three.transport.stats()).toEqual({ received: 1, channels: 3 });
+  });
+
+  it("listens to a bounded number of channels however many users, sockets and rooms it holds (2,000 follows, 16 slots)", async () => {
+    test = await connectTestRedis();
+    const transport = new RedisTransport({ redis: test.redis, prefix: test.prefix, consumerName: "busy", slots: 16 });
+    transports.push(transport);
+    transport.subscribe(() => {});
+    const follows = Array.from({ length: 2_000 }, (_, n) => transport.follow(n % 2 ? toUser(`u${n}`) : toRoom(`r${n}`)));
+    const unfollows = await Promise.all(follows);
+    // Its own two (everyone, this node) and the 16 slots: never one per user or room.
+    expect(transport.stats().channels).toBe(18);
+    for (const unfollow of unfollows) unfollow();
+    expect(transport.stats().channels).toBe(2);
   });
 
   it("stops bringing an address's envelopes once its last follower here unfollows", async () => {

@@ -43,7 +43,9 @@ export function startBusDelivery<AppContext>(
     const rooms = localRoomsFor(envelope.to, ctx.node.id);
     const hereToo = rooms === "all" || rooms.some((room) => localRooms.has(room));
     metrics.busEnvelopes.inc({ outcome: hereToo ? "delivered" : "no_recipient_here" });
-    return deliverEnvelope(io, options.observers, envelope, ctx, slowClients).catch((error) =>
+    // Nobody here to emit to: the observer's work would reach no socket.
+    if (!hereToo) return Promise.resolve();
+    return deliverEnvelope(io, options.observers, envelope, ctx, slowClients, rooms).catch((error) =>
       log.error({ err: error, topic: envelope.topic }, "observer threw; message not delivered"),
     );
   });

@@ -26,8 +26,9 @@ export async function deliverEnvelope<AppContext>(
   envelope: Envelope,
   ctx: HandlerContext<AppContext>,
   slowClients?: SlowClientQueues,
+  /** The local rooms it addresses, when the caller has them already (`localRoomsFor`). */
+  rooms: "all" | string[] = localRoomsFor(envelope.to, ctx.node.id),
 ): Promise<void> {
-  const rooms = localRoomsFor(envelope.to, ctx.node.id);
   if (rooms !== "all" && rooms.length === 0) return;
   const target = (rooms === "all" ? io.local : io.local.to(rooms)).except(envelope.except);
 
