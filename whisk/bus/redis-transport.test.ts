@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type Address, everyone, toNode, toRoom, toUser } from "../core/address";
 import { createEnvelope, type Envelope } from "../core/envelope";
@@ -310,6 +310,16 @@ describe("RedisTransport targeted delivery", () => {
     expect(transport.stats().channels).toBe(18);
     for (const unfollow of unfollows) unfollow();
     expect(transport.stats().channels).toBe(2);
+  });
+
+  it("counts a follow that Redis refused as no follow: the channel is not held", async () => {
+    test = await connectTestRedis(); // this block's afterEach cleans up each test's own connection
+    const unreachable = new Redis("redis://127.0.0.1:1", { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    const transport = new RedisTransport({ redis: unreachable, consumerName: "cut-off" });
+    transports.push(transport);
+    await expect(transport.follow(toUser(userA))).rejects.toThrow();
+    expect(transport.stats().channels).toBe(2);
+    unreachable.disconnect();
   });
 
   it("stops bringing an address's envelopes once its last follower here unfollows", async () => {

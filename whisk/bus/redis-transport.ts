@@ -82,15 +82,24 @@ export class RedisTransport implements BusTransport {
     this.followers.set(channel, followers + 1);
     // ioredis sends commands in order and resubscribes after a reconnect: a second follower of a
     // channel being subscribed waits for the same SUBSCRIBE, queued behind it.
-    await subscriber.subscribe(channel);
-    let followed = true;
-    return () => {
-      if (!followed) return;
-      followed = false;
+    const unfollow = () => {
       const left = (this.followers.get(channel) ?? 1) - 1;
       if (left > 0) return void this.followers.set(channel, left);
       this.followers.delete(channel);
       this.subscriber?.unsubscribe(channel).catch(() => {});
+    };
+    try {
+      await subscriber.subscribe(channel);
+    } catch (error) {
+      // Not followed after all: the count goes back, or the channel would be held for ever.
+      unfollow();
+      throw error;
+    }
+    let followed = true;
+    return () => {
+      if (!followed) return;
+      followed = false;
+      unfollow();
     };
   }
 
@@ -115,6 +124,8 @@ export class RedisTransport implements BusTransport {
       for (const each of [...this.listeners]) each(envelope);
     });
     this.subscribed = subscriber.subscribe(...this.ownChannels);
+    // Told through ready() to whoever waits on it, and never an unhandled rejection otherwise.
+    this.subscribed.catch(() => {});
     return subscriber;
   }
 
