@@ -12,6 +12,8 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["whisk/**/*.test.ts", "whisk/**/*.test.tsx", "server/**/*.test.ts", "app/**/*.test.ts", "app/**/*.test.tsx"],
+          // A real 3-master Redis Cluster for the contract suites (about 3 s to start).
+          globalSetup: ["tests/redis-cluster-global-setup.ts"],
           environment: "node",
         },
       },

@@ -1,13 +1,16 @@
 /**
  * `npm run cluster`: the scaled-out system on this machine, as plain processes against Redis:
  * 1 web node (http://127.0.0.1:3000), 3 gateways (3001-3003) and 1 worker (3010).
+ * `npm run cluster -- --redis-cluster`: the same over a Redis Cluster, REDIS_CLUSTER_NODES's or,
+ * when unset, 3 masters started here on free ports (redis-server needed).
  * Builds the app first if needed. Ctrl-C stops every process.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { DEFAULT_REDIS_PREFIX } from "whisk/core";
-import { CLUSTER_TOPOLOGY, redactUrl, startCluster } from "whisk/testing";
+import { CLUSTER_TOPOLOGY, type RedisClusterProcess, redactUrl, startCluster, startRedisCluster } from "whisk/testing";
 
+const onRedisCluster = process.argv.includes("--redis-cluster");
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 if (!existsSync(".next/BUILD_ID")) {
   console.log("No production build yet: running `npm run build` first.");
@@ -15,10 +18,20 @@ if (!existsSync(".next/BUILD_ID")) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+let ownRedisCluster: RedisClusterProcess | undefined;
+let redisClusterNodes = process.env.REDIS_CLUSTER_NODES;
+if (onRedisCluster && !redisClusterNodes) {
+  console.log("Starting a Redis Cluster of 3 masters ...");
+  ownRedisCluster = await startRedisCluster();
+  redisClusterNodes = ownRedisCluster.nodes;
+}
+const redis = onRedisCluster ? { redisClusterNodes } : { redisUrl };
+
 const ports = [3000, 3001, 3002, 3003, 3010];
-console.log(`Starting ${Object.values(CLUSTER_TOPOLOGY).flat().join(", ")} against ${redactUrl(redisUrl)} ...`);
+const where = onRedisCluster ? `the Redis Cluster at ${redisClusterNodes}` : redactUrl(redisUrl);
+console.log(`Starting ${Object.values(CLUSTER_TOPOLOGY).flat().join(", ")} against ${where} ...`);
 const cluster = await startCluster({
-  redisUrl,
+  ...redis,
   ports,
   prefix: process.env.WHISK_REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX,
   sessionSecret: process.env.SESSION_SECRET,
@@ -32,6 +45,7 @@ const stop = async () => {
   stopping = true;
   console.log("\nStopping the cluster ...");
   await cluster.stop();
+  await ownRedisCluster?.stop();
   process.exit(0);
 };
 process.on("SIGINT", stop);

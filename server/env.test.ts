@@ -44,15 +44,30 @@ describe("readSettings", () => {
   it("requires WHISK_NODE_ID when REDIS_URL is set, so processes sharing a Redis never share the default name", () => {
     const scaled = { REDIS_URL: "redis://127.0.0.1:6379" };
     expect(() => readSettings(scaled)).toThrow(SettingsError);
-    expect(() => readSettings(scaled)).toThrow(/WHISK_NODE_ID: required when REDIS_URL is set/);
-    expect(() => readSettings({ ...scaled, WHISK_ROLE: "ws" })).toThrow(/WHISK_NODE_ID: required when REDIS_URL is set/);
-    expect(readSettings({ ...scaled, WHISK_NODE_ID: "ws-2" })).toMatchObject({ nodeId: "ws-2", redisUrl: scaled.REDIS_URL });
+    expect(() => readSettings(scaled)).toThrow(/WHISK_NODE_ID: required when REDIS_URL \(or REDIS_CLUSTER_NODES\) is set/);
+    expect(() => readSettings({ ...scaled, WHISK_ROLE: "ws" })).toThrow(
+      /WHISK_NODE_ID: required when REDIS_URL \(or REDIS_CLUSTER_NODES\) is set/,
+    );
+    expect(readSettings({ ...scaled, WHISK_NODE_ID: "ws-2" })).toMatchObject({ nodeId: "ws-2", redis: { url: scaled.REDIS_URL } });
     expect(readSettings({ WHISK_NODE_ID: "solo" }).nodeId).toBe("solo");
+  });
+
+  it("takes a Redis Cluster's seed nodes instead of REDIS_URL, never both, and a prefix without hash-tag braces", () => {
+    const nodes = "127.0.0.1:7001, redis://:pw@10.0.0.2:7002";
+    expect(readSettings({ REDIS_CLUSTER_NODES: nodes, WHISK_NODE_ID: "ws-1", WHISK_ROLE: "ws" }).redis).toEqual({
+      clusterNodes: ["127.0.0.1:7001", "redis://:pw@10.0.0.2:7002"],
+    });
+    expect(() => readSettings({ REDIS_CLUSTER_NODES: nodes })).toThrow(/WHISK_NODE_ID: required/);
+    expect(() => readSettings({ REDIS_CLUSTER_NODES: nodes, REDIS_URL: "redis://127.0.0.1:6379", WHISK_NODE_ID: "a" })).toThrow(
+      /REDIS_CLUSTER_NODES: set either REDIS_URL \(one Redis\) or REDIS_CLUSTER_NODES, not both/,
+    );
+    expect(() => readSettings({ REDIS_CLUSTER_NODES: "127.0.0.1", WHISK_NODE_ID: "a" })).toThrow(/REDIS_CLUSTER_NODES: comma-separated/);
+    expect(() => readSettings({ WHISK_REDIS_PREFIX: "{app}:" })).toThrow(/WHISK_REDIS_PREFIX: no \{ or \}/);
   });
 
   it("takes an empty variable as unset, so REDIS_URL= means embedded mode", () => {
     expect(readSettings({ REDIS_URL: "", WHISK_NODE_ID: "", PORT: "" })).toMatchObject({
-      redisUrl: undefined,
+      redis: undefined,
       nodeId: "node-1",
       port: 3000,
     });

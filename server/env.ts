@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { DEFAULT_REDIS_PREFIX, DEFAULT_SESSION_TTL_MS, DEFAULT_TOKEN_TTL_MS } from "whisk/core";
-import { TrustedProxies } from "whisk/host";
+import { type RedisTarget, TrustedProxies } from "whisk/host";
 import { z } from "zod";
 
 const MAX_SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -38,8 +38,23 @@ const variables = z.object({
   WHISK_ROLE: z.enum(["all", "web", "ws", "worker"]).default("all"),
   /** Set it to share sessions, tokens and messages with other processes; unset means in memory. */
   REDIS_URL: z.string().url().optional(),
-  /** Prefix of every Redis key and channel, so apps can share a Redis. */
-  WHISK_REDIS_PREFIX: z.string().min(1).default(DEFAULT_REDIS_PREFIX),
+  /**
+   * Instead of REDIS_URL, a Redis Cluster: comma-separated seed nodes, `host:port` or
+   * `redis://user:password@host:port` (the first node's credentials apply to every node).
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(
+      /^(rediss?:\/\/[^,\s]+|[^,\s:/]+:\d+)(\s*,\s*(rediss?:\/\/[^,\s]+|[^,\s:/]+:\d+))*$/,
+      "comma-separated host:port or redis:// URLs",
+    )
+    .optional(),
+  /** Prefix of every Redis key and channel, so apps can share a Redis; no braces (Redis Cluster hash tags). */
+  WHISK_REDIS_PREFIX: z
+    .string()
+    .min(1)
+    .regex(/^[^{}]+$/, "no { or }: they would make a Redis Cluster hash tag of it")
+    .default(DEFAULT_REDIS_PREFIX),
   /** Where pages reach this gateway directly (e.g. http://127.0.0.1:3001); unset behind a proxy. */
   WHISK_PUBLIC_URL: z.string().url().optional(),
   /** Secure cookies; default on in production. Turn off only for plain-HTTP test deployments. */
@@ -73,11 +88,18 @@ const variables = z.object({
 const schema = variables.superRefine((values, ctx) => {
   // Processes sharing a Redis must not share a name: two gateways called node-1 would overwrite
   // each other in the directory and presence, and two workers would share one consumer.
-  if (values.REDIS_URL && values.WHISK_NODE_ID === undefined) {
+  if ((values.REDIS_URL || values.REDIS_CLUSTER_NODES) && values.WHISK_NODE_ID === undefined) {
     ctx.addIssue({
       code: "custom",
       path: ["WHISK_NODE_ID"],
-      message: "required when REDIS_URL is set: give each process its own name, e.g. WHISK_NODE_ID=ws-1",
+      message: "required when REDIS_URL (or REDIS_CLUSTER_NODES) is set: give each process its own name, e.g. WHISK_NODE_ID=ws-1",
+    });
+  }
+  if (values.REDIS_URL && values.REDIS_CLUSTER_NODES) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["REDIS_CLUSTER_NODES"],
+      message: "set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES, not both",
     });
   }
   if (values.WHISK_METRICS_PORT !== undefined && values.WHISK_METRICS_PORT === values.PORT) {
@@ -93,7 +115,8 @@ export type Role = "all" | "web" | "ws" | "worker";
 export interface Settings {
   dev: boolean;
   role: Role;
-  redisUrl: string | undefined;
+  /** One Redis or a Redis Cluster; undefined means embedded (everything in memory). */
+  redis: RedisTarget | undefined;
   redisPrefix: string;
   publicUrl: string | undefined;
   secureCookies: boolean;
@@ -142,9 +165,14 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
   if (secret === undefined && !dev) {
     throw new SettingsError("SESSION_SECRET is not set. In production set it to a long random string, e.g. `openssl rand -base64 32`.");
   }
-  if (values.WHISK_ROLE !== "all" && !values.REDIS_URL) {
+  const redis: RedisTarget | undefined = values.REDIS_URL
+    ? { url: values.REDIS_URL }
+    : values.REDIS_CLUSTER_NODES
+      ? { clusterNodes: values.REDIS_CLUSTER_NODES.split(",").map((node) => node.trim()) }
+      : undefined;
+  if (values.WHISK_ROLE !== "all" && !redis) {
     throw new SettingsError(
-      `WHISK_ROLE=${values.WHISK_ROLE} needs REDIS_URL: separate processes share sessions, tokens and messages through Redis.`,
+      `WHISK_ROLE=${values.WHISK_ROLE} needs REDIS_URL (or REDIS_CLUSTER_NODES): separate processes share sessions, tokens and messages through Redis.`,
     );
   }
   const trustedProxies = (values.WHISK_TRUSTED_PROXIES ?? "")
@@ -164,7 +192,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
   return {
     dev,
     role: values.WHISK_ROLE,
-    redisUrl: values.REDIS_URL,
+    redis,
     redisPrefix: values.WHISK_REDIS_PREFIX,
     publicUrl: values.WHISK_PUBLIC_URL,
     secureCookies: values.WHISK_SECURE_COOKIES ? values.WHISK_SECURE_COOKIES === "true" : !dev,

@@ -75,6 +75,10 @@ describe("docker-compose.yml", () => {
     build?: unknown;
     image?: string;
     volumes?: string[];
+    profiles?: string[];
+    command?: string[];
+    depends_on?: Record<string, { condition: string; required?: boolean }>;
+    networks?: { default?: { ipv4_address?: string } };
   };
   const compose = parse(readFileSync(join(here, "..", "docker-compose.yml"), "utf8"), { merge: true }) as {
     services: Record<string, Service>;
@@ -82,7 +86,8 @@ describe("docker-compose.yml", () => {
   const nodes = Object.entries(CLUSTER_TOPOLOGY).flatMap(([role, names]) => names.map((name) => ({ role, name })));
 
   it("runs the launcher's topology: the same nodes with the same roles, plus Redis and a proxy", () => {
-    expect(Object.keys(compose.services).sort()).toEqual(["proxy", "redis", ...nodes.map((node) => node.name)].sort());
+    const always = Object.keys(compose.services).filter((name) => !compose.services[name]?.profiles);
+    expect(always.sort()).toEqual(["proxy", "redis", ...nodes.map((node) => node.name)].sort());
     for (const { role, name } of nodes) {
       const service = compose.services[name];
       expect(service?.build, name).toMatchObject({
@@ -98,7 +103,9 @@ describe("docker-compose.yml", () => {
     const environments = nodes.map((node) => compose.services[node.name]?.environment ?? {});
     for (const environment of environments) {
       expect(environment.NODE_ENV).toBe("production");
-      expect(environment.REDIS_URL).toBe("redis://redis:6379");
+      // Compose's own ${...} defaults: one Redis unless REDIS_URL is set empty for the cluster profile.
+      expect(environment.REDIS_URL).toBe(["$", "{REDIS_URL-redis://redis:6379}"].join(""));
+      expect(environment.REDIS_CLUSTER_NODES).toBe(["$", "{REDIS_CLUSTER_NODES:-}"].join(""));
       expect(environment.SESSION_SECRET).toContain("SESSION_SECRET");
       // One key for every build and process: server-action ids stay the same across deploys.
       expect(environment.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY).toContain("NEXT_SERVER_ACTIONS_ENCRYPTION_KEY");
@@ -116,6 +123,26 @@ describe("docker-compose.yml", () => {
     blocks.addSubnet(subnet.split("/")[0] ?? "", Number(subnet.split("/")[1]));
     expect(blocks.check(proxyAddress ?? "")).toBe(true);
     for (const { name } of nodes) expect(compose.services[name]?.environment?.WHISK_TRUSTED_PROXIES, name).toBe(proxyAddress);
+  });
+
+  it("has a redis-cluster profile: 3 masters on fixed addresses, joined before any node starts, which the README's line names", () => {
+    const profiled = Object.entries(compose.services).filter(([, service]) => service.profiles?.includes("redis-cluster"));
+    expect(profiled.map(([name]) => name).sort()).toEqual(["redis-cluster-init", "redis-node-1", "redis-node-2", "redis-node-3"]);
+    const addresses = ["redis-node-1", "redis-node-2", "redis-node-3"].map((name) => {
+      const service = compose.services[name];
+      expect(service?.command, name).toEqual(expect.arrayContaining(["--cluster-enabled", "yes"]));
+      return `${service?.networks?.default?.ipv4_address}:6379`;
+    });
+    const init = compose.services["redis-cluster-init"];
+    expect(init?.command?.join(" ")).toContain(`redis-cli --cluster create ${addresses.join(" ")} --cluster-replicas 0`);
+    for (const { name } of nodes) {
+      expect(compose.services[name]?.depends_on?.["redis-cluster-init"], name).toEqual({
+        condition: "service_completed_successfully",
+        required: false,
+      });
+    }
+    const header = readFileSync(join(here, "..", "docker-compose.yml"), "utf8");
+    expect(header).toContain(`REDIS_CLUSTER_NODES=${addresses.join(",")}`);
   });
 
   it("gives every service a health check", () => {

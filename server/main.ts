@@ -67,8 +67,8 @@ const runs = {
 
 let backend: Backend;
 try {
-  backend = settings.redisUrl
-    ? await createRedisBackend({ url: settings.redisUrl, prefix: settings.redisPrefix, consumerName: settings.nodeId, log })
+  backend = settings.redis
+    ? await createRedisBackend({ redis: settings.redis, prefix: settings.redisPrefix, consumerName: settings.nodeId, log })
     : createMemoryBackend(log, { sessionsFile: devState?.sessions });
 } catch (error) {
   console.error(`Whisk cannot start. ${(error as Error).message}`);

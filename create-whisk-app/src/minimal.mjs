@@ -25,6 +25,7 @@ export const CHAT_FILES = [
   "app/components/sign-in-form.tsx",
   "app/lib/use-room-feed.ts",
   "e2e/chat-room.spec.ts",
+  "e2e/chat-on-redis-cluster.spec.ts",
   // The many-users kit's README example whispers in a chat room.
   "e2e/kit-example.spec.ts",
   "tests/integration/chat-routes.test.ts",

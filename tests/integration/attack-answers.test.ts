@@ -5,6 +5,7 @@
  */
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { redisKeys } from "whisk/core";
 import { connectTestRedis, percentile, type ServerProcess, startServerProcess, TEST_REDIS_URL } from "whisk/testing";
 import { type Connected, connect, metricValue, request, requestMemberToken, residentMb, serverSideTcpStates } from "./clients";
 import { exited, runFixture } from "./processes";
@@ -26,9 +27,11 @@ beforeAll(async () => {
   const message = (room: string, i: number, text: string) =>
     JSON.stringify({ id: `m${i}`, room, author: { id: "u0", name: "Filler" }, text, at: i });
   const pipeline = redis.pipeline();
-  for (let i = 0; i < HISTORY; i++) pipeline.xadd(`${test.prefix}history:room:orbit`, "*", "m", message("orbit", i, "x".repeat(1_000)));
+  for (let i = 0; i < HISTORY; i++)
+    pipeline.xadd(redisKeys(test.prefix).history("room:orbit"), "*", "m", message("orbit", i, "x".repeat(1_000)));
   // Pages of 100 KB: 50 messages of 1,000 two-byte characters ("é": two bytes in UTF-8, one in V8's heap).
-  for (let i = 0; i < PAGE_LIMIT; i++) pipeline.xadd(`${test.prefix}history:room:beach`, "*", "m", message("beach", i, "é".repeat(1_000)));
+  for (let i = 0; i < PAGE_LIMIT; i++)
+    pipeline.xadd(redisKeys(test.prefix).history("room:beach"), "*", "m", message("beach", i, "é".repeat(1_000)));
   await pipeline.exec();
   server = await startServerProcess({
     env: {
@@ -38,8 +41,8 @@ beforeAll(async () => {
       WHISK_METRICS_TOKEN: METRICS_TOKEN,
     },
   });
-  const [first] = (await redis.xrange(`${test.prefix}history:room:orbit`, "-", "+", "COUNT", 1)) as [string, string[]][];
-  const epoch = await redis.get(`${test.prefix}history-epoch:room:orbit`);
+  const [first] = (await redis.xrange(redisKeys(test.prefix).history("room:orbit"), "-", "+", "COUNT", 1)) as [string, string[]][];
+  const epoch = await redis.get(redisKeys(test.prefix).historyEpoch("room:orbit"));
   const member = await member$("Scout");
   const page = await request(member.socket, "room.enter", {
     room: "orbit",

@@ -24,7 +24,7 @@ const secrets: string[] = [];
 beforeAll(async () => {
   cluster = await startCluster({ redisUrl: TEST_REDIS_URL, env: { WHISK_METRICS_TOKEN: METRICS_TOKEN } });
   const backend = await createRedisBackend({
-    url: TEST_REDIS_URL,
+    redis: { url: TEST_REDIS_URL },
     prefix: cluster.prefix,
     consumerName: "script",
     log: pino({ level: "silent" }),

@@ -5,6 +5,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Bus, RedisTransport } from "whisk/bus";
+import { redisKeys } from "whisk/core";
 import { RedisSessionStore } from "whisk/session";
 import { connectTestRedis, TEST_REDIS_URL } from "whisk/testing";
 import { countWorkers } from "./fixtures/count-workers";
@@ -98,11 +99,8 @@ describe("worker queues over Redis, with real worker processes", () => {
     const result = await counts(2000, 3000);
     console.log(`queue: 1000 jobs, worker stopped after ${stoppedAt} -> processed ${result.processed}, duplicates ${result.duplicates}`);
     expect(result.duplicates).toBe(0);
-    expect(await test.redis.xpending(`${test.prefix}queue:${countWorkers.queues.job.name}`, `${test.prefix}workers`)).toEqual([
-      0,
-      null,
-      null,
-      null,
-    ]);
+    expect(
+      await test.redis.xpending(redisKeys(test.prefix).queue(countWorkers.queues.job.name), redisKeys(test.prefix).workerGroup),
+    ).toEqual([0, null, null, null]);
   });
 });

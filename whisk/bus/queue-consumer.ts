@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import type { Envelope } from "../core/envelope";
+import { duplicateConnection, type RedisConnection } from "../core/redis-connection";
 import { decodeEnvelope } from "./envelope-codec";
 
 /** Longer than any job should take: a slow job mistaken for an abandoned one would run twice. */
@@ -34,7 +34,7 @@ type ClaimedEntry = StreamEntry | [id: string, fields: null] | null;
 
 export interface QueueConsumerOptions {
   /** Duplicated for this consumer alone: its blocking reads would hold up any other command. */
-  redis: Redis;
+  redis: RedisConnection;
   /** The queue's name, as `onConsumerError` reports it. */
   queue: string;
   streamKey: string;
@@ -56,7 +56,7 @@ export interface QueueConsumerOptions {
  * begun: a job left pending would run again on another worker after `claimIdleMs`.
  */
 export class QueueConsumer {
-  private readonly connection: Redis;
+  private readonly connection: RedisConnection;
   private readonly claimIdleMs: number;
   private readonly blockMs: number;
   private stopped = false;
@@ -72,7 +72,7 @@ export class QueueConsumer {
   constructor(private readonly options: QueueConsumerOptions) {
     this.claimIdleMs = options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS;
     this.blockMs = options.blockMs ?? DEFAULT_BLOCK_MS;
-    this.connection = options.redis.duplicate();
+    this.connection = duplicateConnection(options.redis);
     this.connection.on("error", () => {}); // the loop sees failed commands and retries
   }
 

@@ -1,16 +1,22 @@
 import { Redis } from "ioredis";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { type Address, everyone, toNode, toRoom, toUser } from "../core/address";
 import { createEnvelope, type Envelope } from "../core/envelope";
 import { redisKeys } from "../core/redis-keys";
 import { runTransportContract } from "../testing/contracts/transport-contract";
-import { connectTestRedis } from "../testing/redis-for-tests";
+import { connectTestRedis, connectTestRedisCluster } from "../testing/redis-for-tests";
 import { DEFAULT_BUS_SLOTS, slotOf } from "./bus-channels";
 import { decodeEnvelope } from "./envelope-codec";
 import { RedisTransport, type RedisTransportOptions } from "./redis-transport";
 
 runTransportContract("RedisTransport", async () => {
   const { redis, prefix, cleanup } = await connectTestRedis();
+  const a = new RedisTransport({ redis, prefix, consumerName: "a", blockMs: 200 });
+  const b = new RedisTransport({ redis, prefix, consumerName: "b", blockMs: 200 });
+  return { a, b, ready: async () => void (await Promise.all([a.ready(), b.ready()])), cleanup };
+});
+runTransportContract("RedisTransport on a Redis Cluster (sharded pub/sub)", async () => {
+  const { redis, prefix, cleanup } = await connectTestRedisCluster(inject("redisClusterNodes"));
   const a = new RedisTransport({ redis, prefix, consumerName: "a", blockMs: 200 });
   const b = new RedisTransport({ redis, prefix, consumerName: "b", blockMs: 200 });
   return { a, b, ready: async () => void (await Promise.all([a.ready(), b.ready()])), cleanup };
@@ -33,7 +39,7 @@ describe("RedisTransport work queues", () => {
     transports.push(transport);
     return transport;
   };
-  const keyOf = (queue: string) => `${test.prefix}queue:${queue}`;
+  const keyOf = (queue: string) => redisKeys(test.prefix).queue(queue);
   const group = () => `${test.prefix}workers`;
   const nothingPending = [0, null, null, null];
   const pendingCount = async (queue: string) => ((await test.redis.xpending(keyOf(queue), group())) as [number])[0];

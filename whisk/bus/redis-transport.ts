@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import type { Address } from "../core/address";
 import type { Envelope } from "../core/envelope";
+import { duplicateConnection, type RedisConnection } from "../core/redis-connection";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
 import { channelOf, channelsFor, DEFAULT_BUS_SLOTS } from "./bus-channels";
 import { decodeEnvelope, encodeEnvelope } from "./envelope-codec";
@@ -9,8 +9,11 @@ import { RecentIds } from "./recent-ids";
 import type { BusTransport, StopConsuming, Unsubscribe } from "./transport";
 
 export interface RedisTransportOptions {
-  /** A connection for commands; the transport duplicates it for subscribing and blocking reads. */
-  redis: Redis;
+  /**
+   * A connection for commands; the transport duplicates it for subscribing and blocking reads.
+   * On a Redis Cluster (made with `shardedSubscribers: true`) fan-out is sharded pub/sub.
+   */
+  redis: RedisConnection;
   /** This process's name in consumer groups; must be unique among live processes. */
   consumerName: string;
   /** This node's id, whose channel carries envelopes addressed to it; `consumerName` by default. */
@@ -36,6 +39,10 @@ export interface RedisTransportOptions {
  * receives and decodes only what it may deliver. Work queues are Redis Streams with one consumer
  * group: each job goes to one worker, is acknowledged only after its handler finishes, and a job
  * whose worker died is claimed by another after `claimIdleMs` (at-least-once, none lost).
+ *
+ * On a Redis Cluster, channels are sharded (SPUBLISH, SSUBSCRIBE): each lives on the shard that
+ * owns its hash slot, so the slot channels spread the bus over every shard instead of every
+ * shard carrying every message, as classic pub/sub on a cluster does.
  */
 export class RedisTransport implements BusTransport {
   private readonly keys: RedisKeys;
@@ -46,7 +53,8 @@ export class RedisTransport implements BusTransport {
   private readonly followers = new Map<string, number>();
   private readonly recentIds = new RecentIds(4_096);
   private received = 0;
-  private subscriber: Redis | null = null;
+  private subscriber: RedisConnection | null = null;
+  private readonly sharded: boolean;
   private subscribed: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(envelope: Envelope) => void>();
   private readonly stops = new Set<StopConsuming>();
@@ -55,14 +63,18 @@ export class RedisTransport implements BusTransport {
     this.keys = redisKeys(options.prefix);
     this.slots = options.slots ?? DEFAULT_BUS_SLOTS;
     this.ownChannels = [this.keys.busEveryone, this.keys.busNode(options.nodeId ?? options.consumerName)];
+    this.sharded = options.redis.isCluster;
   }
 
   async publish(envelope: Envelope): Promise<void> {
     const text = encodeEnvelope(envelope);
     const channels = channelsFor(envelope.to, this.keys, this.slots);
-    if (channels.length === 1) await this.options.redis.publish(channels[0] as string, text);
+    const { redis } = this.options;
+    // A cluster pipeline must stay in one slot, and a message's channels are in several.
+    if (this.sharded) await Promise.all(channels.map((channel) => redis.spublish(channel, text)));
+    else if (channels.length === 1) await redis.publish(channels[0] as string, text);
     else {
-      const pipeline = this.options.redis.pipeline();
+      const pipeline = redis.pipeline();
       for (const channel of channels) pipeline.publish(channel, text);
       await pipeline.exec();
     }
@@ -86,10 +98,10 @@ export class RedisTransport implements BusTransport {
       const left = (this.followers.get(channel) ?? 1) - 1;
       if (left > 0) return void this.followers.set(channel, left);
       this.followers.delete(channel);
-      this.subscriber?.unsubscribe(channel).catch(() => {});
+      if (this.subscriber) this.unsubscribeFrom(this.subscriber, channel).catch(() => {});
     };
     try {
-      await subscriber.subscribe(channel);
+      await this.subscribeTo(subscriber, [channel]);
     } catch (error) {
       // Not followed after all: the count goes back, or the channel would be held for ever.
       unfollow();
@@ -108,13 +120,13 @@ export class RedisTransport implements BusTransport {
   }
 
   /** The subscriber connection, made on first use, listening to everyone's and this node's channels. */
-  private listenHere(): Redis {
+  private listenHere(): RedisConnection {
     if (this.subscriber) return this.subscriber;
-    const subscriber = this.options.redis.duplicate();
+    const subscriber = duplicateConnection(this.options.redis);
     // Connection errors surface through the health check; ioredis reconnects and resubscribes.
     subscriber.on("error", () => {});
     this.subscriber = subscriber;
-    subscriber.on("message", (_channel: string, text: string) => {
+    subscriber.on(this.sharded ? "smessage" : "message", (_channel: string, text: string) => {
       const envelope = decodeEnvelope(text);
       if (!envelope) return this.options.onMalformed?.("bus");
       // An envelope for several addresses travels on several channels: a process listening to
@@ -123,10 +135,20 @@ export class RedisTransport implements BusTransport {
       this.received += 1;
       for (const each of [...this.listeners]) each(envelope);
     });
-    this.subscribed = subscriber.subscribe(...this.ownChannels);
+    this.subscribed = this.subscribeTo(subscriber, this.ownChannels);
     // Told through ready() to whoever waits on it, and never an unhandled rejection otherwise.
     this.subscribed.catch(() => {});
     return subscriber;
+  }
+
+  private subscribeTo(subscriber: RedisConnection, channels: string[]): Promise<unknown> {
+    // One SSUBSCRIBE may name only channels of one slot: each goes on its own.
+    if (this.sharded) return Promise.all(channels.map((channel) => subscriber.ssubscribe(channel)));
+    return subscriber.subscribe(...channels);
+  }
+
+  private unsubscribeFrom(subscriber: RedisConnection, channel: string): Promise<unknown> {
+    return this.sharded ? subscriber.sunsubscribe(channel) : subscriber.unsubscribe(channel);
   }
 
   /** True while fan-out works here: no subscription yet, or its connection is up and subscribed. */

@@ -6,4 +6,5 @@ export * from "./address";
 export * from "./defaults";
 export * from "./errors";
 export * from "./protocol";
+export { type RedisKeys, redisKeys } from "./redis-keys";
 export * from "./result";

@@ -1,5 +1,8 @@
+import type { Cluster, Redis } from "ioredis";
+import { inject } from "vitest";
+import { redisKeys } from "../core/redis-keys";
 import { runHistoryStoreContract } from "../testing/contracts/history-store-contract";
-import { connectTestRedis } from "../testing/redis-for-tests";
+import { connectTestRedis, connectTestRedisCluster, type TestRedis } from "../testing/redis-for-tests";
 import { MemoryHistoryStore } from "./memory-history-store";
 import { RedisHistoryStore } from "./redis-history-store";
 
@@ -24,14 +27,21 @@ runHistoryStoreContract("MemoryHistoryStore", async () => {
   };
 });
 
-runHistoryStoreContract("RedisHistoryStore", async () => {
-  const { redis, prefix, cleanup } = await connectTestRedis();
+/** A Redis history store; losing everything is what a Redis restart without persistence does to this prefix. */
+function onRedis({ redis, prefix, cleanup }: TestRedis<Redis | Cluster>) {
+  const keys = redisKeys(prefix);
   return {
     store: new RedisHistoryStore(redis, prefix),
     cleanup,
-    // What a Redis restart without persistence does to this prefix.
     loseEverything: async () => {
-      await redis.del(`${prefix}history:room`, `${prefix}history-epoch:room`);
+      // One key at a time: on a cluster they share a slot anyway, but DEL of both is no test of that.
+      await redis.del(keys.history("room"));
+      await redis.del(keys.historyEpoch("room"));
     },
   };
-});
+}
+
+runHistoryStoreContract("RedisHistoryStore", async () => onRedis(await connectTestRedis()));
+runHistoryStoreContract("RedisHistoryStore on a Redis Cluster", async () =>
+  onRedis(await connectTestRedisCluster(inject("redisClusterNodes"))),
+);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
 import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
+import type { RedisConnection } from "../core/redis-connection";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
 import type { HistoryEntry, HistoryPage, HistoryPosition, HistoryStore } from "./history-store";
 
@@ -15,7 +15,7 @@ export class RedisHistoryStore implements HistoryStore {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix = DEFAULT_REDIS_PREFIX,
     private readonly keep = 1_000,
   ) {

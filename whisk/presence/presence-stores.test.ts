@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { runPresenceStoreContract } from "../testing/contracts/presence-store-contract";
-import { connectTestRedis } from "../testing/redis-for-tests";
+import { connectTestRedis, connectTestRedisCluster } from "../testing/redis-for-tests";
 import { MemoryPresenceStore } from "./memory-presence-store";
 import { groupPresence } from "./presence-store";
 import { RedisPresenceStore } from "./redis-presence-store";
@@ -8,6 +8,10 @@ import { RedisPresenceStore } from "./redis-presence-store";
 runPresenceStoreContract("MemoryPresenceStore", async () => ({ store: new MemoryPresenceStore(), cleanup: async () => {} }));
 runPresenceStoreContract("RedisPresenceStore", async () => {
   const { redis, prefix, cleanup } = await connectTestRedis();
+  return { store: new RedisPresenceStore(redis, prefix), cleanup };
+});
+runPresenceStoreContract("RedisPresenceStore on a Redis Cluster", async () => {
+  const { redis, prefix, cleanup } = await connectTestRedisCluster(inject("redisClusterNodes"));
   return { store: new RedisPresenceStore(redis, prefix), cleanup };
 });
 

@@ -1,9 +1,12 @@
-import type { Redis } from "ioredis";
 import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
+import type { RedisConnection } from "../core/redis-connection";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
 import type { PresenceEntry, PresenceStore } from "./presence-store";
 
-/** Removes a room's expired entries; returns how many it removed (one caller wins each entry). */
+/**
+ * Removes a room's expired entries; returns how many it removed (one caller wins each entry) and
+ * how many are left. Both keys share the room's hash tag, so this runs on a Redis Cluster too.
+ */
 const SWEEP_ROOM = `
 local removed = redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", ARGV[1])
 if removed > 0 then
@@ -11,18 +14,20 @@ if removed > 0 then
     if redis.call("ZSCORE", KEYS[1], socketId) == false then redis.call("HDEL", KEYS[2], socketId) end
   end
 end
-if redis.call("ZCARD", KEYS[1]) == 0 then redis.call("SREM", KEYS[3], ARGV[2]) end
-return removed`;
+return {removed, redis.call("ZCARD", KEYS[1])}`;
 
 /**
  * Presence in Redis: per room, a sorted set of socket ids scored by expiry and a hash of their
- * entries, plus a set of rooms that have any (so sweeping never scans keys).
+ * entries, plus a set of rooms that have any (so sweeping never scans keys). That set lives in
+ * another Redis Cluster slot than the rooms' keys, so it is never in the same command as them:
+ * `add` writes the room's keys before naming the room in it, and a sweep that takes an emptied
+ * room out looks again and puts it back if someone came in meanwhile.
  */
 export class RedisPresenceStore implements PresenceStore {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix = DEFAULT_REDIS_PREFIX,
   ) {
     this.keys = redisKeys(prefix);
@@ -33,8 +38,8 @@ export class RedisPresenceStore implements PresenceStore {
       .multi()
       .zadd(this.expiries(room), Date.now() + ttlMs, entry.socketId)
       .hset(this.entries(room), entry.socketId, JSON.stringify(entry))
-      .sadd(this.roomsKey(), room)
       .exec();
+    await this.redis.sadd(this.roomsKey(), room);
   }
 
   async remove(room: string, socketId: string): Promise<void> {
@@ -52,18 +57,24 @@ export class RedisPresenceStore implements PresenceStore {
     const rooms = await this.redis.smembers(this.roomsKey());
     const changed: string[] = [];
     for (const room of rooms) {
-      const removed = (await this.redis.eval(
-        SWEEP_ROOM,
-        3,
-        this.expiries(room),
-        this.entries(room),
-        this.roomsKey(),
-        Date.now(),
-        room,
-      )) as number;
+      const [removed, left] = (await this.redis.eval(SWEEP_ROOM, 2, this.expiries(room), this.entries(room), Date.now())) as [
+        number,
+        number,
+      ];
       if (removed > 0) changed.push(room);
+      if (left === 0) await this.forgetIfEmpty(room);
     }
     return changed;
+  }
+
+  /**
+   * Takes an empty room out of the set of rooms with anyone present. An `add` between the sweep's
+   * count and this SREM has written its entry before its SADD: either its SADD comes after the
+   * SREM, or the second count below sees its entry and the room goes back in.
+   */
+  private async forgetIfEmpty(room: string): Promise<void> {
+    await this.redis.srem(this.roomsKey(), room);
+    if ((await this.redis.zcard(this.expiries(room))) > 0) await this.redis.sadd(this.roomsKey(), room);
   }
 
   private expiries(room: string) {

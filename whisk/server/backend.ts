@@ -1,4 +1,3 @@
-import { Redis } from "ioredis";
 import { MemoryTransport } from "../bus/memory-transport";
 import { RedisTransport } from "../bus/redis-transport";
 import type { BusTransport } from "../bus/transport";
@@ -17,11 +16,11 @@ import type { SessionStore } from "../session/session-store";
 import type { TokenStore } from "../session/token-store";
 import { type GatewayDirectory, RedisGatewayDirectory } from "./gateway-directory";
 import type { Logger } from "./logger";
-import { redactUrl } from "./redact-url";
+import { connectRedis, type RedisTarget } from "./redis-connect";
 
 /** Where a process keeps what it shares: memory (one process) or Redis (any number). */
 export interface Backend {
-  mode: "memory" | "redis";
+  mode: "memory" | "redis" | "redis-cluster";
   transport: BusTransport;
   tokens: TokenStore;
   sessions: SessionStore;
@@ -57,12 +56,12 @@ export function createMemoryBackend(log: Logger, options: { sessionsFile?: strin
 }
 
 /**
- * The Redis backend: one command connection shared by the stores, plus the transport's own
- * subscriber and blocking connections. Waits for Redis at start, so a misconfigured URL fails
- * fast with a clear message instead of a silent retry loop.
+ * The Redis backend, on one Redis or a Redis Cluster: one command connection shared by the
+ * stores, plus the transport's own subscriber and blocking connections. Waits for Redis at start,
+ * so a misconfigured address fails fast with a clear message instead of a silent retry loop.
  */
 export interface RedisBackendOptions {
-  url: string;
+  redis: RedisTarget;
   /** Starts every key and channel; DEFAULT_REDIS_PREFIX by default. */
   prefix?: string;
   /** This process's name in Redis (CLIENT LIST) and in the worker queues' consumer group. */
@@ -74,20 +73,8 @@ export interface RedisBackendOptions {
 
 export async function createRedisBackend(options: RedisBackendOptions): Promise<Backend> {
   const { log } = options;
-  const redis = new Redis(options.url, {
-    lazyConnect: true,
-    connectionName: options.consumerName,
-    // Reconnect within a second of Redis returning (duplicated connections inherit this).
-    retryStrategy: (times) => Math.min(times * 100, 1_000),
-  });
+  const redis = await connectRedis(options.redis, options.consumerName);
   redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    redis.disconnect();
-    throw new Error(`Cannot reach Redis at REDIS_URL (${redactUrl(options.url)}): ${(error as Error).message}`);
-  }
   const transport = new RedisTransport({
     redis,
     prefix: options.prefix,
@@ -98,7 +85,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     onConsumerError: (error, queue) => log.warn({ queue, err: String(error) }, "queue consumer retrying after a Redis error"),
   });
   return {
-    mode: "redis",
+    mode: redis.isCluster ? "redis-cluster" : "redis",
     transport,
     tokens: new RedisTokenStore(redis, options.prefix),
     sessions: new RedisSessionStore(redis, options.prefix),

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
+import type { RedisConnection } from "../core/redis-connection";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
 
 export interface LiveGateway {
@@ -26,7 +26,7 @@ export class RedisGatewayDirectory implements GatewayDirectory {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix = DEFAULT_REDIS_PREFIX,
     private readonly staleAfterMs = 3_000,
   ) {

@@ -14,4 +14,5 @@ export { type HealthChecks, handleHealth } from "./health";
 export { createLogger, type Logger } from "./logger";
 export type { WhiskMetrics } from "./metrics";
 export { silencePacketDebug } from "./quiet-debug";
+export { describeRedisTarget, type RedisTarget } from "./redis-connect";
 export { createRequestRateLimit } from "./request-rate-limit";

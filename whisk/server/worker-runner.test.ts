@@ -6,6 +6,7 @@ import { MemoryTransport } from "../bus/memory-transport";
 import { RedisTransport } from "../bus/redis-transport";
 import { queue } from "../bus/topic";
 import type { Envelope } from "../core/envelope";
+import { redisKeys } from "../core/redis-keys";
 import { MemorySessionStore } from "../session/memory-session-store";
 import { connectTestRedis } from "../testing/redis-for-tests";
 import { createBuilders } from "./builders";
@@ -285,7 +286,7 @@ describe("startWorkers over Redis", () => {
 
   it("when stopped mid-job, finishes that job and the ones read with it, acks each once, and none runs again elsewhere", async () => {
     test = await connectTestRedis();
-    const queueKey = `${test.prefix}queue:mail.send`;
+    const queueKey = redisKeys(test.prefix).queue("mail.send");
     const groupName = `${test.prefix}workers`;
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {

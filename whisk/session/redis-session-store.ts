@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
+import type { RedisConnection } from "../core/redis-connection";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
 import { type CreateOptions, type NewSession, newSessionRecord, type SessionRecord, type SessionStore } from "./session-store";
 
@@ -32,7 +32,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix = DEFAULT_REDIS_PREFIX,
   ) {
     this.keys = redisKeys(prefix);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
 import { z } from "zod";
 import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
+import type { RedisConnection } from "../core/redis-connection";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
 import type { IssuedToken, TokenBinding, TokenStore } from "./token-store";
 import { createWsToken, isWellFormedWsToken } from "./ws-token";
@@ -17,7 +17,7 @@ export class RedisTokenStore implements TokenStore {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix = DEFAULT_REDIS_PREFIX,
   ) {
     this.keys = redisKeys(prefix);

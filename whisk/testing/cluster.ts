@@ -6,7 +6,10 @@ import { type ServerProcess, startServerProcess } from "./server-process";
 type Topology = { web: readonly string[]; ws: readonly string[]; worker: readonly string[] };
 
 export interface ClusterOptions {
-  redisUrl: string;
+  /** One Redis for every process... */
+  redisUrl?: string;
+  /** ...or, instead, a Redis Cluster's seed nodes ("host:port,...", as startRedisCluster gives them). */
+  redisClusterNodes?: string;
   /** Key prefix; a fresh one by default, so clusters sharing a Redis never see each other. */
   prefix?: string;
   /** Node names per role; defaults to CLUSTER_TOPOLOGY (1 web, 3 ws, 1 worker). */
@@ -39,8 +42,8 @@ export interface Cluster {
 }
 
 /**
- * Starts the scaled-out system as real processes against one Redis: web nodes (Next.js, tokens),
- * gateways that pages reach directly, and workers. The production build must exist.
+ * Starts the scaled-out system as real processes against one Redis or a Redis Cluster: web nodes
+ * (Next.js, tokens), gateways that pages reach directly, and workers. The production build must exist.
  *
  * @example
  * const cluster = await startCluster({ redisUrl: "redis://127.0.0.1:6379" });
@@ -48,6 +51,9 @@ export interface Cluster {
  * await cluster.stop();
  */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  if (Boolean(options.redisUrl) === Boolean(options.redisClusterNodes)) {
+    throw new Error("startCluster needs either redisUrl or redisClusterNodes");
+  }
   const topology: Topology = options.topology ?? CLUSTER_TOPOLOGY;
   const prefix = options.prefix ?? `whisk-cluster:${randomBytes(4).toString("hex")}:`;
   const names = [...topology.web, ...topology.ws, ...topology.worker];
@@ -109,7 +115,9 @@ function clusterEnvironment(
 ): (name: string) => Record<string, string> {
   const webOrigins = topology.web.flatMap((name) => [`http://127.0.0.1:${portOf.get(name)}`, `http://localhost:${portOf.get(name)}`]);
   const shared = {
-    REDIS_URL: options.redisUrl,
+    // Both said, the other one empty: the app's .env.local must not fill it in.
+    REDIS_URL: options.redisUrl ?? "",
+    REDIS_CLUSTER_NODES: options.redisClusterNodes ?? "",
     WHISK_REDIS_PREFIX: options.prefix,
     SESSION_SECRET: options.sessionSecret ?? randomBytes(32).toString("base64url"),
     // Plain HTTP on loopback: browsers would drop a Secure cookie on http://localhost only in some cases.

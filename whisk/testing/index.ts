@@ -15,7 +15,8 @@ export { type Cluster, type ClusterOptions, startCluster } from "./cluster";
 export { CLUSTER_TOPOLOGY, type ClusterRole } from "./cluster-topology";
 export { freePort } from "./free-port";
 export { percentile } from "./percentile";
-export { connectTestRedis, TEST_REDIS_URL } from "./redis-for-tests";
+export { type RedisClusterProcess, startRedisCluster } from "./redis-cluster-process";
+export { connectTestRedis, connectTestRedisCluster, TEST_REDIS_URL, type TestRedis } from "./redis-for-tests";
 export { type RedisServerProcess, startRedisServer } from "./redis-server-process";
 export { SERVER_BUILD, type ServerProcess, type ServerProcessOptions, startServerProcess } from "./server-process";
 export {

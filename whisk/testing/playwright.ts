@@ -16,6 +16,7 @@
  */
 import { type Browser, type BrowserContext, test as base, expect, type Page } from "@playwright/test";
 import { type Cluster, startCluster } from "./cluster";
+import { startRedisCluster } from "./redis-cluster-process";
 import { TEST_REDIS_URL } from "./redis-for-tests";
 import { connectedPattern, nodeFromStatus, type UserLabels, userLabels } from "./user-labels";
 
@@ -121,14 +122,18 @@ export const test = base.extend<WhiskFixtures>({
 /**
  * The same fixtures against a real multi-node system (1 web, 3 gateways, 1 worker, over Redis),
  * started once per Playwright worker and stopped after; `users()` then signs in through its web node.
+ * `clusterTest.use({ onRedisCluster: true })` runs it over a Redis Cluster of 3 masters started
+ * for it (redis-server needed) instead of the test Redis.
  */
-export const clusterTest = test.extend<{ cluster: Cluster }, { whiskCluster: Cluster }>({
+export const clusterTest = test.extend<{ cluster: Cluster }, { whiskCluster: Cluster; onRedisCluster: boolean }>({
+  onRedisCluster: [false, { scope: "worker", option: true }],
   whiskCluster: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
-    async ({}, use) => {
-      const cluster = await startCluster({ redisUrl: TEST_REDIS_URL });
+    async ({ onRedisCluster }, use) => {
+      const redisCluster = onRedisCluster ? await startRedisCluster() : undefined;
+      const cluster = await startCluster(redisCluster ? { redisClusterNodes: redisCluster.nodes } : { redisUrl: TEST_REDIS_URL });
       await use(cluster);
       await cluster.stop();
+      await redisCluster?.stop();
     },
     { scope: "worker", timeout: 120_000 },
   ],
