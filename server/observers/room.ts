@@ -6,7 +6,7 @@
 import { defineObservers } from "whisk/server";
 import { z } from "zod";
 import { observe } from "@/server/builders";
-import { roomIdSchema } from "@/server/rooms";
+import { historyStream, type RoomId, roomIdSchema } from "@/server/rooms";
 
 const person = z.object({ id: z.string(), name: z.string() });
 
@@ -41,6 +41,13 @@ export const roomObservers = defineObservers("room", {
   // A slow reader is cut: its client reconnects and resumes exactly from history (position), no gap, no backlog.
   message: observe(chatMessageSchema)
     .slowClients({ policy: "disconnect" })
+    // Stored before it is published (server/workers/chat.ts): after a bus gap (Redis went away and
+    // came back), each gateway delivers what its rooms missed from the history stream, once, in order.
+    .kept({
+      stream: (room) => historyStream(room as RoomId),
+      position: (message) => message.position,
+      payload: (entry, epoch) => ({ ...(entry.message as Omit<ChatMessage, "position">), position: { epoch, offset: entry.offset } }),
+    })
     .handle((message) => message),
   notice: observe(roomNoticeSchema).handle((notice) => notice),
   private: observe(z.object({ id: z.string(), room: roomIdSchema, from: person, to: person, text: z.string(), at: z.number() })).handle(

@@ -149,6 +149,15 @@ export class Bus {
     return this.transport.subscribe(listener);
   }
 
+  /**
+   * Called each time the transport's subscriptions are live again after its connection was lost:
+   * what was published meanwhile never arrived here. A transport that cannot lose its
+   * subscriptions (memory) never calls it.
+   */
+  onResubscribed(listener: () => void): Unsubscribe {
+    return this.transport.onResubscribed?.(listener) ?? (() => {});
+  }
+
   /** Envelopes addressed to this node (a worker's reply, a drain) come here whatever the transport. */
   private followOwnNode(): Promise<unknown> {
     this.followingOwnNode ??= this.follow(toNode(this.nodeId)).catch(() => {

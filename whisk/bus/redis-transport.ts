@@ -57,6 +57,7 @@ export class RedisTransport implements BusTransport {
   private readonly sharded: boolean;
   private subscribed: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(envelope: Envelope) => void>();
+  private readonly resubscribedListeners = new Set<() => void>();
   private readonly stops = new Set<StopConsuming>();
 
   constructor(private readonly options: RedisTransportOptions) {
@@ -115,6 +116,11 @@ export class RedisTransport implements BusTransport {
     };
   }
 
+  onResubscribed(listener: () => void): Unsubscribe {
+    this.resubscribedListeners.add(listener);
+    return () => this.resubscribedListeners.delete(listener);
+  }
+
   stats(): { received: number; channels: number } {
     return { received: this.received, channels: this.ownChannels.length + this.followers.size };
   }
@@ -136,9 +142,31 @@ export class RedisTransport implements BusTransport {
       for (const each of [...this.listeners]) each(envelope);
     });
     this.subscribed = this.subscribeTo(subscriber, this.ownChannels);
+    this.noticeResubscriptions(subscriber);
     // Told through ready() to whoever waits on it, and never an unhandled rejection otherwise.
     this.subscribed.catch(() => {});
     return subscriber;
+  }
+
+  /**
+   * After a lost connection comes back, ioredis subscribes to every channel again as it turns
+   * ready; a PING queued behind those SUBSCRIBEs answers once they are live, and only then is
+   * the gap over: what is published from then on arrives.
+   */
+  private noticeResubscriptions(subscriber: RedisConnection): void {
+    let connectedBefore = false;
+    subscriber.on("ready", () => {
+      if (!connectedBefore) {
+        connectedBefore = true;
+        return;
+      }
+      subscriber.ping().then(
+        () => {
+          for (const listener of [...this.resubscribedListeners]) listener();
+        },
+        () => {}, // lost again: the next "ready" tells
+      );
+    });
   }
 
   private subscribeTo(subscriber: RedisConnection, channels: string[]): Promise<unknown> {
@@ -198,6 +226,7 @@ export class RedisTransport implements BusTransport {
     await Promise.all([...this.stops].map((stop) => stop()));
     this.stops.clear();
     this.listeners.clear();
+    this.resubscribedListeners.clear();
     this.followers.clear();
     this.subscriber?.disconnect();
     this.subscriber = null;

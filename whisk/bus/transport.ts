@@ -31,6 +31,11 @@ export interface BusTransport {
    * it holds a socket of). A transport without it gives every subscriber every envelope.
    */
   follow?(address: Address): Promise<Unsubscribe>;
+  /**
+   * Calls `listener` each time subscriptions are live again after the connection carrying them
+   * was lost (what was published meanwhile did not arrive). Absent where they cannot be lost.
+   */
+  onResubscribed?(listener: () => void): Unsubscribe;
   /** What this process received and listens to, for its metrics. */
   stats?(): { received: number; channels: number };
   /** Stops every consumer as `StopConsuming` does, then lets go of the connections. */

@@ -31,3 +31,17 @@ export interface HistoryStore {
    */
   since(stream: string, position: HistoryPosition, limit: number): Promise<HistoryPage>;
 }
+
+/**
+ * Orders two offsets of one stream and epoch: negative when `a` came first. Offsets are numbers
+ * (`"12"`, the memory store's) or Redis stream ids (`"1733000000000-3"`), compared part by part.
+ */
+export function compareOffsets(a: string, b: string): number {
+  const aParts = a.split("-").map(BigInt);
+  const bParts = b.split("-").map(BigInt);
+  for (let i = 0; i < Math.max(aParts.length, bParts.length); i++) {
+    const difference = (aParts[i] ?? 0n) - (bParts[i] ?? 0n);
+    if (difference !== 0n) return difference > 0n ? 1 : -1;
+  }
+  return 0;
+}

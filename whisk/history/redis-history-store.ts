@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
 import type { RedisConnection } from "../core/redis-connection";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
-import type { HistoryEntry, HistoryPage, HistoryPosition, HistoryStore } from "./history-store";
+import { compareOffsets, type HistoryEntry, type HistoryPage, type HistoryPosition, type HistoryStore } from "./history-store";
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -40,7 +40,7 @@ export class RedisHistoryStore implements HistoryStore {
     // One read of the newest page and one more entry: if more than `limit` entries follow the
     // position, the client is further behind than one answer may carry, and gets the latest page.
     const newestFirst = (await this.redis.xrevrange(this.key(stream), "+", "-", "COUNT", limit + 1)) as StreamEntry[];
-    const after = newestFirst.filter(([id]) => compareIds(id, position.offset) > 0);
+    const after = newestFirst.filter(([id]) => compareOffsets(id, position.offset) > 0);
     // More than a page follows the position; or every entry of a stream shorter than a page
     // follows it, so the position's own entry was trimmed away and what came between may be too.
     if (after.length > limit || (after.length > 0 && after.length === newestFirst.length)) {
@@ -63,10 +63,4 @@ export class RedisHistoryStore implements HistoryStore {
 
 function toEntry([offset, fields]: StreamEntry): HistoryEntry {
   return { offset, message: JSON.parse(fields[1] ?? "null") };
-}
-
-function compareIds(a: string, b: string): number {
-  const [aMs, aSeq] = a.split("-").map(BigInt) as [bigint, bigint];
-  const [bMs, bSeq] = b.split("-").map(BigInt) as [bigint, bigint];
-  return aMs === bMs ? Number(aSeq - bSeq) : aMs > bMs ? 1 : -1;
 }

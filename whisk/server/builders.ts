@@ -1,5 +1,13 @@
 import type { z } from "zod";
-import type { ObserverContext, ObserverDefinition, RouteContext, RouteDefinition, WorkerContext, WorkerDefinition } from "./definitions";
+import type {
+  KeptInHistory,
+  ObserverContext,
+  ObserverDefinition,
+  RouteContext,
+  RouteDefinition,
+  WorkerContext,
+  WorkerDefinition,
+} from "./definitions";
 import { checkSlowClientPolicy, type SlowClientPolicy } from "./slow-client-queues";
 
 /**
@@ -38,25 +46,7 @@ export function createBuilders<AppContext>() {
       },
     },
     observe<S extends z.ZodType>(schema: S) {
-      const handleWith =
-        (slowClients?: SlowClientPolicy) =>
-        <Output>(
-          handler: (payload: z.output<S>, ctx: ObserverContext<AppContext>) => Output | undefined | Promise<Output | undefined>,
-        ): ObserverDefinition<S, Output, AppContext> =>
-          slowClients ? { kind: "observer", schema, handler, slowClients } : { kind: "observer", schema, handler };
-      return {
-        handle: handleWith(),
-        /**
-         * What this observer's slow readers get: `drop-oldest` (a queue of `maxQueued`, default
-         * 100), `keep-latest` (only the newest) or `disconnect` (cut; the client reconnects and
-         * resumes from history). Without it, a stalled reader is cut at `maxBufferedPackets`.
-         *
-         * @example observe(schema).slowClients({ policy: "drop-oldest", maxQueued: 100 }).handle((m) => m)
-         */
-        slowClients(policy: SlowClientPolicy) {
-          return { handle: handleWith(checkSlowClientPolicy(policy)) };
-        },
-      };
+      return observerBuilder<S, AppContext>(schema, {});
     },
     work<S extends z.ZodType>(schema: S) {
       return {
@@ -66,6 +56,42 @@ export function createBuilders<AppContext>() {
           return { kind: "worker", schema, handler };
         },
       };
+    },
+  };
+}
+
+/** What an observer declares before its handler; each option may be given once, in any order. */
+interface ObserverOptions<S extends z.ZodType> {
+  slowClients?: SlowClientPolicy;
+  kept?: KeptInHistory<z.output<S>>;
+}
+
+function observerBuilder<S extends z.ZodType, AppContext>(schema: S, options: ObserverOptions<S>) {
+  return {
+    handle<Output>(
+      handler: (payload: z.output<S>, ctx: ObserverContext<AppContext>) => Output | undefined | Promise<Output | undefined>,
+    ): ObserverDefinition<S, Output, AppContext> {
+      return { kind: "observer", schema, handler, ...options };
+    },
+    /**
+     * What this observer's slow readers get: `drop-oldest` (a queue of `maxQueued`, default
+     * 100), `keep-latest` (only the newest) or `disconnect` (cut; the client reconnects and
+     * resumes from history). Without it, a stalled reader is cut at `maxBufferedPackets`.
+     *
+     * @example observe(schema).slowClients({ policy: "drop-oldest", maxQueued: 100 }).handle((m) => m)
+     */
+    slowClients(policy: SlowClientPolicy) {
+      return observerBuilder<S, AppContext>(schema, { ...options, slowClients: checkSlowClientPolicy(policy) });
+    },
+    /**
+     * Says that every message of this topic is kept in its room's history stream before it is
+     * published: after a bus gap (Redis went away and came back), each gateway delivers what its
+     * rooms missed from there, once and in order.
+     *
+     * @example observe(schema).kept({ stream: (room) => `room:${room}`, position: (m) => m.position, payload: (entry, epoch) => ({ ...entry.message, position: { epoch, offset: entry.offset } }) })
+     */
+    kept(kept: KeptInHistory<z.output<S>>) {
+      return observerBuilder<S, AppContext>(schema, { ...options, kept });
     },
   };
 }

@@ -1,22 +1,30 @@
 import type { Server } from "socket.io";
 import { localRoomsFor } from "../core/address";
+import type { Envelope } from "../core/envelope";
+import type { HistoryStore } from "../history/history-store";
 import type { AnyObserver, HandlerContext } from "./definitions";
 import { DeliveryQueue } from "./delivery-queue";
 import type { GatewayLimits } from "./gateway-limits";
+import { HistoryGapFiller } from "./history-gap-filler";
 import type { Logger } from "./logger";
 import type { WhiskMetrics } from "./metrics";
 import { deliverEnvelope } from "./observer-delivery";
 import type { MeasuredConnection, OutboundBytes } from "./outbound-bytes";
 import { SlowClientQueues } from "./slow-client-queues";
 
+/** Queued like an envelope: the bus is subscribed again after a gap, fill it before what comes next. */
+const FILL_GAP = Symbol("fill the bus gap");
+
 /**
  * The gateway's side of the bus: every envelope published, in order, through its observer to the
  * sockets this gateway holds; a slow reader served by its observer's policy, each outcome counted.
+ * After a bus gap, the rooms' missed messages come from history first (history-gap-filler.ts).
  */
 export function startBusDelivery<AppContext>(
   io: Server,
   options: {
     observers: ReadonlyMap<string, AnyObserver>;
+    history: HistoryStore;
     ctx: HandlerContext<AppContext>;
     limits: Pick<GatewayLimits, "slowClientAfterPackets" | "slowClientAfterBytes">;
     outbound: OutboundBytes;
@@ -38,22 +46,58 @@ export function startBusDelivery<AppContext>(
       },
     },
   });
-  const localRooms = io.of("/").adapter.rooms;
-  const deliveries = new DeliveryQueue((envelope) => {
-    const rooms = localRoomsFor(envelope.to, ctx.node.id);
-    const hereToo = rooms === "all" || rooms.some((room) => localRooms.has(room));
-    metrics.busEnvelopes.inc({ outcome: hereToo ? "delivered" : "no_recipient_here" });
-    // Nobody here to emit to: the observer's work would reach no socket.
-    if (!hereToo) return Promise.resolve();
-    return deliverEnvelope(io, options.observers, envelope, ctx, slowClients, rooms).catch((error) =>
+  const adapter = io.of("/").adapter;
+  const localRooms = adapter.rooms;
+  const gaps = new HistoryGapFiller({
+    history: options.history,
+    observers: options.observers,
+    nodeId: ctx.node.id,
+    log,
+    onFilled: (messages) => metrics.busGapFilled.inc(messages),
+  });
+  const noteHeld = (room: string) => {
+    if (gaps.active)
+      gaps.roomHeld(room).catch((error) => log.warn({ err: String(error), room }, "could not note a room's history position"));
+  };
+  const forget = (room: string) => gaps.roomLeft(room);
+  adapter.on("create-room", noteHeld);
+  adapter.on("delete-room", forget);
+
+  const deliver = (envelope: Envelope, rooms: "all" | string[]) =>
+    deliverEnvelope(io, options.observers, envelope, ctx, slowClients, rooms).catch((error) =>
       log.error({ err: error, topic: envelope.topic }, "observer threw; message not delivered"),
     );
-  });
+  const deliverLive = (envelope: Envelope) => {
+    const rooms = localRoomsFor(envelope.to, ctx.node.id);
+    const hereToo = rooms === "all" || rooms.some((room) => localRooms.has(room));
+    if (!hereToo) {
+      // Nobody here to emit to: the observer's work would reach no socket.
+      metrics.busEnvelopes.inc({ outcome: "no_recipient_here" });
+      return Promise.resolve();
+    }
+    const fresh = rooms === "all" ? rooms : gaps.roomsToDeliver(envelope, rooms);
+    metrics.busEnvelopes.inc({ outcome: fresh.length === 0 ? "filled_before" : "delivered" });
+    return fresh.length === 0 ? Promise.resolve() : deliver(envelope, fresh);
+  };
+  const fillGap = async () => {
+    metrics.busResubscriptions.inc();
+    if (!gaps.active) return;
+    try {
+      for (const envelope of await gaps.missed(localRooms.keys())) await deliver(envelope, localRoomsFor(envelope.to, ctx.node.id));
+    } catch (error) {
+      log.warn({ err: String(error) }, "could not fill a bus gap from history; clients resume from it when they reconnect");
+    }
+  };
+  const deliveries = new DeliveryQueue<Envelope | typeof FILL_GAP>((item) => (item === FILL_GAP ? fillGap() : deliverLive(item)));
   const stopListening = ctx.bus.onPublished((envelope) => deliveries.push(envelope));
+  const stopFilling = ctx.bus.onResubscribed(() => deliveries.push(FILL_GAP));
   return {
     slowClients,
     stop() {
       stopListening();
+      stopFilling();
+      adapter.off("create-room", noteHeld);
+      adapter.off("delete-room", forget);
       slowClients.close();
     },
   };

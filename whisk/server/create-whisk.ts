@@ -121,6 +121,7 @@ class WhiskInstance<AppContext> {
       tokens: this.tokens,
       sessions: this.sessions,
       presence: this.backend.presence,
+      history: this.backend.history,
       hooks: this.hooks,
       metrics: this.metrics,
       allowedOrigins: this.allowedOrigins,

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Bus } from "../bus/bus";
+import type { HistoryEntry, HistoryPosition } from "../history/history-store";
 import type { PresentUser } from "../presence/presence-store";
 import type { SessionKind, SessionStore } from "../session/session-store";
 import type { Logger } from "./logger";
@@ -67,6 +68,21 @@ export interface ObserverDefinition<S extends z.ZodType, Output, AppContext> {
   readonly handler: (payload: z.output<S>, ctx: ObserverContext<AppContext>) => Output | undefined | Promise<Output | undefined>;
   /** What a slow reader gets (see slow-client-queues.ts); none: one broadcast, the watchdog cuts a stalled reader. */
   readonly slowClients?: SlowClientPolicy;
+  /** Where this topic's room messages are also kept, so a gateway fills a bus gap from there (history-gap-filler.ts). */
+  readonly kept?: KeptInHistory<z.output<S>>;
+}
+
+/**
+ * A topic published to rooms whose every message is appended to the room's history stream before
+ * it is published (the chat's `room.message`). Its position in the stream travels in the payload.
+ */
+export interface KeptInHistory<Payload> {
+  /** The history stream of a room (its id, as in `toRoom(id)`). */
+  stream(room: string): string;
+  /** Where a published message sits in its room's stream. */
+  position(payload: Payload): HistoryPosition;
+  /** A stored entry of the stream as the payload this topic is published with. */
+  payload(entry: HistoryEntry, epoch: string): Payload;
 }
 
 /** A worker handles one job; what it returns is the reply to `bus.request`, if one was asked. */

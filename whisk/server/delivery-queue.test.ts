@@ -12,7 +12,7 @@ describe("DeliveryQueue", () => {
   it("delivers in arrival order, one at a time, even when a delivery awaits", async () => {
     const log: string[] = [];
     let running = 0;
-    const queue = new DeliveryQueue(async ({ id }) => {
+    const queue = new DeliveryQueue<Envelope>(async ({ id }) => {
       running += 1;
       expect(running).toBe(1);
       log.push(`start ${id}`);
@@ -26,7 +26,7 @@ describe("DeliveryQueue", () => {
   });
 
   it("hands the event loop back between turns, so a burst does not starve other work", async () => {
-    const queue = new DeliveryQueue(async () => busyFor(4), 10);
+    const queue = new DeliveryQueue<Envelope>(async () => busyFor(4), 10);
     const gaps: number[] = [];
     let last = performance.now();
     const ticker = setInterval(() => {

@@ -1,22 +1,20 @@
-import type { Envelope } from "../core/envelope";
-
 /**
- * A gateway's bus deliveries, one at a time in arrival order, handing the event loop back once a
- * turn has run `budgetMs`. A burst (a hundred messages to a room of a thousand) is then many short
+ * A gateway's bus deliveries (envelopes, and the filling of a bus gap), one at a time in arrival
+ * order, handing the event loop back once a turn has run `budgetMs`. A burst (a hundred messages to a room of a thousand) is then many short
  * turns instead of one long stall, and everyone else's acks and handshakes are served in between.
  * One at a time also keeps the order: each socket gets a gateway's messages as they were published.
  */
-export class DeliveryQueue {
-  private readonly pending: Envelope[] = [];
+export class DeliveryQueue<Item> {
+  private readonly pending: Item[] = [];
   private draining = false;
 
   constructor(
-    private readonly deliver: (envelope: Envelope) => Promise<void>,
+    private readonly deliver: (item: Item) => Promise<void>,
     private readonly budgetMs = 5,
   ) {}
 
-  push(envelope: Envelope): void {
-    this.pending.push(envelope);
+  push(item: Item): void {
+    this.pending.push(item);
     if (this.draining) return;
     this.draining = true;
     // Start at once (a microtask, as deliveries always were); only a long turn yields.
@@ -30,8 +28,8 @@ export class DeliveryQueue {
 
   private async drain() {
     let turnStarted = performance.now();
-    for (let envelope = this.pending.shift(); envelope; envelope = this.pending.shift()) {
-      await this.deliver(envelope);
+    while (this.pending.length > 0) {
+      await this.deliver(this.pending.shift() as Item);
       if (performance.now() - turnStarted >= this.budgetMs) {
         await new Promise((resolve) => setImmediate(resolve));
         turnStarted = performance.now();

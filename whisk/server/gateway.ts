@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from "node:http";
 import type { Server } from "socket.io";
 import { DRAIN_EVENT } from "../core/protocol";
+import type { HistoryStore } from "../history/history-store";
 import type { PresenceStore } from "../presence/presence-store";
 import type { SessionStore } from "../session/session-store";
 import type { TokenStore } from "../session/token-store";
@@ -29,6 +30,8 @@ export interface GatewayOptions<AppContext> {
   tokens: TokenStore;
   sessions: SessionStore;
   presence: PresenceStore;
+  /** Where kept room messages are, to fill a bus gap from. */
+  history: HistoryStore;
   hooks: WhiskHooks<AppContext>;
   /** Exact origins (scheme://host:port) whose pages may connect. */
   allowedOrigins: readonly string[];
@@ -91,7 +94,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     revalidateEveryMs: limits.revalidateEveryMs,
     onSlowReaderCut: () => metrics.slowClientDisconnects.inc({ topic: "", reason: "max_buffered" }),
   });
-  const delivery = startBusDelivery(io, { observers, ctx, limits, outbound, metrics, log });
+  const delivery = startBusDelivery(io, { observers, history: options.history, ctx, limits, outbound, metrics, log });
   const stopMetrics = metrics.addGateway({ sockets: () => io.of("/").sockets.size, queued: () => delivery.slowClients.queued });
 
   return {

@@ -23,11 +23,15 @@ export interface WhiskMetrics {
   /** TCP connections closed at once: `per_address` (too many from one address) or `max_connections`. */
   readonly connectionRefusals: Counter<"reason">;
   /**
-   * Bus envelopes that reached this node's gateways: `delivered` (it held a recipient) or
-   * `no_recipient_here` (a neighbour's in its slot, or a socket that just left). Targeted delivery
-   * keeps the second small.
+   * Bus envelopes that reached this node's gateways: `delivered` (it held a recipient),
+   * `no_recipient_here` (a neighbour's in its slot, or a socket that just left; targeted delivery
+   * keeps it small), or `filled_before` (a bus gap's fill from history delivered it already).
    */
   readonly busEnvelopes: Counter<"outcome">;
+  /** Times this node's bus subscription came back after its connection was lost (a gap to fill). */
+  readonly busResubscriptions: Counter;
+  /** Room messages delivered from history after a bus gap. */
+  readonly busGapFilled: Counter;
   /** Adds what one gateway holds (sockets, messages queued for slow ones); returns its removal. */
   addGateway(gateway: { sockets(): number; queued(): number }): () => void;
 }
@@ -105,9 +109,14 @@ export function createWhiskMetrics(options: {
     ),
     busEnvelopes: counter(
       "whisk_bus_envelopes_total",
-      "Bus envelopes that reached this node's gateways: delivered (a recipient here) or no_recipient_here.",
+      "Bus envelopes that reached this node's gateways: delivered (a recipient here), no_recipient_here, or filled_before (a bus gap's fill from history delivered it already).",
       ["outcome"],
     ),
+    busResubscriptions: counter(
+      "whisk_bus_resubscriptions_total",
+      "Times this node's bus subscription came back after its connection was lost: what was published meanwhile is filled from history.",
+    ),
+    busGapFilled: counter("whisk_bus_gap_filled_total", "Room messages delivered from their history after a bus gap."),
     addGateway(gateway) {
       gateways.add(gateway);
       return () => gateways.delete(gateway);

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Redis } from "ioredis";
 import { freePort } from "./free-port";
 
@@ -7,7 +10,7 @@ export interface RedisServerProcess {
   port: number;
   /** Kills the server (SIGKILL: an outage, not a shutdown). */
   kill(): Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port: empty, or with what it held when `persistent`. */
   start(): Promise<void>;
   /** Freezes it (SIGSTOP): connections stay open but nothing answers, as behind a dead link. */
   freeze(): void;
@@ -17,14 +20,17 @@ export interface RedisServerProcess {
 
 /**
  * A private `redis-server` on a free loopback port, for tests that stop, restart or cut off Redis
- * and so must never touch the shared one.
+ * and so must never touch the shared one. `persistent`: every write is on disk before Redis
+ * answers (append-only file, fsync always), so a kill and a start keep everything, as a Redis
+ * restarted by its supervisor does; otherwise it comes back empty.
  */
-export async function startRedisServer(): Promise<RedisServerProcess> {
+export async function startRedisServer(options: { persistent?: boolean } = {}): Promise<RedisServerProcess> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
+  const persistence = options.persistent ? persistentFolder() : ["--appendonly", "no"];
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence], { stdio: "ignore" });
     child.once("error", () => {});
     const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     probe.on("error", () => {}); // a refused probe is expected until the server is up
@@ -57,4 +63,11 @@ export async function startRedisServer(): Promise<RedisServerProcess> {
       });
     },
   };
+}
+
+/** Redis's arguments for an append-only file in a temporary folder, removed when the test process exits. */
+function persistentFolder(): string[] {
+  const folder = mkdtempSync(join(tmpdir(), "whisk-redis-"));
+  process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
+  return ["--appendonly", "yes", "--appendfsync", "always", "--dir", folder];
 }

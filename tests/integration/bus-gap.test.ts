@@ -1,0 +1,173 @@
+/**
+ * Nothing lost in a Redis blip: room messages are in their history stream before they are
+ * published, so a gateway whose bus subscription was down fills the gap from there once it is
+ * back. Each test runs the real server process on a private redis-server (never the shared one).
+ */
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Bus, RedisTransport } from "whisk/bus";
+import { toRoom } from "whisk/core";
+import { RedisHistoryStore } from "whisk/history";
+import { type RedisServerProcess, type ServerProcess, startRedisServer, startServerProcess } from "whisk/testing";
+import { roomObservers } from "@/server/observers/room";
+import { historyStream } from "@/server/rooms";
+import { type Connected, connect, metricValue, request, requestMemberToken } from "./clients";
+
+const METRICS_TOKEN = "bus-gap-metrics-token-0123456789abcdef";
+const ROOM = "orbit" as const;
+
+let redis: RedisServerProcess | undefined;
+let server: ServerProcess | undefined;
+const open: Connected[] = [];
+const connections: Redis[] = [];
+
+afterEach(async () => {
+  for (const client of open.splice(0)) client.socket.close();
+  for (const connection of connections.splice(0)) connection.disconnect();
+  await server?.stop();
+  server = undefined;
+  await redis?.kill();
+  redis = undefined;
+});
+
+async function memberInRoom(url: string, name: string): Promise<Connected & { heard: string[] }> {
+  const client = await connect(url, { token: (await requestMemberToken(url, name)).token });
+  open.push(client);
+  const heard: string[] = [];
+  client.socket.on("room.message", (message: { text: string }) => heard.push(message.text));
+  const entered = await request(client.socket, "room.enter", { room: ROOM });
+  if (entered.status !== "ok") throw new Error(`${name} could not enter the room`);
+  return { ...client, heard };
+}
+
+/** How often each text was heard, and whether the first hearings came in the order sent. */
+function tally(sent: readonly string[], heard: readonly string[]) {
+  const missing = sent.filter((text) => !heard.includes(text));
+  const duplicates = heard.length - new Set(heard).size;
+  const firstHearings = heard.filter((text, i) => heard.indexOf(text) === i && sent.includes(text));
+  const inOrder = firstHearings.every((text, i) => i === 0 || sent.indexOf(text) > sent.indexOf(firstHearings[i - 1] as string));
+  return { missing, duplicates, inOrder };
+}
+
+describe("a bus gap", () => {
+  it("a gateway whose bus connection is cut three times in a burst delivers every room message once, in order, from history", async () => {
+    redis = await startRedisServer();
+    server = await startServerProcess({ env: { REDIS_URL: redis.url, WHISK_NODE_ID: "it-gap", WHISK_METRICS_TOKEN: METRICS_TOKEN } });
+    const listener = await memberInRoom(server.url, "Listener");
+
+    // The chat worker's two steps, from outside the server: append to the room's history, then publish.
+    const publisherConnection = new Redis(redis.url);
+    const admin = new Redis(redis.url);
+    connections.push(publisherConnection, admin);
+    const bus = new Bus(new RedisTransport({ redis: publisherConnection, consumerName: "publisher" }), "publisher");
+    const history = new RedisHistoryStore(publisherConnection);
+    const say = async (text: string) => {
+      const message = { id: randomUUID(), room: ROOM, author: { id: "u-pub", name: "Publisher" }, text, at: Date.now() };
+      const position = await history.append(historyStream(ROOM), message);
+      await bus.to(toRoom(ROOM)).publish(roomObservers.topics.message, { ...message, position });
+    };
+    /** Closes the server's subscriber connection from Redis's side, as a network cut would (once it is back from the last cut). */
+    const cutTheGatewaysSubscription = async () => {
+      let ids: string[] = [];
+      await vi.waitFor(
+        async () => {
+          const clients = String(await admin.call("CLIENT", "LIST", "TYPE", "pubsub"));
+          ids = [...clients.matchAll(/\bid=(\d+) [^\n]*\bname=it-gap /g)].map((match) => match[1] as string);
+          expect(ids.length).toBeGreaterThan(0);
+        },
+        { timeout: 5_000, interval: 5 },
+      );
+      for (const id of ids) await admin.call("CLIENT", "KILL", "ID", id);
+    };
+
+    const sent: string[] = [];
+    const resubscriptionsBefore = await metricValue(server.url, METRICS_TOKEN, "whisk_bus_resubscriptions_total");
+    for (let i = 0; i < 600; i++) {
+      if (i === 150 || i === 300 || i === 450) await cutTheGatewaysSubscription();
+      const text = `m${i}`;
+      sent.push(text);
+      await say(text);
+    }
+    await vi.waitFor(() => expect(listener.heard.length).toBeGreaterThanOrEqual(sent.length), { timeout: 15_000, interval: 50 });
+    // Anything delivered twice would come right behind.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const filled = await metricValue(server.url, METRICS_TOKEN, "whisk_bus_gap_filled_total");
+    const resubscriptions = (await metricValue(server.url, METRICS_TOKEN, "whisk_bus_resubscriptions_total")) - resubscriptionsBefore;
+    const skipped = await metricValue(server.url, METRICS_TOKEN, "whisk_bus_envelopes_total", { outcome: "filled_before" });
+    const { missing, duplicates, inOrder } = tally(sent, listener.heard);
+    console.log(
+      `bus gap: 600 room messages, the gateway's subscription cut 3 times -> ${resubscriptions} resubscriptions, ` +
+        `${filled} messages filled from history (lost without it), ${skipped} live copies of filled ones dropped; ` +
+        `missing ${missing.length}, duplicates ${duplicates}, in order ${inOrder}`,
+    );
+    expect(resubscriptions).toBe(3);
+    // The cuts did open gaps: without the fill these would be lost.
+    expect(filled).toBeGreaterThan(0);
+    expect(missing).toEqual([]);
+    expect(duplicates).toBe(0);
+    expect(inOrder).toBe(true);
+  }, 60_000);
+
+  it("Redis restarted with its data under chat traffic: every acknowledged room message reaches the room once, in order", async () => {
+    redis = await startRedisServer({ persistent: true });
+    server = await startServerProcess({ env: { REDIS_URL: redis.url, WHISK_NODE_ID: "it-blip", WHISK_METRICS_TOKEN: METRICS_TOKEN } });
+    const url = server.url;
+    const sender = await memberInRoom(url, "Sender");
+    const listener = await memberInRoom(url, "Listener");
+
+    const outcomes = new Map<string, "ok" | "error" | "no answer">();
+    const sent: { text: string; phase: "before" | "during" | "after" }[] = [];
+    let phase: "before" | "during" | "after" = "before";
+    let running = true;
+    const traffic = (async () => {
+      for (let i = 0; running; i++) {
+        const text = `r${i}`;
+        sent.push({ text, phase });
+        outcomes.set(text, "no answer");
+        sender.socket.timeout(15_000).emit("room.say", { room: ROOM, text }, (error: Error | null, ack?: { status: string }) => {
+          outcomes.set(text, error ? "no answer" : ack?.status === "ok" ? "ok" : "error");
+        });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    phase = "during";
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const restartedAt = Date.now();
+    await redis.start();
+    await vi.waitFor(async () => expect((await fetch(`${url}/readyz`)).status).toBe(200), { timeout: 15_000, interval: 50 });
+    const readyAfter = Date.now() - restartedAt;
+    phase = "after";
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    running = false;
+    await traffic;
+    await vi.waitFor(() => expect([...outcomes.values()].filter((outcome) => outcome === "no answer")).toEqual([]), {
+      timeout: 20_000,
+      interval: 100,
+    });
+    const accepted = sent.filter(({ text }) => outcomes.get(text) === "ok").map(({ text }) => text);
+    await vi.waitFor(() => expect(accepted.filter((text) => !listener.heard.includes(text))).toEqual([]), {
+      timeout: 15_000,
+      interval: 100,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const { missing, duplicates, inOrder } = tally(accepted, listener.heard);
+    const refused = sent.length - accepted.length;
+    const during = sent.filter((message) => message.phase === "during").length;
+    const filled = await metricValue(url, METRICS_TOKEN, "whisk_bus_gap_filled_total");
+    console.log(
+      `redis restart (data kept) under chat traffic: ${sent.length} room messages at 10/s, ${during} sent during the 1.5 s outage; ` +
+        `ready ${readyAfter} ms after Redis returned; accepted ${accepted.length}, refused to the sender ${refused}; ` +
+        `${filled} filled from history; lost ${missing.length}, duplicates ${duplicates}, in order ${inOrder}`,
+    );
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(missing).toEqual([]);
+    expect(duplicates).toBe(0);
+    expect(inOrder).toBe(true);
+    expect(server.child.exitCode).toBeNull();
+  }, 90_000);
+});
