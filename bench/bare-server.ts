@@ -1,12 +1,15 @@
 /**
  * The baseline: a minimal socket.io server doing the benchmark's jobs with nothing of Whisk's:
  * no tokens, no sessions, no validation library, no bus. Same path and transports as Whisk.
- * With REDIS_URL, several of them form one cluster through socket.io's Redis adapter.
+ * With REDIS_URL (or REDIS_CLUSTER_NODES), several of them form one cluster through socket.io's
+ * Redis adapter: the classic one by default (every server receives every broadcast), or, with
+ * BENCH_ADAPTER=sharded, its sharded form (SPUBLISH; each server subscribes only to the rooms, and
+ * socket ids, it holds).
  */
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
-import { createAdapter } from "@socket.io/redis-adapter";
-import { Redis } from "ioredis";
+import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
+import { Cluster, Redis } from "ioredis";
 import { Server } from "socket.io";
 
 const port = Number(process.env.PORT ?? 4000);
@@ -14,9 +17,19 @@ const server = createServer((req, res) => {
   res.writeHead(req.url === "/healthz" ? 200 : 404).end(req.url === "/healthz" ? "ok" : "");
 });
 const io = new Server(server, { path: "/whisk", serveClient: false, maxHttpBufferSize: 64 * 1024 });
-if (process.env.REDIS_URL) {
-  const publisher = new Redis(process.env.REDIS_URL);
-  io.adapter(createAdapter(publisher, publisher.duplicate(), { key: process.env.BENCH_ADAPTER_KEY ?? "bench" }));
+const key = process.env.BENCH_ADAPTER_KEY ?? "bench";
+const clusterNodes = process.env.REDIS_CLUSTER_NODES?.split(",").map((node) => ({
+  host: node.split(":")[0] as string,
+  port: Number(node.split(":")[1]),
+}));
+if (process.env.REDIS_URL || clusterNodes) {
+  const publisher = clusterNodes ? new Cluster(clusterNodes, { shardedSubscribers: true }) : new Redis(process.env.REDIS_URL as string);
+  const subscriber = publisher instanceof Cluster ? publisher.duplicate() : publisher.duplicate();
+  io.adapter(
+    process.env.BENCH_ADAPTER === "sharded"
+      ? createShardedAdapter(publisher, subscriber, { channelPrefix: key, subscriptionMode: "dynamic-private" })
+      : createAdapter(publisher, subscriber, { key }),
+  );
 }
 
 /** Stand-ins for a history position (Whisk stores the message; bare socket.io does not). */
@@ -46,10 +59,11 @@ io.on("connection", (socket) => {
     io.to(payload.room).emit("room.message", { ...message, position: { epoch: EPOCH, offset: `${Date.now()}-${offset}` } });
     ack?.({ status: "ok", data: { sent: true } });
   });
-  // A private message to one socket, wherever it is connected (socket ids are rooms).
+  // A private message to one socket, wherever it is connected (socket ids are rooms), and its copy
+  // to the sender, as Whisk's whisper reaches both people.
   socket.on("room.whisper", (payload: { toUserId?: unknown; text?: unknown }, ack?: (reply: unknown) => void) => {
     if (typeof payload?.toUserId !== "string" || typeof payload.text !== "string") return ack?.({ status: "error" });
-    io.to(payload.toUserId).emit("room.private", { text: payload.text, at: Date.now() });
+    io.to([payload.toUserId, socket.id]).emit("room.private", { text: payload.text, at: Date.now() });
     ack?.({ status: "ok", data: { sent: true } });
   });
 });

@@ -19,8 +19,10 @@ interface Job {
   rate?: number;
   seconds?: number;
   room?: string;
-  /** rtt: the route to call (`world.say` by default). */
+  /** rtt: the route to call (`world.say` by default); crossNode: `room.whisper` (default) or `room.say`. */
   event?: string;
+  /** Whisk: sockets signed in as one member (10 by default, a user's cap per gateway). */
+  socketsPerMember?: number;
   /** crossNode: where the senders and the receiver connect (two gateways of one cluster). */
   senderUrl?: string;
   receiverUrl?: string;
@@ -36,7 +38,8 @@ const SOCKETS_PER_MEMBER = 10;
 
 async function token(): Promise<string | undefined> {
   if (!job.whisk) return undefined;
-  if (member.tokens >= SOCKETS_PER_MEMBER || member.cookie === "") member = { cookie: await signInMember(job.url), tokens: 0 };
+  if (member.tokens >= (job.socketsPerMember ?? SOCKETS_PER_MEMBER) || member.cookie === "")
+    member = { cookie: await signInMember(job.url), tokens: 0 };
   member.tokens += 1;
   return tokenFor(job.url, member.cookie);
 }
@@ -226,21 +229,31 @@ async function listen() {
 }
 
 /**
- * The cross-node path: senders on one gateway send private messages to one receiver on another;
- * Whisk's go client -> ws-1 -> worker -> ws-2 -> client, bare socket.io's through its Redis adapter.
+ * The cross-node path: senders on one gateway send to one receiver on another. `room.whisper`:
+ * a private message to the receiver (and its copy back to the sender), straight from the route
+ * (Whisk: client > ws-1 > bus > ws-2 > client). `room.say`: a room message to everyone in the
+ * room, senders included (Whisk: through a worker that appends it to history first). Bare
+ * socket.io does the same through its Redis adapter.
  */
 async function crossNode() {
   const room = job.room ?? "orbit";
+  const event = job.event ?? "room.whisper";
   const receiver = await open(job.receiverUrl);
   const { sockets: senders } = await openMany(job.count ?? 50, 10, job.senderUrl);
   for (const socket of [receiver.socket, ...senders]) await socket.timeout(10_000).emitWithAck("room.enter", { room, rejoin: true });
   const latencies: number[] = [];
-  receiver.socket.on("room.private", (message: { text: string }) => latencies.push(Date.now() - Number(message.text)));
+  receiver.socket.on(event === "room.say" ? "room.message" : "room.private", (message: { text: string }) =>
+    latencies.push(Date.now() - Number(message.text)),
+  );
+  // Everyone is in; the orchestrator starts its clocks once the servers are quiet, and says go.
+  print({ ready: true });
+  for await (const _go of createInterface({ input: process.stdin })) break;
   let refused = 0;
   const sent = await openLoop(senders, async (socket, at) => {
+    const payload = event === "room.say" ? { room, text: String(at) } : { room, toUserId: receiver.userId, text: String(at) };
     const ack = (await socket
       .timeout(10_000)
-      .emitWithAck("room.whisper", { room, toUserId: receiver.userId, text: String(at) })
+      .emitWithAck(event, payload)
       .catch(() => null)) as { status: string } | null;
     if (ack?.status !== "ok") refused += 1;
   });

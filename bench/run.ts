@@ -7,8 +7,9 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { io, type Socket } from "socket.io-client";
-import { percentile } from "whisk/testing";
+import { percentile, type RedisClusterProcess, startRedisCluster } from "whisk/testing";
 import { LoadProcess, runLoad } from "./load";
 import { memberToken } from "./member-token";
 import { cpuMs } from "./process-stats";
@@ -16,7 +17,17 @@ import { renderReport, renderTable } from "./report";
 
 export { renderTable } from "./report";
 
-import { longestStallMs, readMonitor, startMultiNode, startTarget, type Target, type TargetName } from "./targets";
+import {
+  type CrossNodeTargetName,
+  longestStallMs,
+  METRICS_TOKEN,
+  type RedisPlace,
+  readMonitor,
+  startMultiNode,
+  startTarget,
+  type Target,
+  type TargetName,
+} from "./targets";
 
 export const sizesFor = (smoke: boolean) =>
   smoke
@@ -30,6 +41,7 @@ export const sizesFor = (smoke: boolean) =>
         messagesPerStep: 3,
         burstSpeakers: 10,
         crossNode: { rate: 20, seconds: 1, senders: 2 },
+        crossNodeRoom: { rate: 10, seconds: 1, senders: 2 },
       }
     : {
         handshakes: 500,
@@ -41,6 +53,8 @@ export const sizesFor = (smoke: boolean) =>
         messagesPerStep: 10,
         burstSpeakers: 100,
         crossNode: { rate: 500, seconds: 5, senders: 50 },
+        // Each room message reaches every sender too: 200/s to 21 sockets is 4,200 deliveries a second.
+        crossNodeRoom: { rate: 200, seconds: 5, senders: 20 },
       };
 export type Sizes = ReturnType<typeof sizesFor>;
 
@@ -270,31 +284,87 @@ async function openPublisher(target: Target, room: string): Promise<Socket> {
   return socket;
 }
 
-async function measureCrossNode(name: TargetName, sizes: Sizes) {
-  progress(`${name}: cross-node path`);
-  const nodes = await startMultiNode(name, process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+/** A Redis server's CPU time so far (INFO cpu), in ms, summed over a cluster's nodes. */
+async function redisCpuMs(place: RedisPlace): Promise<number> {
+  const addresses = "redisUrl" in place ? [place.redisUrl] : place.redisClusterNodes.split(",").map((node) => `redis://${node}`);
+  let total = 0;
+  for (const address of addresses) {
+    const redis = new Redis(address);
+    const info = await redis.info("cpu");
+    redis.disconnect();
+    for (const field of ["used_cpu_sys", "used_cpu_user"]) total += Number(new RegExp(`${field}:([\\d.]+)`).exec(info)?.[1] ?? 0) * 1000;
+  }
+  return Math.round(total);
+}
+
+/** Bus envelopes a Whisk gateway has received so far (every outcome of whisk_bus_envelopes_total). */
+async function envelopesReceived(gatewayUrl: string): Promise<number> {
+  const text = await (await fetch(`${gatewayUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  let total = 0;
+  for (const line of text.split("\n"))
+    if (line.startsWith("whisk_bus_envelopes_total{")) total += Number(line.slice(line.lastIndexOf(" ") + 1));
+  return total;
+}
+
+/**
+ * One cross-node job on three fresh gateways: senders on ws-1, the receiver on ws-2, nobody on
+ * ws-3. CPU time of every server process, of ws-3 alone, and of Redis; for Whisk, the envelopes
+ * each gateway received.
+ */
+async function measureCrossNode(
+  name: CrossNodeTargetName,
+  redis: RedisPlace,
+  event: "room.whisper" | "room.say",
+  size: { rate: number; seconds: number; senders: number },
+) {
+  progress(`${name}: cross-node ${event}${"redisClusterNodes" in redis ? " over a Redis Cluster" : ""}`);
+  const nodes = await startMultiNode(name, redis);
   try {
-    const { rate, seconds, senders } = sizes.crossNode;
     const job = {
       kind: "crossNode",
       url: nodes.url,
       senderUrl: nodes.senderUrl,
       receiverUrl: nodes.receiverUrl,
       whisk: name === "whisk",
-      count: senders,
-      rate,
+      count: size.senders,
+      rate: size.rate,
+      event,
+      // One member per socket: a whisper's copy to its sender reaches one socket, as bare's does.
+      socketsPerMember: 1,
     };
     // A second first, not measured: processes just started compile their hot paths on it.
-    await runLoad({ ...job, seconds: 1 });
-    const cpu0 = nodes.pids.map(cpuMs);
-    const run = await runLoad({ ...job, seconds });
-    return { ...run.result, serverCpuMs: nodes.pids.reduce((sum, pid, i) => sum + cpuMs(pid) - (cpu0[i] ?? 0), 0), clientCpuMs: run.cpuMs };
+    const warmUp = new LoadProcess({ ...job, seconds: 1 });
+    await warmUp.next("ready");
+    warmUp.send({ go: true });
+    await warmUp.done;
+    // Signing in and connecting is the handshake job's to measure: the clocks start once everyone
+    // is in and the servers are quiet.
+    const load = new LoadProcess({ ...job, seconds: size.seconds });
+    await load.next("ready");
+    await waitForQuiet(nodes.pids);
+    const gateways = Object.entries(nodes.gateways);
+    const envelopes0 = await Promise.all(gateways.map(([, url]) => envelopesReceived(url)));
+    const [cpu0, idle0, redis0] = [nodes.pids.map(cpuMs), cpuMs(nodes.idlePid), await redisCpuMs(redis)];
+    load.send({ go: true });
+    const run = await load.done;
+    const serverCpuMs = nodes.pids.reduce((sum, pid, i) => sum + cpuMs(pid) - (cpu0[i] ?? 0), 0);
+    const envelopes = await Promise.all(gateways.map(([, url]) => envelopesReceived(url)));
+    return {
+      ...run.result,
+      serverCpuMs,
+      idleGatewayCpuMs: cpuMs(nodes.idlePid) - idle0,
+      redisCpuMs: (await redisCpuMs(redis)) - redis0,
+      clientCpuMs: run.cpuMs,
+      ...(gateways.length > 0
+        ? { envelopesPerGateway: Object.fromEntries(gateways.map(([node], i) => [node, (envelopes[i] ?? 0) - (envelopes0[i] ?? 0)])) }
+        : {}),
+    };
   } finally {
     await nodes.stop();
   }
 }
 
-async function measure(name: TargetName, sizes: Sizes) {
+async function measure(name: TargetName, sizes: Sizes, redisCluster: RedisClusterProcess) {
   const figures: Record<string, unknown> = {};
   const target = await startTarget(name);
   try {
@@ -308,7 +378,18 @@ async function measure(name: TargetName, sizes: Sizes) {
   } finally {
     await target.stop();
   }
-  figures.crossNode = await measureCrossNode(name, sizes);
+  const oneRedis = { redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" };
+  figures.crossNode = await measureCrossNode(name, oneRedis, "room.whisper", sizes.crossNode);
+  if (name === "bare") figures.crossNodeSharded = await measureCrossNode("bare-sharded", oneRedis, "room.whisper", sizes.crossNode);
+  figures.crossNodeRoom = await measureCrossNode(name, oneRedis, "room.say", sizes.crossNodeRoom);
+  // Sharded pub/sub is the only pub/sub a Redis Cluster spreads over its shards: bare's sharded adapter.
+  const overCluster = { redisClusterNodes: redisCluster.nodes };
+  figures.crossNodeOnRedisCluster = await measureCrossNode(
+    name === "bare" ? "bare-sharded" : "whisk",
+    overCluster,
+    "room.whisper",
+    sizes.crossNode,
+  );
   return figures;
 }
 
@@ -319,7 +400,12 @@ export async function runBenchmarks(options: { smoke?: boolean } = {}) {
     when: new Date().toISOString(),
     smoke,
   };
-  for (const name of ["bare", "whisk"] as const) results[name] = await measure(name, sizesFor(smoke));
+  const redisCluster = await startRedisCluster();
+  try {
+    for (const name of ["bare", "whisk"] as const) results[name] = await measure(name, sizesFor(smoke), redisCluster);
+  } finally {
+    await redisCluster.stop();
+  }
   return results;
 }
 

@@ -1,6 +1,6 @@
 /**
  * What the benchmark measures, started fresh for each run: Whisk's production server or bare
- * socket.io, as one process, or as two gateways over Redis for the cross-node path. Every server
+ * socket.io, as one process, or as three gateways over Redis (or a Redis Cluster) for the cross-node path. Every server
  * process has bench/loop-monitor.mjs preloaded, so event-loop stalls are measured alike.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -72,38 +72,56 @@ export interface MultiNodeTarget {
   url: string;
   senderUrl: string;
   receiverUrl: string;
+  /** The third gateway, which holds nobody the jobs address: what it spends is the cost of not being targeted. */
+  idlePid: number;
+  /** Every server process, gateways first. */
   pids: number[];
+  /** Whisk: each gateway's URL by node id, to read its /metrics with METRICS_TOKEN. */
+  gateways: Record<string, string>;
   stop(): Promise<unknown>;
 }
 
-/** Two gateways over Redis (Whisk: plus its web node and a worker, as `npm run cluster` runs). */
-export async function startMultiNode(name: TargetName, redisUrl: string): Promise<MultiNodeTarget> {
+/** Bare socket.io joined by the Redis adapter, classic (every server hears every broadcast) or sharded. */
+export type CrossNodeTargetName = TargetName | "bare-sharded";
+/** Where the nodes share state: one Redis, or a Redis Cluster's seed nodes. */
+export type RedisPlace = { redisUrl: string } | { redisClusterNodes: string };
+/** The bench reads each Whisk gateway's /metrics with it. */
+export const METRICS_TOKEN = "bench-metrics-token-0123456789abcdefghij";
+
+/** Three gateways over Redis (Whisk: plus its web node and a worker, as `npm run cluster` runs). */
+export async function startMultiNode(name: CrossNodeTargetName, redis: RedisPlace): Promise<MultiNodeTarget> {
   if (name === "whisk") {
     const cluster = await startCluster({
       cwd: root,
-      redisUrl,
-      topology: { web: ["web-1"], ws: ["ws-1", "ws-2"], worker: ["worker-1"] },
-      env: { LOG_LEVEL: "warn", ...monitored, ...uncapped },
+      ...redis,
+      env: { LOG_LEVEL: "warn", WHISK_METRICS_TOKEN: METRICS_TOKEN, ...monitored, ...uncapped },
     });
-    const [ws1, ws2] = cluster.gateways;
+    const [ws1, ws2, ws3] = cluster.gateways;
+    const others = [...cluster.web, ...cluster.workers];
     return {
       url: cluster.url,
       senderUrl: ws1?.url as string,
       receiverUrl: ws2?.url as string,
-      pids: Object.values(cluster.nodes).map((node) => node.child.pid as number),
+      idlePid: ws3?.child.pid as number,
+      pids: [...cluster.gateways, ...others].map((node) => node.child.pid as number),
+      gateways: Object.fromEntries(cluster.gateways.map((node, i) => [`ws-${i + 1}`, node.url])),
       stop: () => cluster.stop(),
     };
   }
   const key = `bench-${randomBytes(4).toString("hex")}`;
-  const nodes = [
-    await startBare({ REDIS_URL: redisUrl, BENCH_ADAPTER_KEY: key }),
-    await startBare({ REDIS_URL: redisUrl, BENCH_ADAPTER_KEY: key }),
-  ];
+  const env = {
+    ...("redisUrl" in redis ? { REDIS_URL: redis.redisUrl } : { REDIS_CLUSTER_NODES: redis.redisClusterNodes }),
+    BENCH_ADAPTER_KEY: key,
+    BENCH_ADAPTER: name === "bare-sharded" ? "sharded" : "classic",
+  };
+  const nodes = [await startBare(env), await startBare(env), await startBare(env)];
   return {
     url: nodes[0]?.url as string,
     senderUrl: nodes[0]?.url as string,
     receiverUrl: nodes[1]?.url as string,
+    idlePid: nodes[2]?.pid as number,
     pids: nodes.map((node) => node.pid),
+    gateways: {},
     stop: () => Promise.all(nodes.map((node) => node.stop())),
   };
 }

@@ -3,13 +3,14 @@
  * person. Who speaks always comes from the session; the payload only says what and where.
  */
 
+import { randomUUID } from "node:crypto";
 import { historyPositionSchema } from "whisk/history";
-import { defineRoutes, WhiskError } from "whisk/server";
+import { defineRoutes, toUser, WhiskError } from "whisk/server";
 import { z } from "zod";
 import { route } from "@/server/builders";
 import { looksAlike } from "@/server/looks-alike";
 import { messageText } from "@/server/message-text";
-import type { ChatMessage } from "@/server/observers/room";
+import { type ChatMessage, roomObservers } from "@/server/observers/room";
 import { historyStream, MAX_CHAT_LENGTH, roomIdSchema, roomTitle } from "@/server/rooms";
 import { chatWorkers } from "@/server/workers/chat";
 
@@ -67,10 +68,15 @@ export const roomRoutes = defineRoutes("room", {
     .input(z.object({ room: roomIdSchema, toUserId: z.string().max(100), text }))
     .handle(async ({ room, toUserId, text }, ctx) => {
       if (!ctx.socket.rooms().includes(room)) throw new WhiskError("FORBIDDEN", "Enter the room before whispering in it.");
-      const addressee = (await ctx.presence(room)).find((user) => user.userId === toUserId);
+      // Who is in the room as this gateway saw it within the last second: one read per room per
+      // second, not one per whisper (someone who just left may still get it, as on any screen).
+      const addressee = (await ctx.presence(room, { maxAgeMs: 1_000 })).find((user) => user.userId === toUserId);
       if (!addressee) throw new WhiskError("FORBIDDEN", "That person is not in this room.");
       const to = { id: addressee.userId, name: addressee.userName };
-      await ctx.bus.send(chatWorkers.queues.whisper, { room, from: ctx.user, to, text, at: ctx.services.now() });
+      // Straight from the route to the two people's sockets, wherever they are: nothing to keep,
+      // so no worker hop (the bus carries it only to their gateways).
+      const whisper = { id: randomUUID(), room, from: ctx.user, to, text, at: ctx.services.now() };
+      await ctx.bus.to(toUser(to.id), toUser(ctx.user.id)).publish(roomObservers.topics.private, whisper);
       return { sent: true as const, to };
     }),
 });

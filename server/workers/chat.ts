@@ -1,9 +1,10 @@
 /**
  * The chat's workers, as in the original chat-room: routes hand jobs here, and the worker records
- * and publishes, so the gateway that took the message does not have to know who is where.
+ * and publishes, so the gateway that took the message does not have to know who is where. A
+ * whisper, kept nowhere, goes straight from its route (server/routes/room.ts).
  */
 import { randomUUID } from "node:crypto";
-import { defineWorkers, toRoom, toUser } from "whisk/server";
+import { defineWorkers, toRoom } from "whisk/server";
 import { z } from "zod";
 import { work } from "@/server/builders";
 import { roomObservers } from "@/server/observers/room";
@@ -27,10 +28,5 @@ export const chatWorkers = defineWorkers("chat", {
     const message = { id, room: job.room, author: job.author, text: job.text, at: job.at };
     const position = await ctx.services.history.append(historyStream(job.room), message);
     await ctx.bus.to(toRoom(job.room)).publish(roomObservers.topics.message, { ...message, position });
-  }),
-
-  /** A private message: to the addressee's and the sender's sockets only, never into history. */
-  whisper: work(z.object({ room: roomIdSchema, from: person, to: person, text: z.string(), at: z.number() })).handle(async (job, ctx) => {
-    await ctx.bus.to(toUser(job.to.id), toUser(job.from.id)).publish(roomObservers.topics.private, { id: randomUUID(), ...job });
   }),
 });

@@ -150,11 +150,11 @@ export class Bus {
   }
 
   /**
-   * Called each time the transport's subscriptions are live again after its connection was lost:
-   * what was published meanwhile never arrived here. A transport that cannot lose its
-   * subscriptions (memory) never calls it.
+   * Called each time the transport's connection is back after a loss, before anything it receives
+   * again, with a promise of the subscriptions being live: what was published meanwhile never
+   * arrived here. A transport that cannot lose its subscriptions (memory) never calls it.
    */
-  onResubscribed(listener: () => void): Unsubscribe {
+  onResubscribed(listener: (live: Promise<void>) => void): Unsubscribe {
     return this.transport.onResubscribed?.(listener) ?? (() => {});
   }
 

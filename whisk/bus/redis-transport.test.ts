@@ -288,6 +288,28 @@ describe("RedisTransport targeted delivery", () => {
     expect(slots.size).toBe(3);
   });
 
+  it("hands its own envelopes to its listeners at once and drops Redis's echoes of them, undecoded", async () => {
+    test = await connectTestRedis();
+    const [one, two] = [gateway("g1"), gateway("g2")];
+    await one.transport.follow(toUser(userA));
+    await one.transport.follow(toUser(userB));
+    await two.transport.follow(toUser(userB));
+    await Promise.all([one, two].map(({ transport }) => transport.ready()));
+
+    for (let i = 0; i < 100; i++) await one.transport.publish(envelope(`whisper-${i}`, [toUser(userA), toUser(userB)]));
+    await one.transport.publish(envelope("marker", [everyone()]));
+    await vi.waitFor(() => expect(two.topics).toContain("marker"));
+    await vi.waitFor(() => expect(one.topics).toContain("marker"));
+    await sleep(100); // an echo that got through would come right behind
+    const whispers = Array.from({ length: 100 }, (_, i) => `whisper-${i}`);
+    // Once each, in order, on the publisher as on the other gateway.
+    expect(one.topics).toEqual([...whispers, "marker"]);
+    expect(two.topics).toEqual([...whispers, "marker"]);
+    // The publisher decoded none of the 101 envelopes (203 echoes, one per followed channel, dropped first).
+    expect(one.transport.stats().received).toBe(0);
+    expect(two.transport.stats().received).toBe(101);
+  });
+
   it("brings a whisper only to the gateways of its two users, each once", async () => {
     test = await connectTestRedis();
     const [one, two, three] = [gateway("g1"), gateway("g2"), gateway("g3")];

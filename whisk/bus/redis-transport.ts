@@ -8,6 +8,9 @@ import { QueueConsumer } from "./queue-consumer";
 import { RecentIds } from "./recent-ids";
 import type { BusTransport, StopConsuming, Unsubscribe } from "./transport";
 
+/** Echoes of this process's own envelopes it still expects (a few milliseconds' worth at any rate). */
+const MAX_AWAITED_ECHOES = 10_000;
+
 export interface RedisTransportOptions {
   /**
    * A connection for commands; the transport duplicates it for subscribing and blocking reads.
@@ -52,12 +55,14 @@ export class RedisTransport implements BusTransport {
   /** Followed slot channels, with how many followers each has here. */
   private readonly followers = new Map<string, number>();
   private readonly recentIds = new RecentIds(4_096);
+  /** What this process published and delivered to itself, by its text: how many copies Redis will echo back. */
+  private readonly echoes = new Map<string, number>();
   private received = 0;
   private subscriber: RedisConnection | null = null;
   private readonly sharded: boolean;
   private subscribed: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(envelope: Envelope) => void>();
-  private readonly resubscribedListeners = new Set<() => void>();
+  private readonly resubscribedListeners = new Set<(live: Promise<void>) => void>();
   private readonly stops = new Set<StopConsuming>();
 
   constructor(private readonly options: RedisTransportOptions) {
@@ -70,6 +75,7 @@ export class RedisTransport implements BusTransport {
   async publish(envelope: Envelope): Promise<void> {
     const text = encodeEnvelope(envelope);
     const channels = channelsFor(envelope.to, this.keys, this.slots);
+    this.deliverHere(envelope, text, channels);
     const { redis } = this.options;
     // A cluster pipeline must stay in one slot, and a message's channels are in several.
     if (this.sharded) await Promise.all(channels.map((channel) => redis.spublish(channel, text)));
@@ -79,6 +85,33 @@ export class RedisTransport implements BusTransport {
       for (const channel of channels) pipeline.publish(channel, text);
       await pipeline.exec();
     }
+  }
+
+  /**
+   * An envelope for channels this process listens to goes to its listeners at once (a microtask
+   * later, as from the network), as socket.io emits to its own sockets before publishing: no
+   * round trip through Redis, no decoding. Redis still sends it back once per such channel; those
+   * echoes are known by their text and dropped.
+   */
+  private deliverHere(envelope: Envelope, text: string, channels: readonly string[]): void {
+    if (!this.subscriber || this.listeners.size === 0) return;
+    const echoes = channels.filter((channel) => this.ownChannels.includes(channel) || this.followers.has(channel)).length;
+    if (echoes === 0) return;
+    this.echoes.set(text, echoes);
+    // An echo lost with its connection would be waited for forever: the oldest are forgotten.
+    if (this.echoes.size > MAX_AWAITED_ECHOES) this.echoes.delete(this.echoes.keys().next().value as string);
+    queueMicrotask(() => {
+      for (const each of [...this.listeners]) each(envelope);
+    });
+  }
+
+  /** True, and counted, when `text` is an echo of something this process delivered to itself. */
+  private isEcho(text: string): boolean {
+    const left = this.echoes.get(text);
+    if (left === undefined) return false;
+    if (left > 1) this.echoes.set(text, left - 1);
+    else this.echoes.delete(text);
+    return true;
   }
 
   subscribe(listener: (envelope: Envelope) => void): Unsubscribe {
@@ -116,7 +149,7 @@ export class RedisTransport implements BusTransport {
     };
   }
 
-  onResubscribed(listener: () => void): Unsubscribe {
+  onResubscribed(listener: (live: Promise<void>) => void): Unsubscribe {
     this.resubscribedListeners.add(listener);
     return () => this.resubscribedListeners.delete(listener);
   }
@@ -133,6 +166,7 @@ export class RedisTransport implements BusTransport {
     subscriber.on("error", () => {});
     this.subscriber = subscriber;
     subscriber.on(this.sharded ? "smessage" : "message", (_channel: string, text: string) => {
+      if (this.isEcho(text)) return;
       const envelope = decodeEnvelope(text);
       if (!envelope) return this.options.onMalformed?.("bus");
       // An envelope for several addresses travels on several channels: a process listening to
@@ -151,7 +185,8 @@ export class RedisTransport implements BusTransport {
   /**
    * After a lost connection comes back, ioredis subscribes to every channel again as it turns
    * ready; a PING queued behind those SUBSCRIBEs answers once they are live, and only then is
-   * the gap over: what is published from then on arrives.
+   * the gap over. Listeners hear at once (before any message of the new subscription arrives),
+   * with that answer to wait for.
    */
   private noticeResubscriptions(subscriber: RedisConnection): void {
     let connectedBefore = false;
@@ -160,12 +195,9 @@ export class RedisTransport implements BusTransport {
         connectedBefore = true;
         return;
       }
-      subscriber.ping().then(
-        () => {
-          for (const listener of [...this.resubscribedListeners]) listener();
-        },
-        () => {}, // lost again: the next "ready" tells
-      );
+      const live = subscriber.ping().then(() => undefined);
+      live.catch(() => {}); // lost again: the next "ready" tells
+      for (const listener of [...this.resubscribedListeners]) listener(live);
     });
   }
 
@@ -226,6 +258,7 @@ export class RedisTransport implements BusTransport {
     await Promise.all([...this.stops].map((stop) => stop()));
     this.stops.clear();
     this.listeners.clear();
+    this.echoes.clear();
     this.resubscribedListeners.clear();
     this.followers.clear();
     this.subscriber?.disconnect();

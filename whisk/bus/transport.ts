@@ -32,10 +32,11 @@ export interface BusTransport {
    */
   follow?(address: Address): Promise<Unsubscribe>;
   /**
-   * Calls `listener` each time subscriptions are live again after the connection carrying them
-   * was lost (what was published meanwhile did not arrive). Absent where they cannot be lost.
+   * Calls `listener` each time the connection carrying the subscriptions is back after a loss
+   * (what was published meanwhile did not arrive), before anything it receives again, with a
+   * promise that resolves once the subscriptions are live. Absent where they cannot be lost.
    */
-  onResubscribed?(listener: () => void): Unsubscribe;
+  onResubscribed?(listener: (live: Promise<void>) => void): Unsubscribe;
   /** What this process received and listens to, for its metrics. */
   stats?(): { received: number; channels: number };
   /** Stops every consumer as `StopConsuming` does, then lets go of the connections. */

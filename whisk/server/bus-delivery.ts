@@ -12,8 +12,11 @@ import { deliverEnvelope } from "./observer-delivery";
 import type { MeasuredConnection, OutboundBytes } from "./outbound-bytes";
 import { SlowClientQueues } from "./slow-client-queues";
 
-/** Queued like an envelope: the bus is subscribed again after a gap, fill it before what comes next. */
-const FILL_GAP = Symbol("fill the bus gap");
+/**
+ * Queued like an envelope when the bus connection is back after a gap, ahead of anything it
+ * brings: once the subscriptions are live, fill the gap; what arrives meanwhile waits behind it.
+ */
+type FillGap = { fillGap: Promise<void> };
 
 /**
  * The gateway's side of the bus: every envelope published, in order, through its observer to the
@@ -79,18 +82,19 @@ export function startBusDelivery<AppContext>(
     metrics.busEnvelopes.inc({ outcome: fresh.length === 0 ? "filled_before" : "delivered" });
     return fresh.length === 0 ? Promise.resolve() : deliver(envelope, fresh);
   };
-  const fillGap = async () => {
+  const fillGap = async (live: Promise<void>) => {
     metrics.busResubscriptions.inc();
     if (!gaps.active) return;
     try {
+      await live;
       for (const envelope of await gaps.missed(localRooms.keys())) await deliver(envelope, localRoomsFor(envelope.to, ctx.node.id));
     } catch (error) {
       log.warn({ err: String(error) }, "could not fill a bus gap from history; clients resume from it when they reconnect");
     }
   };
-  const deliveries = new DeliveryQueue<Envelope | typeof FILL_GAP>((item) => (item === FILL_GAP ? fillGap() : deliverLive(item)));
+  const deliveries = new DeliveryQueue<Envelope | FillGap>((item) => ("fillGap" in item ? fillGap(item.fillGap) : deliverLive(item)));
   const stopListening = ctx.bus.onPublished((envelope) => deliveries.push(envelope));
-  const stopFilling = ctx.bus.onResubscribed(() => deliveries.push(FILL_GAP));
+  const stopFilling = ctx.bus.onResubscribed((live) => deliveries.push({ fillGap: live }));
   return {
     slowClients,
     stop() {

@@ -31,8 +31,12 @@ export interface RouteContext<AppContext> extends HandlerContext<AppContext> {
   /** Who sent the event: always from the session, never from the payload. */
   user: { id: string; name: string };
   session: SessionHandle;
-  /** Who is in a room now, on every gateway, one entry per user. */
-  presence(room: string): Promise<PresentUser[]>;
+  /**
+   * Who is in a room now, on every gateway, one entry per user. With `maxAgeMs`, an answer this
+   * gateway read at most that long ago will do: a route called often (a whisper checking that its
+   * addressee is in the room) then reads the store once per room per `maxAgeMs`, not per call.
+   */
+  presence(room: string, options?: { maxAgeMs?: number }): Promise<PresentUser[]>;
   /** The sending socket. Joining a room also makes it present there (see `usePresence`). */
   socket: SocketHandle;
 }

@@ -1,14 +1,13 @@
 import { appRoom, toRoom } from "../core/address";
 import { createEnvelope, type Envelope } from "../core/envelope";
 import { historyPositionSchema } from "../history/history-position-schema";
-import { compareOffsets, type HistoryPage, type HistoryPosition, type HistoryStore } from "../history/history-store";
+import type { HistoryPage, HistoryPosition, HistoryStore } from "../history/history-store";
 import type { AnyObserver, KeptInHistory } from "./definitions";
+import { BEFORE_EVERYTHING, DeliveredOffsets } from "./delivered-offsets";
 import type { Logger } from "./logger";
 
 /** The most one room's gap is filled with; past it the room's clients resume from history themselves. */
 export const GAP_FILL_LIMIT = 1_000;
-/** The offset of a stream that held nothing when this gateway began serving its room. */
-const BEFORE_EVERYTHING = "";
 
 type Kept = KeptInHistory<unknown>;
 
@@ -16,17 +15,17 @@ type Kept = KeptInHistory<unknown>;
  * Fills a bus gap from history. Pub/sub loses what is published while a gateway's subscription
  * is down (a Redis restart, a cut connection). Room messages of a `kept` topic are in the room's
  * history stream before they are published, so once the subscription is back, the gateway reads,
- * for each room it holds sockets in, what came after the last message it delivered there, and
- * delivers that, oldest first, before anything published after. Live messages it then receives
- * that it already delivered (appended before the read, published after it) are dropped: each
- * socket gets every room message once, in order.
+ * for each room it holds sockets in, what the stream holds past what it knows it delivered, and
+ * delivers what it did not, oldest first, before anything published after. Live copies of what
+ * the fill delivered are dropped: each socket gets every room message once.
  *
- * Rooms first held here get a starting position read from their stream (the room is followed
- * first, so nothing between is missed), so a gap before any message was delivered is filled too.
+ * What was delivered is kept exactly, per room, for a few seconds (delivered-offsets.ts): messages
+ * may arrive in another order than they were appended. Rooms first held here start from where
+ * their stream stood (read once the room is followed, so nothing between is missed).
  */
 export class HistoryGapFiller {
-  /** Per kept topic and local room: the newest position delivered here. */
-  private readonly delivered = new Map<string, HistoryPosition>();
+  /** Per kept topic and local room: what was delivered here. */
+  private readonly delivered = new Map<string, DeliveredOffsets>();
 
   constructor(
     private readonly options: {
@@ -51,8 +50,8 @@ export class HistoryGapFiller {
       this.keptTopics().map(async ([topic, kept]) => {
         const page = await this.options.history.recent(kept.stream(room), 1);
         const key = keyOf(topic, room);
-        if (!this.delivered.has(key))
-          this.delivered.set(key, { epoch: page.epoch, offset: page.entries.at(-1)?.offset ?? BEFORE_EVERYTHING });
+        const floor = { epoch: page.epoch, offset: page.entries.at(-1)?.offset ?? BEFORE_EVERYTHING };
+        if (!this.delivered.has(key)) this.delivered.set(key, new DeliveredOffsets(floor));
       }),
     );
   }
@@ -64,10 +63,7 @@ export class HistoryGapFiller {
     for (const [topic] of this.keptTopics()) this.delivered.delete(keyOf(topic, room));
   }
 
-  /**
-   * The local rooms a live envelope should still reach: all of them, but for a kept topic those
-   * whose last delivered message is this one or newer (the gap fill brought it already).
-   */
+  /** The local rooms a live envelope should still reach: all of them, but for a kept topic those that have not had it. */
   roomsToDeliver(envelope: Envelope, rooms: string[]): string[] {
     const kept = this.options.observers.get(envelope.topic)?.kept;
     if (!kept) return rooms;
@@ -77,16 +73,17 @@ export class HistoryGapFiller {
       const room = roomIdOf(localRoom);
       if (room === undefined) return true;
       const key = keyOf(envelope.topic, room);
-      const last = this.delivered.get(key);
-      if (last && last.epoch === position.epoch && last.offset !== BEFORE_EVERYTHING && compareOffsets(position.offset, last.offset) <= 0) {
-        return false;
+      let record = this.delivered.get(key);
+      if (!record) {
+        // Held before any position was read: from this message on.
+        record = new DeliveredOffsets({ epoch: position.epoch, offset: BEFORE_EVERYTHING });
+        this.delivered.set(key, record);
       }
-      this.delivered.set(key, position);
-      return true;
+      return record.deliverOnce(position);
     });
   }
 
-  /** What the rooms held here missed, as envelopes to deliver in this order, and the room positions advanced past them. */
+  /** What the rooms held here missed, as envelopes to deliver in this order (counted as delivered). */
   async missed(localRooms: Iterable<string>): Promise<Envelope[]> {
     const missed: Envelope[] = [];
     const rooms = [...localRooms].flatMap((localRoom) => roomIdOf(localRoom) ?? []);
@@ -98,38 +95,35 @@ export class HistoryGapFiller {
   }
 
   private async missedIn(topic: string, kept: Kept, room: string): Promise<Envelope[]> {
-    const key = keyOf(topic, room);
-    const last = this.delivered.get(key);
-    if (!last) return [];
+    const record = this.delivered.get(keyOf(topic, room));
+    if (!record) return [];
     const stream = kept.stream(room);
+    const { floor } = record;
     const page: HistoryPage =
-      last.offset === BEFORE_EVERYTHING
+      floor.offset === BEFORE_EVERYTHING
         ? await this.options.history.recent(stream, GAP_FILL_LIMIT)
-        : await this.options.history.since(stream, last, GAP_FILL_LIMIT);
-    if (page.epoch !== last.epoch) {
-      // Redis lost the stream (restarted empty): offsets before and after mean nothing to each other.
-      this.options.log.warn({ topic, room }, "history lost during a bus gap; clients of the room start again from its history");
-      this.delivered.set(key, { epoch: page.epoch, offset: page.entries.at(-1)?.offset ?? BEFORE_EVERYTHING });
-      return [];
-    }
-    const after = page.entries.filter((entry) => last.offset === BEFORE_EVERYTHING || compareOffsets(entry.offset, last.offset) > 0);
-    if (!page.resumed && last.offset !== BEFORE_EVERYTHING) {
+        : await this.options.history.since(stream, floor, GAP_FILL_LIMIT);
+    if (page.epoch !== floor.epoch) {
+      // Redis lost the stream (restarted empty): what it holds now all came after.
+      this.options.log.warn({ topic, room }, "history lost during a bus gap; what the new one holds is delivered");
+      record.restart(page.epoch);
+    } else if (!page.resumed && floor.offset !== BEFORE_EVERYTHING) {
       this.options.log.warn(
         { topic, room, limit: GAP_FILL_LIMIT },
         "bus gap longer than the fill limit; the latest messages are delivered",
       );
     }
-    const newest = after.at(-1);
-    if (newest) this.delivered.set(key, { epoch: page.epoch, offset: newest.offset });
-    return after.map((entry) =>
-      createEnvelope({
-        topic,
-        payload: kept.payload(entry, page.epoch),
-        to: [toRoom(room)],
-        except: [],
-        from: { nodeId: this.options.nodeId },
-      }),
-    );
+    return page.entries
+      .filter((entry) => record.deliverOnce({ epoch: page.epoch, offset: entry.offset }))
+      .map((entry) =>
+        createEnvelope({
+          topic,
+          payload: kept.payload(entry, page.epoch),
+          to: [toRoom(room)],
+          except: [],
+          from: { nodeId: this.options.nodeId },
+        }),
+      );
   }
 
   private keptTopics(): [string, Kept][] {

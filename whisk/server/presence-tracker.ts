@@ -1,7 +1,7 @@
 import type { Bus } from "../bus/bus";
 import { toRoom } from "../core/address";
 import { PRESENCE_TOPIC, type PresenceUpdate } from "../core/protocol";
-import { groupPresence, type PresenceEntry, type PresenceStore } from "../presence/presence-store";
+import { groupPresence, type PresenceEntry, type PresenceStore, type PresentUser } from "../presence/presence-store";
 import type { Logger } from "./logger";
 import { SnapshotSender } from "./snapshot-sender";
 
@@ -17,6 +17,9 @@ export interface PresenceTrackerOptions {
   coalesceMs?: number;
 }
 
+/** Longest a room's people are kept for `recentUsersIn` callers, whatever age they accept. */
+const RECENT_KEPT_MS = 5_000;
+
 /** What a room's next announcement carries: the users who changed, or everyone (after a sweep). */
 type PendingAnnouncement = { timer: NodeJS.Timeout; changed: Map<string, string> | "everyone" };
 
@@ -28,15 +31,22 @@ type PendingAnnouncement = { timer: NodeJS.Timeout; changed: Map<string, string>
 export class PresenceTracker {
   private readonly local = new Map<string, { entry: PresenceEntry; rooms: Set<string> }>();
   private readonly pending = new Map<string, PendingAnnouncement>();
+  /** Rooms' people as last read, for callers that accept an answer of some age (`recentUsersIn`). */
+  private readonly recent = new Map<string, { at: number; users: Promise<PresentUser[]> }>();
   /** Sends joiners the room's people: one read and one emit for joiners that land together. */
   readonly snapshots = new SnapshotSender((room) => this.usersIn(room));
   private readonly timer: NodeJS.Timeout;
+  private readonly stopHearing: () => void;
   private readonly ttlMs: number;
 
   constructor(private readonly options: PresenceTrackerOptions) {
     this.ttlMs = options.ttlMs ?? 6_000;
     this.timer = setInterval(() => void this.tick(), options.refreshMs ?? 2_000);
     this.timer.unref();
+    // Another gateway's announcement of a room held here: someone came or went there.
+    this.stopHearing = options.bus.onPublished((envelope) => {
+      if (envelope.topic === PRESENCE_TOPIC) this.recent.delete((envelope.payload as Partial<PresenceUpdate>).room ?? "");
+    });
   }
 
   /**
@@ -74,8 +84,27 @@ export class PresenceTracker {
     }
   }
 
-  async usersIn(room: string) {
+  async usersIn(room: string): Promise<PresentUser[]> {
     return groupPresence(await this.options.store.list(room));
+  }
+
+  /**
+   * The room's people as read at most `maxAgeMs` ago (one read shared by every caller meanwhile).
+   * A join or leave through this gateway, or a room change announced by any, reads afresh.
+   */
+  recentUsersIn(room: string, maxAgeMs: number): Promise<PresentUser[]> {
+    const kept = this.recent.get(room);
+    if (kept && Date.now() - kept.at <= maxAgeMs) return kept.users;
+    const users = this.usersIn(room);
+    this.recent.set(room, { at: Date.now(), users });
+    // A failed read is not kept: the next caller tries again.
+    users.catch(() => this.recent.delete(room));
+    return users;
+  }
+
+  /** Someone joined or left `room` (here, or on a gateway that announced it): read it afresh next time. */
+  forgetRecent(room: string): void {
+    this.recent.delete(room);
   }
 
   roomsOf(socketId: string): string[] {
@@ -87,6 +116,7 @@ export class PresenceTracker {
    * message to the room, and that message names only them, not everyone already there.
    */
   private scheduleAnnounce(room: string, who: PresenceEntry | "everyone") {
+    this.recent.delete(room);
     const pending = this.pending.get(room);
     if (pending) {
       if (who === "everyone") pending.changed = "everyone";
@@ -124,6 +154,7 @@ export class PresenceTracker {
   /** Stops refreshing; with `leave`, also takes this gateway's sockets out of every room now. */
   async close(options: { leave: boolean }): Promise<void> {
     clearInterval(this.timer);
+    this.stopHearing();
     if (options.leave) for (const socketId of [...this.local.keys()]) await this.leaveAll(socketId);
     // Announce what is pending now: this gateway is about to go.
     const due = [...this.pending];
@@ -133,6 +164,8 @@ export class PresenceTracker {
   }
 
   private async tick() {
+    // Answers kept for `recentUsersIn` are seconds old at most; rooms nobody asks about go.
+    for (const [room, { at }] of this.recent) if (Date.now() - at > RECENT_KEPT_MS) this.recent.delete(room);
     try {
       for (const { entry, rooms } of this.local.values()) {
         for (const room of rooms) await this.options.store.add(room, entry, this.ttlMs);

@@ -64,7 +64,7 @@ export class SocketRouteContext<AppContext> implements RouteContext<AppContext> 
     return this.#log;
   }
 
-  presence(room: string): Promise<PresentUser[]> {
-    return this.tracker.usersIn(room);
+  presence(room: string, options?: { maxAgeMs?: number }): Promise<PresentUser[]> {
+    return options?.maxAgeMs ? this.tracker.recentUsersIn(room, options.maxAgeMs) : this.tracker.usersIn(room);
   }
 }

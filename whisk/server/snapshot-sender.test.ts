@@ -17,7 +17,7 @@ function trackerWithSockets() {
     reads += 1;
     return list(room);
   };
-  const bus = { publishControl: async () => {} } as unknown as Bus;
+  const bus = { publishControl: async () => {}, onPublished: () => () => {} } as unknown as Bus;
   const tracker = new PresenceTracker({ store, bus, log: pino({ level: "silent" }) });
   const emits: { to: string[]; event: string; snapshot: PresenceUpdate }[] = [];
   const nsp = {

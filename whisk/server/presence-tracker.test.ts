@@ -1,0 +1,59 @@
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import { Bus } from "../bus/bus";
+import { MemoryTransport } from "../bus/memory-transport";
+import { toRoom } from "../core/address";
+import { PRESENCE_TOPIC } from "../core/protocol";
+import { MemoryPresenceStore, type PresenceEntry } from "../presence";
+import { PresenceTracker } from "./presence-tracker";
+
+const entry = (n: number): PresenceEntry => ({ socketId: `s${n}`, userId: `u${n}`, userName: `User ${n}`, nodeId: "node-1" });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A tracker over a memory store that counts its reads, on a memory bus another gateway also publishes to. */
+function setUp() {
+  const store = new MemoryPresenceStore();
+  let reads = 0;
+  const list = store.list.bind(store);
+  store.list = (room: string) => {
+    reads += 1;
+    return list(room);
+  };
+  const transport = new MemoryTransport();
+  const tracker = new PresenceTracker({ store, bus: new Bus(transport, "node-1"), log: pino({ level: "silent" }), coalesceMs: 10 });
+  const otherGateway = new Bus(transport, "node-2");
+  return { store, tracker, otherGateway, reads: () => reads };
+}
+
+describe("PresenceTracker.recentUsersIn", () => {
+  it("reads a room once for every caller within maxAgeMs, and again after it", async () => {
+    const { tracker, reads } = setUp();
+    await tracker.join(entry(1), "orbit");
+    await sleep(50); // the join's own announcement (which reads the room too) is out
+    const before = reads();
+    const answers = await Promise.all(Array.from({ length: 100 }, () => tracker.recentUsersIn("orbit", 200)));
+    expect(answers.every((users) => users.length === 1)).toBe(true);
+    expect(reads() - before).toBe(1);
+    await sleep(250);
+    await tracker.recentUsersIn("orbit", 200);
+    expect(reads() - before).toBe(2);
+    await tracker.close({ leave: true });
+  });
+
+  it("reads afresh after someone joins or leaves here, or another gateway announces a change", async () => {
+    const { tracker, otherGateway, store } = setUp();
+    await tracker.join(entry(1), "orbit");
+    expect((await tracker.recentUsersIn("orbit", 60_000)).map((user) => user.userId)).toEqual(["u1"]);
+    await tracker.join(entry(2), "orbit");
+    expect((await tracker.recentUsersIn("orbit", 60_000)).map((user) => user.userId)).toEqual(["u1", "u2"]);
+    await tracker.leave("s1", "orbit");
+    expect((await tracker.recentUsersIn("orbit", 60_000)).map((user) => user.userId)).toEqual(["u2"]);
+
+    // Someone arrives through another gateway, which writes the store and tells the room.
+    await store.add("orbit", { ...entry(3), nodeId: "node-2" }, 6_000);
+    await otherGateway.publishControl(PRESENCE_TOPIC, { room: "orbit", kind: "diff", users: [] }, [toRoom("orbit")]);
+    await sleep(10);
+    expect((await tracker.recentUsersIn("orbit", 60_000)).map((user) => user.userId)).toEqual(["u2", "u3"]);
+    await tracker.close({ leave: true });
+  });
+});
