@@ -98,6 +98,10 @@ export function renderCrossNode(results: Record<string, unknown>): string {
     const perGateway = pick(whisk, [job, "envelopesPerGateway"]) as unknown as Record<string, number> | undefined;
     return perGateway ? Object.values(perGateway).map(format).join(" / ") : "n/a";
   };
+  const eachRun = (figures: Figures, job: string) => {
+    const runs = pick(figures, [job, "serverCpuMsRuns"]) as unknown as number[] | undefined;
+    return runs ? runs.map(format).join(", ") : "";
+  };
   const whisper = `whisper at ${sizes.crossNode.rate}/s from ${sizes.crossNode.senders} senders`;
   const say = `room message at ${sizes.crossNodeRoom.rate}/s to ${sizes.crossNodeRoom.senders + 1} sockets`;
   const lines = ["| job | figure | bare, Redis adapter | bare, sharded adapter | Whisk |", "| --- | --- | ---: | ---: | ---: |"];
@@ -114,6 +118,7 @@ export function renderCrossNode(results: Record<string, unknown>): string {
     );
   }
   lines.push(
+    `| ${whisper}, one Redis | server CPU of each run (the median run's figures above), ms | ${eachRun(bare, "crossNode")} | ${eachRun(bare, "crossNodeSharded")} | ${eachRun(whisk, "crossNode")} |`,
     `| ${whisper}, one Redis | envelopes received by ws-1 / ws-2 / ws-3 | every broadcast, on every server | | ${envelopes("crossNode")} |`,
   );
   for (const [label, field] of fields) {
@@ -127,6 +132,7 @@ export function renderCrossNode(results: Record<string, unknown>): string {
     );
   }
   lines.push(
+    `| ${whisper}, Redis Cluster of 3 masters | server CPU of each run, ms | | ${eachRun(bare, "crossNodeOnRedisCluster")} | ${eachRun(whisk, "crossNodeOnRedisCluster")} |`,
     `| ${whisper}, Redis Cluster of 3 masters | envelopes received by ws-1 / ws-2 / ws-3 | | | ${envelopes("crossNodeOnRedisCluster")} |`,
   );
   return lines.join("\n");
