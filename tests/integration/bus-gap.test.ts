@@ -13,6 +13,7 @@ import { type RedisServerProcess, type ServerProcess, startRedisServer, startSer
 import { roomObservers } from "@/server/observers/room";
 import { historyStream } from "@/server/rooms";
 import { type Connected, connect, metricValue, request, requestMemberToken } from "./clients";
+import { restartRedisUnderTraffic } from "./redis-restart-under-traffic";
 
 const METRICS_TOKEN = "bus-gap-metrics-token-0123456789abcdef";
 const ROOM = "orbit" as const;
@@ -118,32 +119,12 @@ describe("a bus gap", () => {
     const listener = await memberInRoom(url, "Listener");
 
     const outcomes = new Map<string, "ok" | "error" | "no answer">();
-    const sent: { text: string; phase: "before" | "during" | "after" }[] = [];
-    let phase: "before" | "during" | "after" = "before";
-    let running = true;
-    const traffic = (async () => {
-      for (let i = 0; running; i++) {
-        const text = `r${i}`;
-        sent.push({ text, phase });
-        outcomes.set(text, "no answer");
-        sender.socket.timeout(15_000).emit("room.say", { room: ROOM, text }, (error: Error | null, ack?: { status: string }) => {
-          outcomes.set(text, error ? "no answer" : ack?.status === "ok" ? "ok" : "error");
-        });
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    phase = "during";
-    await redis.kill();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const restartedAt = Date.now();
-    await redis.start();
-    await vi.waitFor(async () => expect((await fetch(`${url}/readyz`)).status).toBe(200), { timeout: 15_000, interval: 50 });
-    const readyAfter = Date.now() - restartedAt;
-    phase = "after";
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    running = false;
-    await traffic;
+    const { sent, readyAfterMs: readyAfter } = await restartRedisUnderTraffic(redis, url, (text) => {
+      outcomes.set(text, "no answer");
+      sender.socket.timeout(15_000).emit("room.say", { room: ROOM, text }, (error: Error | null, ack?: { status: string }) => {
+        outcomes.set(text, error ? "no answer" : ack?.status === "ok" ? "ok" : "error");
+      });
+    });
     await vi.waitFor(() => expect([...outcomes.values()].filter((outcome) => outcome === "no answer")).toEqual([]), {
       timeout: 20_000,
       interval: 100,

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type RedisServerProcess, type ServerProcess, startRedisServer, startServerProcess } from "whisk/testing";
 import { connect, nextEvent, request, requestToken } from "./clients";
+import { restartRedisUnderTraffic } from "./redis-restart-under-traffic";
 
 let redis: RedisServerProcess | undefined;
 let server: ServerProcess | undefined;
@@ -71,29 +72,9 @@ describe("a node whose Redis goes away", () => {
     const heard = new Set<string>();
     listener.socket.on("world.said", (said: { message: string }) => heard.add(said.message));
 
-    const sent: { text: string; phase: "before" | "during" | "after" }[] = [];
-    let phase: "before" | "during" | "after" = "before";
-    let running = true;
-    const traffic = (async () => {
-      for (let i = 0; running; i++) {
-        const text = `m${i}`;
-        sent.push({ text, phase });
-        sender.socket.emit("world.say", { message: text }, () => {});
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    phase = "during";
-    await redis.kill();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const restartedAt = Date.now();
-    await redis.start();
-    await vi.waitFor(async () => expect(await readiness(url)).toBe(200), { timeout: 15_000, interval: 50 });
-    const recoveredAfter = Date.now() - restartedAt;
-    phase = "after";
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    running = false;
-    await traffic;
+    const { sent, readyAfterMs: recoveredAfter } = await restartRedisUnderTraffic(redis, url, (text) =>
+      sender.socket.emit("world.say", { message: text }, () => {}),
+    );
     const last = sent.at(-1)?.text ?? "";
     await vi.waitFor(() => expect(heard.has(last)).toBe(true), { timeout: 10_000 });
 
