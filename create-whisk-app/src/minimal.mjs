@@ -33,6 +33,8 @@ export const CHAT_FILES = [
   // Attacks on the chat's rooms: history pages, guests and names in a room.
   "tests/integration/attack-answers.test.ts",
   "tests/integration/attack-guests.test.ts",
+  // The bus-gap fill is shown on the chat's kept room messages.
+  "tests/integration/bus-gap.test.ts",
   "tests/integration/fixtures/hostile-history-readers.ts",
   // The benchmark drives the chat's room routes.
   "bench",
