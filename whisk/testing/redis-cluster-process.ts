@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import { freePort } from "./free-port";
+import { answering } from "./redis-server-process";
 
 const run = promisify(execFile);
 
@@ -58,23 +59,6 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterProces
   } catch (error) {
     await stop();
     throw error;
-  }
-}
-
-async function answering(port: number): Promise<void> {
-  for (let tries = 0; ; tries++) {
-    const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    probe.on("error", () => {}); // refused until the server is up
-    try {
-      await probe.connect();
-      await probe.ping();
-      return;
-    } catch {
-      if (tries > 50) throw new Error("redis-server did not start: is it installed? (`apt-get install -y redis-server`)");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    } finally {
-      probe.disconnect();
-    }
   }
 }
 

@@ -32,20 +32,7 @@ export async function startRedisServer(options: { persistent?: boolean } = {}): 
   const start = async () => {
     child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence], { stdio: "ignore" });
     child.once("error", () => {});
-    const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    probe.on("error", () => {}); // a refused probe is expected until the server is up
-    for (let tries = 0; ; tries++) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        probe.disconnect();
-        return;
-      } catch {
-        probe.disconnect();
-        if (tries > 50) throw new Error("redis-server did not start: is it installed? (`apt-get install -y redis-server`)");
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    await answering(port);
   };
   await start();
   return {
@@ -70,4 +57,22 @@ function persistentFolder(): string[] {
   const folder = mkdtempSync(join(tmpdir(), "whisk-redis-"));
   process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
   return ["--appendonly", "yes", "--appendfsync", "always", "--dir", folder];
+}
+
+/** Resolves once a just-spawned redis-server on `port` answers PING; fails in one clear line if it never does. */
+export async function answering(port: number): Promise<void> {
+  const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  probe.on("error", () => {}); // a refused probe is expected until the server is up
+  for (let tries = 0; ; tries++) {
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      return;
+    } catch {
+      probe.disconnect();
+      if (tries > 50) throw new Error("redis-server did not start: is it installed? (`apt-get install -y redis-server`)");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
