@@ -111,7 +111,7 @@ describe("Bus publish", () => {
     const after = Date.now();
     const [envelope] = await delivered;
     expect(envelope).toEqual({
-      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      id: expect.stringMatching(/^[\w-]{16}\.[0-9a-z]+$/),
       topic: "room.said",
       payload: { text: "hi", loud: false },
       to: [toRoom("beach"), toUser("u1")],

@@ -4,6 +4,7 @@ import { duplicateConnection, type RedisConnection } from "../core/redis-connect
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
 import { channelOf, channelsFor, DEFAULT_BUS_SLOTS } from "./bus-channels";
 import { decodeEnvelope, encodeEnvelope } from "./envelope-codec";
+import { publishToChannels } from "./publish-to-channels";
 import { QueueConsumer } from "./queue-consumer";
 import { RecentIds } from "./recent-ids";
 import type { BusTransport, StopConsuming, Unsubscribe } from "./transport";
@@ -76,15 +77,7 @@ export class RedisTransport implements BusTransport {
     const text = encodeEnvelope(envelope);
     const channels = channelsFor(envelope.to, this.keys, this.slots);
     this.deliverHere(envelope, text, channels);
-    const { redis } = this.options;
-    // A cluster pipeline must stay in one slot, and a message's channels are in several.
-    if (this.sharded) await Promise.all(channels.map((channel) => redis.spublish(channel, text)));
-    else if (channels.length === 1) await redis.publish(channels[0] as string, text);
-    else {
-      const pipeline = redis.pipeline();
-      for (const channel of channels) pipeline.publish(channel, text);
-      await pipeline.exec();
-    }
+    await publishToChannels(this.options.redis, channels, text);
   }
 
   /**
