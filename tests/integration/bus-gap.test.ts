@@ -4,12 +4,20 @@
  * back. Each test runs the real server process on a private redis-server (never the shared one).
  */
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+import { type Cluster, Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Bus, RedisTransport } from "whisk/bus";
 import { toRoom } from "whisk/core";
 import { RedisHistoryStore } from "whisk/history";
-import { type RedisServerProcess, type ServerProcess, startRedisServer, startServerProcess } from "whisk/testing";
+import {
+  connectTestRedisCluster,
+  type RedisClusterProcess,
+  type RedisServerProcess,
+  type ServerProcess,
+  startRedisCluster,
+  startRedisServer,
+  startServerProcess,
+} from "whisk/testing";
 import { roomObservers } from "@/server/observers/room";
 import { historyStream } from "@/server/rooms";
 import { type Connected, connect, metricValue, request, requestMemberToken } from "./clients";
@@ -19,9 +27,10 @@ const METRICS_TOKEN = "bus-gap-metrics-token-0123456789abcdef";
 const ROOM = "orbit" as const;
 
 let redis: RedisServerProcess | undefined;
+let cluster: RedisClusterProcess | undefined;
 let server: ServerProcess | undefined;
 const open: Connected[] = [];
-const connections: Redis[] = [];
+const connections: (Redis | Cluster)[] = [];
 
 afterEach(async () => {
   for (const client of open.splice(0)) client.socket.close();
@@ -30,6 +39,8 @@ afterEach(async () => {
   server = undefined;
   await redis?.kill();
   redis = undefined;
+  await cluster?.stop();
+  cluster = undefined;
 });
 
 async function memberInRoom(url: string, name: string): Promise<Connected & { heard: string[] }> {
@@ -51,65 +62,108 @@ function tally(sent: readonly string[], heard: readonly string[]) {
   return { missing, duplicates, inOrder };
 }
 
+/** Where the gateway's bus connections are, and how to cut them. */
+interface GapSetup {
+  serverEnv: Record<string, string>;
+  /** For the chat worker's two steps, done from outside the server. */
+  publisherConnection: Redis | Cluster;
+  /** Redis clients the gateway's bus subscriptions can be found on (every master of a cluster). */
+  admins: Redis[];
+  /** The gateway's subscriber connections, as CLIENT LIST names them. */
+  subscriberName: RegExp;
+}
+
+/**
+ * 600 room messages from outside the server, with the gateway's bus subscriptions closed from
+ * Redis's side (as a network cut would) three times: the listener must hear every one once, in order.
+ */
+async function throughThreeCuts(setup: GapSetup, label: string) {
+  server = await startServerProcess({ env: { ...setup.serverEnv, WHISK_METRICS_TOKEN: METRICS_TOKEN } });
+  const listener = await memberInRoom(server.url, "Listener");
+  const bus = new Bus(new RedisTransport({ redis: setup.publisherConnection, consumerName: "publisher" }), "publisher");
+  const history = new RedisHistoryStore(setup.publisherConnection);
+  const say = async (text: string) => {
+    const message = { id: randomUUID(), room: ROOM, author: { id: "u-pub", name: "Publisher" }, text, at: Date.now() };
+    const position = await history.append(historyStream(ROOM), message);
+    await bus.to(toRoom(ROOM)).publish(roomObservers.topics.message, { ...message, position });
+  };
+  /** Closes the gateway's subscriber connections (once they are back from the last cut). */
+  const cutTheGatewaysSubscriptions = async () => {
+    let found: { admin: Redis; id: string }[] = [];
+    await vi.waitFor(
+      async () => {
+        found = [];
+        for (const admin of setup.admins) {
+          const clients = String(await admin.call("CLIENT", "LIST", "TYPE", "pubsub"));
+          for (const line of clients.split("\n")) {
+            const id = /\bid=(\d+) /.exec(line)?.[1];
+            if (id && setup.subscriberName.test(/\bname=(\S*)/.exec(line)?.[1] ?? "")) found.push({ admin, id });
+          }
+        }
+        expect(found.length).toBeGreaterThan(0);
+      },
+      { timeout: 10_000, interval: 5 },
+    );
+    for (const { admin, id } of found) await admin.call("CLIENT", "KILL", "ID", id);
+  };
+
+  const sent: string[] = [];
+  const resubscriptionsBefore = await metricValue(server.url, METRICS_TOKEN, "whisk_bus_resubscriptions_total");
+  for (let i = 0; i < 600; i++) {
+    if (i === 150 || i === 300 || i === 450) await cutTheGatewaysSubscriptions();
+    const text = `m${i}`;
+    sent.push(text);
+    await say(text);
+  }
+  await vi.waitFor(() => expect(listener.heard.length).toBeGreaterThanOrEqual(sent.length), { timeout: 15_000, interval: 50 });
+  // Anything delivered twice would come right behind.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+
+  const filled = await metricValue(server.url, METRICS_TOKEN, "whisk_bus_gap_filled_total");
+  const resubscriptions = (await metricValue(server.url, METRICS_TOKEN, "whisk_bus_resubscriptions_total")) - resubscriptionsBefore;
+  const skipped = await metricValue(server.url, METRICS_TOKEN, "whisk_bus_envelopes_total", { outcome: "filled_before" });
+  const { missing, duplicates, inOrder } = tally(sent, listener.heard);
+  console.log(
+    `bus gap (${label}): 600 room messages, the gateway's subscriptions cut 3 times -> ${resubscriptions} resubscriptions, ` +
+      `${filled} messages filled from history (lost without it), ${skipped} live copies of filled ones dropped; ` +
+      `missing ${missing.length}, duplicates ${duplicates}, in order ${inOrder}`,
+  );
+  expect(resubscriptions).toBe(3);
+  // The cuts did open gaps: without the fill these would be lost.
+  expect(filled).toBeGreaterThan(0);
+  expect(missing).toEqual([]);
+  expect(duplicates).toBe(0);
+  expect(inOrder).toBe(true);
+}
+
 describe("a bus gap", () => {
   it("a gateway whose bus connection is cut three times in a burst delivers every room message once, in order, from history", async () => {
     redis = await startRedisServer();
-    server = await startServerProcess({ env: { REDIS_URL: redis.url, WHISK_NODE_ID: "it-gap", WHISK_METRICS_TOKEN: METRICS_TOKEN } });
-    const listener = await memberInRoom(server.url, "Listener");
-
-    // The chat worker's two steps, from outside the server: append to the room's history, then publish.
     const publisherConnection = new Redis(redis.url);
     const admin = new Redis(redis.url);
     connections.push(publisherConnection, admin);
-    const bus = new Bus(new RedisTransport({ redis: publisherConnection, consumerName: "publisher" }), "publisher");
-    const history = new RedisHistoryStore(publisherConnection);
-    const say = async (text: string) => {
-      const message = { id: randomUUID(), room: ROOM, author: { id: "u-pub", name: "Publisher" }, text, at: Date.now() };
-      const position = await history.append(historyStream(ROOM), message);
-      await bus.to(toRoom(ROOM)).publish(roomObservers.topics.message, { ...message, position });
-    };
-    /** Closes the server's subscriber connection from Redis's side, as a network cut would (once it is back from the last cut). */
-    const cutTheGatewaysSubscription = async () => {
-      let ids: string[] = [];
-      await vi.waitFor(
-        async () => {
-          const clients = String(await admin.call("CLIENT", "LIST", "TYPE", "pubsub"));
-          ids = [...clients.matchAll(/\bid=(\d+) [^\n]*\bname=it-gap /g)].map((match) => match[1] as string);
-          expect(ids.length).toBeGreaterThan(0);
-        },
-        { timeout: 5_000, interval: 5 },
-      );
-      for (const id of ids) await admin.call("CLIENT", "KILL", "ID", id);
-    };
-
-    const sent: string[] = [];
-    const resubscriptionsBefore = await metricValue(server.url, METRICS_TOKEN, "whisk_bus_resubscriptions_total");
-    for (let i = 0; i < 600; i++) {
-      if (i === 150 || i === 300 || i === 450) await cutTheGatewaysSubscription();
-      const text = `m${i}`;
-      sent.push(text);
-      await say(text);
-    }
-    await vi.waitFor(() => expect(listener.heard.length).toBeGreaterThanOrEqual(sent.length), { timeout: 15_000, interval: 50 });
-    // Anything delivered twice would come right behind.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-
-    const filled = await metricValue(server.url, METRICS_TOKEN, "whisk_bus_gap_filled_total");
-    const resubscriptions = (await metricValue(server.url, METRICS_TOKEN, "whisk_bus_resubscriptions_total")) - resubscriptionsBefore;
-    const skipped = await metricValue(server.url, METRICS_TOKEN, "whisk_bus_envelopes_total", { outcome: "filled_before" });
-    const { missing, duplicates, inOrder } = tally(sent, listener.heard);
-    console.log(
-      `bus gap: 600 room messages, the gateway's subscription cut 3 times -> ${resubscriptions} resubscriptions, ` +
-        `${filled} messages filled from history (lost without it), ${skipped} live copies of filled ones dropped; ` +
-        `missing ${missing.length}, duplicates ${duplicates}, in order ${inOrder}`,
+    await throughThreeCuts(
+      { serverEnv: { REDIS_URL: redis.url, WHISK_NODE_ID: "it-gap" }, publisherConnection, admins: [admin], subscriberName: /^it-gap$/ },
+      "one Redis",
     );
-    expect(resubscriptions).toBe(3);
-    // The cuts did open gaps: without the fill these would be lost.
-    expect(filled).toBeGreaterThan(0);
-    expect(missing).toEqual([]);
-    expect(duplicates).toBe(0);
-    expect(inOrder).toBe(true);
   }, 60_000);
+
+  it("on a Redis Cluster, a gateway whose shard subscriptions are cut three times delivers every room message once, in order", async () => {
+    cluster = await startRedisCluster();
+    const publisherConnection = (await connectTestRedisCluster(cluster.nodes)).redis;
+    const admins = cluster.ports.map((port) => new Redis(`redis://127.0.0.1:${port}`));
+    connections.push(publisherConnection, ...admins);
+    await throughThreeCuts(
+      {
+        serverEnv: { REDIS_CLUSTER_NODES: cluster.nodes, WHISK_NODE_ID: "it-gap-cluster" },
+        publisherConnection,
+        admins,
+        // ioredis names each shard's subscriber connection after the node's own name.
+        subscriberName: /^ioredis-cluster\(ssubscriber\):it-gap-cluster$/,
+      },
+      "Redis Cluster",
+    );
+  }, 90_000);
 
   it("Redis restarted with its data under chat traffic: every acknowledged room message reaches the room once, in order", async () => {
     redis = await startRedisServer({ persistent: true });

@@ -182,6 +182,7 @@ export class RedisTransport implements BusTransport {
    * with that answer to wait for.
    */
   private noticeResubscriptions(subscriber: RedisConnection): void {
+    if (subscriber.isCluster) return this.noticeShardResubscriptions(subscriber);
     let connectedBefore = false;
     subscriber.on("ready", () => {
       if (!connectedBefore) {
@@ -190,6 +191,26 @@ export class RedisTransport implements BusTransport {
       }
       const live = subscriber.ping().then(() => undefined);
       live.catch(() => {}); // lost again: the next "ready" tells
+      for (const listener of [...this.resubscribedListeners]) listener(live);
+    });
+  }
+
+  /**
+   * On a Redis Cluster each shard's channels have their own subscriber connection. ioredis
+   * replaces one that was lost (or whose slots moved), subscribes it again, then says
+   * "subscribersReady" (also once at the start, which is no gap). SSUBSCRIBEs sent at that moment
+   * queue behind its own on each shard's connection, so their answers mean live. (ioredis keeps
+   * them in its channel list until unfollowed: a few names more per gap.)
+   */
+  private noticeShardResubscriptions(subscriber: RedisConnection): void {
+    let started = false;
+    subscriber.on("subscribersReady", () => {
+      if (!started) {
+        started = true;
+        return;
+      }
+      const live = this.subscribeTo(subscriber, [...this.ownChannels, ...this.followers.keys()]).then(() => undefined);
+      live.catch(() => {}); // a shard still away: ioredis tries again and says so again
       for (const listener of [...this.resubscribedListeners]) listener(live);
     });
   }
