@@ -40,8 +40,8 @@ export const sizesFor = (smoke: boolean) =>
         fanout: [25, 50],
         messagesPerStep: 3,
         burstSpeakers: 10,
-        crossNode: { rate: 20, seconds: 1, senders: 2 },
-        crossNodeRoom: { rate: 10, seconds: 1, senders: 2 },
+        crossNode: { rate: 20, seconds: 1, senders: 2, settleMs: 0 },
+        crossNodeRoom: { rate: 10, seconds: 1, senders: 2, settleMs: 0 },
       }
     : {
         handshakes: 500,
@@ -52,9 +52,9 @@ export const sizesFor = (smoke: boolean) =>
         fanout: [1_000, 5_000],
         messagesPerStep: 10,
         burstSpeakers: 100,
-        crossNode: { rate: 500, seconds: 5, senders: 50 },
+        crossNode: { rate: 500, seconds: 5, senders: 50, settleMs: 5_000 },
         // Each room message reaches every sender too: 200/s to 21 sockets is 4,200 deliveries a second.
-        crossNodeRoom: { rate: 200, seconds: 5, senders: 20 },
+        crossNodeRoom: { rate: 200, seconds: 5, senders: 20, settleMs: 5_000 },
       };
 export type Sizes = ReturnType<typeof sizesFor>;
 
@@ -315,7 +315,7 @@ export async function measureCrossNode(
   name: CrossNodeTargetName,
   redis: RedisPlace,
   event: "room.whisper" | "room.say",
-  size: { rate: number; seconds: number; senders: number },
+  size: { rate: number; seconds: number; senders: number; settleMs: number },
 ) {
   progress(`${name}: cross-node ${event}${"redisClusterNodes" in redis ? " over a Redis Cluster" : ""}`);
   const nodes = await startMultiNode(name, redis);
@@ -345,7 +345,7 @@ export async function measureCrossNode(
     // quiet (a gateway with nothing to do spent 150 ms in 5 s without this wait, 40 ms with it):
     // that is not the job's cost, for either server.
     await waitForQuiet(nodes.pids, 3);
-    await sleep(5_000);
+    await sleep(size.settleMs);
     const gateways = Object.entries(nodes.gateways);
     const envelopes0 = await Promise.all(gateways.map(([, url]) => envelopesReceived(url)));
     const [cpu0, idle0, redis0] = [nodes.pids.map(cpuMs), cpuMs(nodes.idlePid), await redisCpuMs(redis)];
@@ -441,7 +441,7 @@ export async function runBenchmarks(options: { smoke?: boolean } = {}) {
   const figures = { bare: await measure("bare", sizes), whisk: await measure("whisk", sizes) };
   const redisCluster = await startRedisCluster();
   try {
-    const crossNode = await measureCrossNodeJobs(sizes, redisCluster, smoke ? 1 : 3);
+    const crossNode = await measureCrossNodeJobs(sizes, redisCluster, smoke ? 1 : 5);
     for (const name of ["bare", "whisk"] as const) results[name] = { ...figures[name], ...crossNode[name] };
   } finally {
     await redisCluster.stop();

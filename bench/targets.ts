@@ -41,10 +41,10 @@ export async function startTarget(name: TargetName): Promise<Target> {
   return startBare();
 }
 
-async function startBare(env: Record<string, string> = {}): Promise<Target> {
+async function startBare(env: Record<string, string> = {}, preload: Record<string, string> = monitored): Promise<Target> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", join(here, "bare-server.ts")], {
-    env: { ...process.env, PORT: String(port), ...monitored, ...env },
+    env: { ...process.env, PORT: String(port), ...preload, ...env },
     stdio: "ignore",
   });
   const url = `http://127.0.0.1:${port}`;
@@ -89,12 +89,19 @@ export type RedisPlace = { redisUrl: string } | { redisClusterNodes: string };
 export const METRICS_TOKEN = "bench-metrics-token-0123456789abcdefghij";
 
 /** Three gateways over Redis (Whisk: plus its web node and a worker, as `npm run cluster` runs). */
+/**
+ * The cross-node jobs read CPU time, not stalls: their processes run without the loop monitor,
+ * whose wake-ups (100 a second) would weigh on Whisk's five processes more than on bare's three.
+ * With BENCH_CPU_PROF it stays, since it records the profiles.
+ */
+const multiNodePreload: Record<string, string> = process.env.BENCH_CPU_PROF ? monitored : {};
+
 export async function startMultiNode(name: CrossNodeTargetName, redis: RedisPlace): Promise<MultiNodeTarget> {
   if (name === "whisk") {
     const cluster = await startCluster({
       cwd: root,
       ...redis,
-      env: { LOG_LEVEL: "warn", WHISK_METRICS_TOKEN: METRICS_TOKEN, ...monitored, ...uncapped },
+      env: { LOG_LEVEL: "warn", WHISK_METRICS_TOKEN: METRICS_TOKEN, ...multiNodePreload, ...uncapped },
     });
     const [ws1, ws2, ws3] = cluster.gateways;
     const others = [...cluster.web, ...cluster.workers];
@@ -114,7 +121,7 @@ export async function startMultiNode(name: CrossNodeTargetName, redis: RedisPlac
     BENCH_ADAPTER_KEY: key,
     BENCH_ADAPTER: name === "bare-sharded" ? "sharded" : "classic",
   };
-  const nodes = [await startBare(env), await startBare(env), await startBare(env)];
+  const nodes = [await startBare(env, multiNodePreload), await startBare(env, multiNodePreload), await startBare(env, multiNodePreload)];
   return {
     url: nodes[0]?.url as string,
     senderUrl: nodes[0]?.url as string,

@@ -206,14 +206,15 @@ const createdWell = (/** @type {ReturnType<typeof create>} */ r, /** @type {stri
   );
 };
 
-test("the chat template installs, type-checks, passes its unit tests and serves a working page", async () => {
+// Its tests are the repository's own, byte for byte (the packed-template test above), and `npm test`
+// runs them before this: the app is checked where it can differ, its install.
+test("the chat template installs, type-checks and serves a working page", async () => {
   const dir = mkdtempSync(join(work, "chat-"));
   const r = create(dir, ["my-app", "--yes"]);
   const app = join(dir, "my-app");
   createdWell(r, app, "my-app");
   assert.ok(existsSync(join(app, "server", "routes", "room.ts")));
   execFileSync("npx", ["tsc", "--noEmit"], { cwd: app, stdio: "inherit" });
-  execFileSync("npx", ["vitest", "run", "--project", "unit"], { cwd: app, stdio: "inherit" });
   await devServerWelcomes(app);
 });
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "nod
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { after, before, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { freePort, pageConnects, startServer } from "./live-server.mjs";
 
@@ -123,70 +123,74 @@ before(() => {
   }
 });
 
-for (const manager of MANAGERS) {
-  const { name } = manager;
-  test(`${name}: the scaffolder installs a minimal app with ${name}, which type-checks, builds and serves a page that connects`, async (t) => {
-    const installed = await packageManagers[name];
-    if ("why" in installed) assert.fail(installed.why);
-    const env = { ...userEnv, PATH: `${installed.binDir}${delimiter}${userEnv.PATH}` };
-    const step = async (/** @type {string} */ label, /** @type {Promise<{ output: string, seconds: number }>} */ running) => {
-      const done = await running;
-      t.diagnostic(`${label}: ${done.seconds.toFixed(1)} s`);
-      return done;
-    };
+// The three at once: most of each is waiting on the registry or on one build, and the step limits
+// above leave room for sharing 2 cores.
+describe("each package manager", { concurrency: MANAGERS.length }, () => {
+  for (const manager of MANAGERS) {
+    const { name } = manager;
+    test(`${name}: the scaffolder installs a minimal app with ${name}, which type-checks, builds and serves a page that connects`, async (t) => {
+      const installed = await packageManagers[name];
+      if ("why" in installed) assert.fail(installed.why);
+      const env = { ...userEnv, PATH: `${installed.binDir}${delimiter}${userEnv.PATH}` };
+      const step = async (/** @type {string} */ label, /** @type {Promise<{ output: string, seconds: number }>} */ running) => {
+        const done = await running;
+        t.diagnostic(`${label}: ${done.seconds.toFixed(1)} s`);
+        return done;
+      };
 
-    const appName = `${name}-app`;
-    const app = join(work, appName);
-    const created = await step(
-      `scaffold and ${name} install`,
-      run(process.execPath, [scaffolder, appName, "--yes", "--template", "minimal", `--use-${name}`], {
-        cwd: work,
-        env,
-        seconds: LIMITS.createAndInstall,
-      }),
-    );
-    assert.match(created.output, new RegExp(`Installed dependencies with ${name} in \\d+ s`), created.output);
-    assert.ok(existsSync(join(app, manager.lockfile)), `${name} wrote ${manager.lockfile}`);
-    assert.equal(existsSync(join(app, "package-lock.json")), false, "npm's lockfile is left out");
-    assert.equal(
-      realpathSync(join(app, "node_modules", "whisk")),
-      realpathSync(join(app, "whisk")),
-      "the whisk dependency is the app's workspace, linked",
-    );
-    // vite is vitest's peer (yarn 1 installs none), at the version the app's overrides pin.
-    const fromVitest = createRequire(realpathSync(join(app, "node_modules", "vitest", "package.json")));
-    const vite = (() => {
+      const appName = `${name}-app`;
+      const app = join(work, appName);
+      const created = await step(
+        `scaffold and ${name} install`,
+        run(process.execPath, [scaffolder, appName, "--yes", "--template", "minimal", `--use-${name}`], {
+          cwd: work,
+          env,
+          seconds: LIMITS.createAndInstall,
+        }),
+      );
+      assert.match(created.output, new RegExp(`Installed dependencies with ${name} in \\d+ s`), created.output);
+      assert.ok(existsSync(join(app, manager.lockfile)), `${name} wrote ${manager.lockfile}`);
+      assert.equal(existsSync(join(app, "package-lock.json")), false, "npm's lockfile is left out");
+      assert.equal(
+        realpathSync(join(app, "node_modules", "whisk")),
+        realpathSync(join(app, "whisk")),
+        "the whisk dependency is the app's workspace, linked",
+      );
+      // vite is vitest's peer (yarn 1 installs none), at the version the app's overrides pin.
+      const fromVitest = createRequire(realpathSync(join(app, "node_modules", "vitest", "package.json")));
+      const vite = (() => {
+        try {
+          return JSON.parse(readFileSync(fromVitest.resolve("vite/package.json"), "utf8")).version;
+        } catch {
+          return "not installed";
+        }
+      })();
+      assert.equal(vite, JSON.parse(readFileSync(join(app, "package.json"), "utf8")).overrides.vite, "the vite vitest loads");
+
+      await step("type check", run(name, [...manager.exec, "tsc", "--noEmit"], { cwd: app, env, seconds: LIMITS.typecheck }));
+      await step("build", run(name, ["run", "build"], { cwd: app, env, seconds: LIMITS.build }));
+
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const started = performance.now();
+      const server = startServer(name, ["run", "start"], {
+        cwd: app,
+        env: {
+          ...env,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          SESSION_SECRET: randomBytes(32).toString("base64url"),
+          // Plain http: cookies without Secure, and the page's own origin allowed.
+          WHISK_SECURE_COOKIES: "false",
+          WHISK_ALLOWED_ORIGINS: base,
+        },
+      });
       try {
-        return JSON.parse(readFileSync(fromVitest.resolve("vite/package.json"), "utf8")).version;
-      } catch {
-        return "not installed";
+        await pageConnects(app, base, server, LIMITS.serve);
+        t.diagnostic(`start, page and socket: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      } finally {
+        await server.stop();
       }
-    })();
-    assert.equal(vite, JSON.parse(readFileSync(join(app, "package.json"), "utf8")).overrides.vite, "the vite vitest loads");
-
-    await step("type check", run(name, [...manager.exec, "tsc", "--noEmit"], { cwd: app, env, seconds: LIMITS.typecheck }));
-    await step("build", run(name, ["run", "build"], { cwd: app, env, seconds: LIMITS.build }));
-
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const started = performance.now();
-    const server = startServer(name, ["run", "start"], {
-      cwd: app,
-      env: {
-        ...env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        SESSION_SECRET: randomBytes(32).toString("base64url"),
-        // Plain http: cookies without Secure, and the page's own origin allowed.
-        WHISK_SECURE_COOKIES: "false",
-        WHISK_ALLOWED_ORIGINS: base,
-      },
     });
-    try {
-      await pageConnects(app, base, server, LIMITS.serve);
-      t.diagnostic(`start, page and socket: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    } finally {
-      await server.stop();
-    }
-  });
-}
+  }
+});

@@ -2,15 +2,13 @@ import type { Address } from "../core/address";
 import type { Envelope } from "../core/envelope";
 import { duplicateConnection, type RedisConnection } from "../core/redis-connection";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
+import { AwaitedEchoes } from "./awaited-echoes";
 import { channelOf, channelsFor, DEFAULT_BUS_SLOTS } from "./bus-channels";
 import { decodeEnvelope, encodeEnvelope } from "./envelope-codec";
 import { publishToChannels } from "./publish-to-channels";
 import { QueueConsumer } from "./queue-consumer";
 import { RecentIds } from "./recent-ids";
 import type { BusTransport, StopConsuming, Unsubscribe } from "./transport";
-
-/** Echoes of this process's own envelopes it still expects (a few milliseconds' worth at any rate). */
-const MAX_AWAITED_ECHOES = 10_000;
 
 export interface RedisTransportOptions {
   /**
@@ -57,7 +55,7 @@ export class RedisTransport implements BusTransport {
   private readonly followers = new Map<string, number>();
   private readonly recentIds = new RecentIds(4_096);
   /** What this process published and delivered to itself, by its text: how many copies Redis will echo back. */
-  private readonly echoes = new Map<string, number>();
+  private readonly echoes = new AwaitedEchoes();
   private received = 0;
   private subscriber: RedisConnection | null = null;
   private readonly sharded: boolean;
@@ -90,21 +88,10 @@ export class RedisTransport implements BusTransport {
     if (!this.subscriber || this.listeners.size === 0) return;
     const echoes = channels.filter((channel) => this.ownChannels.includes(channel) || this.followers.has(channel)).length;
     if (echoes === 0) return;
-    this.echoes.set(text, echoes);
-    // An echo lost with its connection would be waited for forever: the oldest are forgotten.
-    if (this.echoes.size > MAX_AWAITED_ECHOES) this.echoes.delete(this.echoes.keys().next().value as string);
+    this.echoes.expect(text, echoes);
     queueMicrotask(() => {
       for (const each of [...this.listeners]) each(envelope);
     });
-  }
-
-  /** True, and counted, when `text` is an echo of something this process delivered to itself. */
-  private isEcho(text: string): boolean {
-    const left = this.echoes.get(text);
-    if (left === undefined) return false;
-    if (left > 1) this.echoes.set(text, left - 1);
-    else this.echoes.delete(text);
-    return true;
   }
 
   subscribe(listener: (envelope: Envelope) => void): Unsubscribe {
@@ -159,7 +146,7 @@ export class RedisTransport implements BusTransport {
     subscriber.on("error", () => {});
     this.subscriber = subscriber;
     subscriber.on(this.sharded ? "smessage" : "message", (_channel: string, text: string) => {
-      if (this.isEcho(text)) return;
+      if (this.echoes.take(text)) return;
       const envelope = decodeEnvelope(text);
       if (!envelope) return this.options.onMalformed?.("bus");
       // An envelope for several addresses travels on several channels: a process listening to
