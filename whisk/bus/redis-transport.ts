@@ -169,7 +169,10 @@ export class RedisTransport implements BusTransport {
    * with that answer to wait for.
    */
   private noticeResubscriptions(subscriber: RedisConnection): void {
-    if (subscriber.isCluster) return this.noticeShardResubscriptions(subscriber);
+    if (subscriber.isCluster) {
+      this.noticeShardResubscriptions(subscriber);
+      return;
+    }
     let connectedBefore = false;
     subscriber.on("ready", () => {
       if (!connectedBefore) {
