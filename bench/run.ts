@@ -342,8 +342,7 @@ export async function measureCrossNode(
     const load = new LoadProcess({ ...job, seconds: size.seconds });
     await load.next("ready");
     // Processes just started go on compiling and collecting garbage for seconds after they seem
-    // quiet (a gateway with nothing to do spent 150 ms in 5 s without this wait, 40 ms with it):
-    // that is not the job's cost, for either server.
+    // quiet (CPU profiles of idle gateways show it): that is not the job's cost, for either server.
     await waitForQuiet(nodes.pids, 3);
     await sleep(size.settleMs);
     const gateways = Object.entries(nodes.gateways);

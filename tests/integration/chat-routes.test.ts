@@ -113,6 +113,9 @@ describe("chat routes on the real server process", () => {
     ["a message over 1,000 characters", "room.say", { room: "beach", text: "x".repeat(1001) }],
     ["a forged author", "room.say", { room: "beach", text: "hi", author: { id: "x", name: "Admin" } }],
     ["a bad history position", "room.enter", { room: "beach", since: { epoch: 1, offset: {} } }],
+    ["a whisper to an addressee id over 100 characters", "room.whisper", { room: "beach", toUserId: "x".repeat(101), text: "hi" }],
+    ["a whisper over 1,000 characters", "room.whisper", { room: "beach", toUserId: "u1", text: "x".repeat(1001) }],
+    ["a whisper with no addressee", "room.whisper", { room: "beach", text: "hi" }],
   ])("answers %s with a clear error and keeps the socket", async (name, event, payload) => {
     const client = await newClient();
     await request(client.socket, "room.enter", { room: "beach" });

@@ -163,44 +163,27 @@ export class RedisTransport implements BusTransport {
   }
 
   /**
-   * After a lost connection comes back, ioredis subscribes to every channel again as it turns
-   * ready; a PING queued behind those SUBSCRIBEs answers once they are live, and only then is
-   * the gap over. Listeners hear at once (before any message of the new subscription arrives),
-   * with that answer to wait for.
+   * After a lost connection comes back, ioredis subscribes to every channel again; listeners hear
+   * at once (before any message of the new subscription arrives), with a promise that resolves
+   * once the channels are live. On one Redis, that is when the connection turns "ready" again,
+   * and a PING queued behind the re-sent SUBSCRIBEs answers. On a Redis Cluster each shard has
+   * its own subscriber connection: ioredis replaces a lost one (or one whose slots moved),
+   * subscribes it again and says "subscribersReady"; SSUBSCRIBEs sent then queue behind its own
+   * on each shard's connection (ioredis keeps them in its channel list until unfollowed: a few
+   * names more per gap). The first of either event is the start, not a gap.
    */
   private noticeResubscriptions(subscriber: RedisConnection): void {
-    if (subscriber.isCluster) {
-      this.noticeShardResubscriptions(subscriber);
-      return;
-    }
-    let connectedBefore = false;
-    subscriber.on("ready", () => {
-      if (!connectedBefore) {
-        connectedBefore = true;
-        return;
-      }
-      const live = subscriber.ping().then(() => undefined);
-      live.catch(() => {}); // lost again: the next "ready" tells
-      for (const listener of [...this.resubscribedListeners]) listener(live);
-    });
-  }
-
-  /**
-   * On a Redis Cluster each shard's channels have their own subscriber connection. ioredis
-   * replaces one that was lost (or whose slots moved), subscribes it again, then says
-   * "subscribersReady" (also once at the start, which is no gap). SSUBSCRIBEs sent at that moment
-   * queue behind its own on each shard's connection, so their answers mean live. (ioredis keeps
-   * them in its channel list until unfollowed: a few names more per gap.)
-   */
-  private noticeShardResubscriptions(subscriber: RedisConnection): void {
+    const [event, whenLive] = subscriber.isCluster
+      ? ["subscribersReady", () => this.subscribeTo(subscriber, [...this.ownChannels, ...this.followers.keys()])]
+      : ["ready", () => subscriber.ping()];
     let started = false;
-    subscriber.on("subscribersReady", () => {
+    subscriber.on(event, () => {
       if (!started) {
         started = true;
         return;
       }
-      const live = this.subscribeTo(subscriber, [...this.ownChannels, ...this.followers.keys()]).then(() => undefined);
-      live.catch(() => {}); // a shard still away: ioredis tries again and says so again
+      const live = whenLive().then(() => undefined);
+      live.catch(() => {}); // lost again: ioredis tries again and says so again
       for (const listener of [...this.resubscribedListeners]) listener(live);
     });
   }

@@ -4,7 +4,8 @@ import { Bus } from "../bus/bus";
 import { MemoryTransport } from "../bus/memory-transport";
 import { toRoom } from "../core/address";
 import { PRESENCE_TOPIC } from "../core/protocol";
-import { MemoryPresenceStore, type PresenceEntry } from "../presence";
+import type { PresenceEntry } from "../presence";
+import { countingPresenceStore } from "../presence/counting-presence-store";
 import { PresenceTracker } from "./presence-tracker";
 
 const entry = (n: number): PresenceEntry => ({ socketId: `s${n}`, userId: `u${n}`, userName: `User ${n}`, nodeId: "node-1" });
@@ -12,17 +13,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A tracker over a memory store that counts its reads, on a memory bus another gateway also publishes to. */
 function setUp() {
-  const store = new MemoryPresenceStore();
-  let reads = 0;
-  const list = store.list.bind(store);
-  store.list = (room: string) => {
-    reads += 1;
-    return list(room);
-  };
+  const { store, reads } = countingPresenceStore();
   const transport = new MemoryTransport();
   const tracker = new PresenceTracker({ store, bus: new Bus(transport, "node-1"), log: pino({ level: "silent" }), coalesceMs: 10 });
   const otherGateway = new Bus(transport, "node-2");
-  return { store, tracker, otherGateway, reads: () => reads };
+  return { store, tracker, otherGateway, reads };
 }
 
 describe("PresenceTracker.recentUsersIn", () => {

@@ -102,11 +102,6 @@ export class PresenceTracker {
     return users;
   }
 
-  /** Someone joined or left `room` (here, or on a gateway that announced it): read it afresh next time. */
-  forgetRecent(room: string): void {
-    this.recent.delete(room);
-  }
-
   roomsOf(socketId: string): string[] {
     return [...(this.local.get(socketId)?.rooms ?? [])];
   }

@@ -3,20 +3,15 @@ import type { Socket } from "socket.io";
 import { describe, expect, it } from "vitest";
 import type { Bus } from "../bus";
 import type { PresenceUpdate } from "../core/protocol";
-import { MemoryPresenceStore, type PresenceEntry } from "../presence";
+import type { PresenceEntry } from "../presence";
+import { countingPresenceStore } from "../presence/counting-presence-store";
 import { PresenceTracker } from "./presence-tracker";
 
 const entry = (n: number): PresenceEntry => ({ socketId: `s${n}`, userId: `u${n}`, userName: `User ${n}`, nodeId: "node-1" });
 
 /** A tracker on a memory store that counts its reads, and sockets whose local emits are recorded. */
 function trackerWithSockets() {
-  const store = new MemoryPresenceStore();
-  let reads = 0;
-  const list = store.list.bind(store);
-  store.list = (room: string) => {
-    reads += 1;
-    return list(room);
-  };
+  const { store, reads } = countingPresenceStore();
   const bus = { publishControl: async () => {}, onPublished: () => () => {} } as unknown as Bus;
   const tracker = new PresenceTracker({ store, bus, log: pino({ level: "silent" }) });
   const emits: { to: string[]; event: string; snapshot: PresenceUpdate }[] = [];
@@ -29,7 +24,7 @@ function trackerWithSockets() {
     if (await tracker.join(joiner, room)) await tracker.snapshots.send(socket(joiner.socketId), room);
   };
   const userIds = (i: number) => emits[i]?.snapshot.users.map((user) => user.userId);
-  return { tracker, join, emits, userIds, reads: () => reads, store };
+  return { tracker, join, emits, userIds, reads, store };
 }
 
 describe("presence snapshots for joiners", () => {
