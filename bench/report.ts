@@ -102,6 +102,10 @@ export function renderCrossNode(results: Record<string, unknown>): string {
     const runs = pick(figures, [job, "serverCpuMsRuns"]) as unknown as number[] | undefined;
     return runs ? runs.map(format).join(", ") : "";
   };
+  const byProcess = (figures: Figures, job: string) => {
+    const each = pick(figures, [job, "serverCpuMsByProcess"]) as unknown as number[] | undefined;
+    return each ? each.map(format).join(" / ") : "";
+  };
   const whisper = `whisper at ${sizes.crossNode.rate}/s from ${sizes.crossNode.senders} senders`;
   const say = `room message at ${sizes.crossNodeRoom.rate}/s to ${sizes.crossNodeRoom.senders + 1} sockets`;
   const lines = ["| job | figure | bare, Redis adapter | bare, sharded adapter | Whisk |", "| --- | --- | ---: | ---: | ---: |"];
@@ -119,6 +123,7 @@ export function renderCrossNode(results: Record<string, unknown>): string {
   }
   lines.push(
     `| ${whisper}, one Redis | server CPU of each run (the median run's figures above), ms | ${eachRun(bare, "crossNode")} | ${eachRun(bare, "crossNodeSharded")} | ${eachRun(whisk, "crossNode")} |`,
+    `| ${whisper}, one Redis | server CPU of ws-1 / ws-2 / ws-3 (Whisk: / web / worker) in the median run, ms | ${byProcess(bare, "crossNode")} | ${byProcess(bare, "crossNodeSharded")} | ${byProcess(whisk, "crossNode")} |`,
     `| ${whisper}, one Redis | envelopes received by ws-1 / ws-2 / ws-3 | every broadcast, on every server | | ${envelopes("crossNode")} |`,
   );
   for (const [label, field] of fields) {
@@ -133,6 +138,7 @@ export function renderCrossNode(results: Record<string, unknown>): string {
   }
   lines.push(
     `| ${whisper}, Redis Cluster of 3 masters | server CPU of each run, ms | | ${eachRun(bare, "crossNodeOnRedisCluster")} | ${eachRun(whisk, "crossNodeOnRedisCluster")} |`,
+    `| ${whisper}, Redis Cluster of 3 masters | server CPU of ws-1 / ws-2 / ws-3 (Whisk: / web / worker) in the median run, ms | | ${byProcess(bare, "crossNodeOnRedisCluster")} | ${byProcess(whisk, "crossNodeOnRedisCluster")} |`,
     `| ${whisper}, Redis Cluster of 3 masters | envelopes received by ws-1 / ws-2 / ws-3 | | | ${envelopes("crossNodeOnRedisCluster")} |`,
   );
   return lines.join("\n");

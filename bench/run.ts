@@ -350,11 +350,14 @@ export async function measureCrossNode(
     const [cpu0, idle0, redis0] = [nodes.pids.map(cpuMs), cpuMs(nodes.idlePid), await redisCpuMs(redis)];
     load.send({ go: true });
     const run = await load.done;
-    const serverCpuMs = nodes.pids.reduce((sum, pid, i) => sum + cpuMs(pid) - (cpu0[i] ?? 0), 0);
+    // Gateways first (sender's, receiver's, idle), then Whisk's web node and worker.
+    const serverCpuMsByProcess = nodes.pids.map((pid, i) => cpuMs(pid) - (cpu0[i] ?? 0));
+    const serverCpuMs = serverCpuMsByProcess.reduce((sum, ms) => sum + ms, 0);
     const envelopes = await Promise.all(gateways.map(([, url]) => envelopesReceived(url)));
     return {
       ...run.result,
       serverCpuMs,
+      serverCpuMsByProcess,
       idleGatewayCpuMs: cpuMs(nodes.idlePid) - idle0,
       redisCpuMs: (await redisCpuMs(redis)) - redis0,
       clientCpuMs: run.cpuMs,

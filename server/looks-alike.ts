@@ -44,6 +44,9 @@ function skeletonsOf(name: string): { folded: string; written: string } {
   return skeletons;
 }
 
+const DRAWS_AS_NOTHING = /[\p{C}\p{Default_Ignorable_Code_Point}]/gu;
+const ACCENTED_LATIN_GREEK_CYRILLIC = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu;
+
 /** The skeleton of the name as written: "BILL" and "B1LL" both give "BlLL". */
 function writtenSkeleton(name: string): string {
   return dropAccents(unhomoglyph(visible(name)));
@@ -51,7 +54,7 @@ function writtenSkeleton(name: string): string {
 
 /** Decomposed (so "é" is e plus an accent), without what draws as nothing (names kept from before the display-name rules may have it). */
 function visible(name: string): string {
-  return name.normalize("NFKD").replace(/[\p{C}\p{Default_Ignorable_Code_Point}]/gu, "");
+  return name.normalize("NFKD").replace(DRAWS_AS_NOTHING, "");
 }
 
 /** JavaScript has no case folding; upper then lower case folds "ß" to "ss" and "ς" to "σ" as folding does. */
@@ -64,5 +67,5 @@ function foldCase(text: string): string {
  * scripts stay, since many are vowels that tell names apart (Devanagari कुमार is not कमार).
  */
 function dropAccents(text: string): string {
-  return text.normalize("NFD").replace(/([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu, "$1");
+  return text.normalize("NFD").replace(ACCENTED_LATIN_GREEK_CYRILLIC, "$1");
 }

@@ -9,15 +9,16 @@ import { z } from "zod";
  *
  * @example route.input(z.object({ text: messageText(1_000) }))
  */
+const CONTROL = /\p{Cc}/u;
+// \p{Cs} matches only a surrogate without its pair: a paired one reads as one code point.
+const LONE_SURROGATE = /\p{Cs}/u;
+
 export function messageText(maxLength: number) {
-  return (
-    z
-      .string()
-      .trim()
-      .min(1)
-      .max(maxLength)
-      .refine((text) => !/\p{Cc}/u.test(text), "Control characters are not text.")
-      // \p{Cs} matches only a surrogate without its pair: a paired one reads as one code point.
-      .refine((text) => !/\p{Cs}/u.test(text), "The text holds a broken character (a lone surrogate).")
-  );
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(maxLength)
+    .refine((text) => !CONTROL.test(text), "Control characters are not text.")
+    .refine((text) => !LONE_SURROGATE.test(text), "The text holds a broken character (a lone surrogate).");
 }

@@ -31,7 +31,8 @@ export async function deliverEnvelope<AppContext>(
   rooms: "all" | string[] = localRoomsFor(envelope.to, ctx.node.id),
 ): Promise<void> {
   if (rooms !== "all" && rooms.length === 0) return;
-  const target = (rooms === "all" ? io.local : io.local.to(rooms)).except(envelope.except);
+  const addressed = rooms === "all" ? io.local : io.local.to(rooms);
+  const target = envelope.except.length > 0 ? addressed.except(envelope.except) : addressed;
 
   if (envelope.topic === DISCONNECT_TOPIC) {
     target.disconnectSockets(true);
