@@ -245,9 +245,10 @@ async function crossNode() {
   receiver.socket.on(event === "room.say" ? "room.message" : "room.private", (message: { text: string }) =>
     latencies.push(Date.now() - Number(message.text)),
   );
+  const commands = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   // Everyone is in; the orchestrator starts its clocks once the servers are quiet, and says go.
   print({ ready: true });
-  for await (const _go of createInterface({ input: process.stdin })) break;
+  await commands.next();
   let refused = 0;
   const sent = await openLoop(senders, async (socket, at) => {
     const payload = event === "room.say" ? { room, text: String(at) } : { room, toUserId: receiver.userId, text: String(at) };
@@ -259,6 +260,10 @@ async function crossNode() {
   });
   const deadline = Date.now() + 5_000;
   while (latencies.length < sent - refused && Date.now() < deadline) await sleep(50);
+  // The orchestrator stops its clocks before the sockets close: leaving is no part of the job,
+  // as connecting was not (a Whisk gateway's leave also updates presence and subscriptions).
+  print({ delivered: true });
+  await commands.next();
   for (const socket of [receiver.socket, ...senders]) socket.close();
   return { offered: job.rate, sent, refused, received: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }

@@ -336,6 +336,8 @@ export async function measureCrossNode(
     const warmUp = new LoadProcess({ ...job, seconds: 1 });
     await warmUp.next("ready");
     warmUp.send({ go: true });
+    await warmUp.next("delivered");
+    warmUp.send({ go: true });
     await warmUp.done;
     // Signing in and connecting is the handshake job's to measure: the clocks start once everyone
     // is in and the servers are quiet.
@@ -349,17 +351,20 @@ export async function measureCrossNode(
     const envelopes0 = await Promise.all(gateways.map(([, url]) => envelopesReceived(url)));
     const [cpu0, idle0, redis0] = [nodes.pids.map(cpuMs), cpuMs(nodes.idlePid), await redisCpuMs(redis)];
     load.send({ go: true });
-    const run = await load.done;
+    await load.next("delivered");
     // Gateways first (sender's, receiver's, idle), then Whisk's web node and worker.
     const serverCpuMsByProcess = nodes.pids.map((pid, i) => cpuMs(pid) - (cpu0[i] ?? 0));
     const serverCpuMs = serverCpuMsByProcess.reduce((sum, ms) => sum + ms, 0);
+    const [idle, redisCpu] = [cpuMs(nodes.idlePid) - idle0, (await redisCpuMs(redis)) - redis0];
     const envelopes = await Promise.all(gateways.map(([, url]) => envelopesReceived(url)));
+    load.send({ go: true });
+    const run = await load.done;
     return {
       ...run.result,
       serverCpuMs,
       serverCpuMsByProcess,
-      idleGatewayCpuMs: cpuMs(nodes.idlePid) - idle0,
-      redisCpuMs: (await redisCpuMs(redis)) - redis0,
+      idleGatewayCpuMs: idle,
+      redisCpuMs: redisCpu,
       clientCpuMs: run.cpuMs,
       ...(gateways.length > 0
         ? { envelopesPerGateway: Object.fromEntries(gateways.map(([node], i) => [node, (envelopes[i] ?? 0) - (envelopes0[i] ?? 0)])) }

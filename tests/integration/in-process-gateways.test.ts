@@ -226,6 +226,7 @@ describe("a gateway made with createWhisk", () => {
         await new Promise((resolve) => setTimeout(resolve, 300));
         await store.add(room, entry, ttlMs);
       },
+      renew: (room, entries, ttlMs) => store.renew(room, entries, ttlMs),
       remove: (room, socketId) => store.remove(room, socketId),
       list: (room) => store.list(room),
       sweep: () => store.sweep(),

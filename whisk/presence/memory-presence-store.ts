@@ -15,6 +15,10 @@ export class MemoryPresenceStore implements PresenceStore {
     entries.set(entry.socketId, { entry: { ...entry }, expiresAt: this.now() + ttlMs });
   }
 
+  async renew(room: string, entries: readonly PresenceEntry[], ttlMs: number): Promise<void> {
+    for (const entry of entries) await this.add(room, entry, ttlMs);
+  }
+
   async remove(room: string, socketId: string): Promise<void> {
     this.rooms.get(room)?.delete(socketId);
   }

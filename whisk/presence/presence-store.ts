@@ -21,6 +21,11 @@ export interface PresentUser {
  */
 export interface PresenceStore {
   add(room: string, entry: PresenceEntry, ttlMs: number): Promise<void>;
+  /**
+   * Writes these entries of one room, or renews them, in one go: the tracker's heartbeat for all
+   * the sockets a gateway holds there, one write per room instead of one per socket.
+   */
+  renew(room: string, entries: readonly PresenceEntry[], ttlMs: number): Promise<void>;
   remove(room: string, socketId: string): Promise<void>;
   list(room: string): Promise<PresenceEntry[]>;
   /** Drops expired entries; returns the rooms that lost any. */

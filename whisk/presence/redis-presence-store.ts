@@ -34,10 +34,16 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async add(room: string, entry: PresenceEntry, ttlMs: number): Promise<void> {
+    await this.renew(room, [entry], ttlMs);
+  }
+
+  async renew(room: string, entries: readonly PresenceEntry[], ttlMs: number): Promise<void> {
+    if (entries.length === 0) return;
+    const expiresAt = Date.now() + ttlMs;
     await this.redis
       .multi()
-      .zadd(this.expiries(room), Date.now() + ttlMs, entry.socketId)
-      .hset(this.entries(room), entry.socketId, JSON.stringify(entry))
+      .zadd(this.expiries(room), ...entries.flatMap((entry) => [expiresAt, entry.socketId]))
+      .hset(this.entries(room), ...entries.flatMap((entry) => [entry.socketId, JSON.stringify(entry)]))
       .exec();
     await this.redis.sadd(this.roomsKey(), room);
   }

@@ -52,3 +52,59 @@ describe("PresenceTracker.recentUsersIn", () => {
     await tracker.close({ leave: true });
   });
 });
+
+describe("PresenceTracker heartbeat", () => {
+  it("renews every socket of a room in one write per 500, and keeps them present past their expiry", async () => {
+    const { store } = countingPresenceStore();
+    const renewals: number[] = [];
+    const renew = store.renew.bind(store);
+    store.renew = (room, entries, ttlMs) => {
+      renewals.push(entries.length);
+      return renew(room, entries, ttlMs);
+    };
+    const tracker = new PresenceTracker({
+      store,
+      bus: new Bus(new MemoryTransport(), "node-1"),
+      log: pino({ level: "silent" }),
+      ttlMs: 300,
+      refreshMs: 100,
+    });
+    for (let n = 0; n < 1_200; n++) await tracker.join(entry(n), "orbit");
+    await tracker.join(entry(0), "beach");
+    await sleep(450);
+    // Each tick: orbit's 1,200 in writes of 500, 500 and 200; beach's one socket in one.
+    expect(renewals.slice(0, 4).sort((a, b) => a - b)).toEqual([1, 200, 500, 500]);
+    // Joined with a 300 ms life 450 ms ago: only the heartbeat keeps them listed.
+    expect(await store.list("orbit")).toHaveLength(1_200);
+    await tracker.close({ leave: true });
+  });
+});
+
+describe("PresenceTracker heartbeat and leaving", () => {
+  it("does not write back a socket that left while its room was being renewed", async () => {
+    const { store } = countingPresenceStore();
+    const renew = store.renew.bind(store);
+    let renewing: () => void = () => {};
+    const renewStarted = new Promise<void>((resolve) => {
+      renewing = resolve;
+    });
+    store.renew = async (room, entries, ttlMs) => {
+      renewing();
+      await sleep(100);
+      return renew(room, entries, ttlMs);
+    };
+    const tracker = new PresenceTracker({
+      store,
+      bus: new Bus(new MemoryTransport(), "node-1"),
+      log: pino({ level: "silent" }),
+      refreshMs: 50,
+    });
+    await tracker.join(entry(1), "orbit");
+    await tracker.join(entry(2), "orbit");
+    await renewStarted;
+    await tracker.leave("s1", "orbit");
+    await sleep(150);
+    expect((await store.list("orbit")).map((each) => each.socketId)).toEqual(["s2"]);
+    await tracker.close({ leave: true });
+  });
+});

@@ -20,6 +20,9 @@ export interface PresenceTrackerOptions {
 /** Longest a room's people are kept for `recentUsersIn` callers, whatever age they accept. */
 const RECENT_KEPT_MS = 5_000;
 
+/** Entries renewed in one store write: a room of thousands here costs a few writes of bounded size. */
+const RENEW_AT_ONCE = 500;
+
 /** What a room's next announcement carries: the users who changed, or everyone (after a sweep). */
 type PendingAnnouncement = { timer: NodeJS.Timeout; changed: Map<string, string> | "everyone" };
 
@@ -158,12 +161,32 @@ export class PresenceTracker {
     for (const [room, { changed }] of due) await this.announce(room, changed).catch(() => {});
   }
 
+  /** The entries of the sockets here, by room. */
+  private entriesByRoom(): Map<string, PresenceEntry[]> {
+    const byRoom = new Map<string, PresenceEntry[]>();
+    for (const { entry, rooms } of this.local.values()) {
+      for (const room of rooms) {
+        const entries = byRoom.get(room);
+        if (entries) entries.push(entry);
+        else byRoom.set(room, [entry]);
+      }
+    }
+    return byRoom;
+  }
+
   private async tick() {
     // Answers kept for `recentUsersIn` are seconds old at most; rooms nobody asks about go.
     for (const [room, { at }] of this.recent) if (Date.now() - at > RECENT_KEPT_MS) this.recent.delete(room);
     try {
-      for (const { entry, rooms } of this.local.values()) {
-        for (const room of rooms) await this.options.store.add(room, entry, this.ttlMs);
+      for (const [room, entries] of this.entriesByRoom()) {
+        for (let start = 0; start < entries.length; start += RENEW_AT_ONCE) {
+          const renewed = entries.slice(start, start + RENEW_AT_ONCE);
+          await this.options.store.renew(room, renewed, this.ttlMs);
+          // Left while the write was under way: out again, or it would stay listed until it expires.
+          for (const { socketId } of renewed) {
+            if (!this.local.get(socketId)?.rooms.has(room)) await this.options.store.remove(room, socketId);
+          }
+        }
       }
       // A sweep does not say whose entries expired: resend those rooms whole.
       for (const room of await this.options.store.sweep()) this.scheduleAnnounce(room, "everyone");

@@ -34,6 +34,22 @@ export function runPresenceStoreContract(name: string, make: () => Promise<{ sto
       expect(await store.sweep()).toEqual([]);
     });
 
+    it("renews many entries of a room in one go, and writes again one that expired meanwhile", async () => {
+      await store.add("beach", entry("s1"), 200);
+      await store.add("beach", entry("s2", "u2"), 200);
+      await store.add("beach", entry("late", "u3"), 50);
+      await store.add("park", entry("s3"), 200);
+      await wait(120);
+      expect(await store.sweep()).toEqual(["beach"]);
+      await store.renew("beach", [entry("s1"), entry("s2", "u2"), entry("late", "u3")], 200);
+      await wait(120);
+      // Renewed: all three in beach, "late" written again after the sweep took it; park's entry, not renewed, is gone.
+      expect((await store.list("beach")).map((e) => e.socketId).sort()).toEqual(["late", "s1", "s2"]);
+      expect(await store.list("park")).toEqual([]);
+      await store.renew("beach", [], 200);
+      expect(await store.list("beach")).toHaveLength(3);
+    });
+
     it("keeps an entry alive while it is refreshed", async () => {
       await store.add("beach", entry("s1"), 200);
       await wait(120);
