@@ -4,8 +4,9 @@
  * makes the message private to them.
  */
 import { type FormEvent, useState } from "react";
+import type { WhiskErrorPayload } from "whisk/core";
 import type { PresentUser } from "whisk/react";
-import { useWhisk } from "@/app/lib/whisk";
+import { useWhiskRoute } from "@/app/lib/whisk";
 import type { RoomId } from "@/server/rooms";
 
 export function Composer({
@@ -23,9 +24,12 @@ export function Composer({
   onCancelWhisper: () => void;
   disabled: boolean;
 }) {
-  const { emit } = useWhisk();
+  const saying = useWhiskRoute("room.say");
+  const whispering = useWhiskRoute("room.whisper");
+  const [lastSent, setLastSent] = useState<"say" | "whisper">("say");
   const [draft, setDraft] = useState("");
-  const [problem, setProblem] = useState<string | null>(null);
+  const [nobodyCalled, setNobodyCalled] = useState<string | null>(null);
+  const problem = nobodyCalled ?? describeFailure((lastSent === "whisper" ? whispering : saying).error);
 
   async function send(event: FormEvent) {
     event.preventDefault();
@@ -34,18 +38,15 @@ export function Composer({
     const addressed = text.match(/^@([^:]+):\s*(.+)$/s);
     const target = whisperTo ?? (addressed ? findByName(people, addressed[1] ?? "", me.id) : null);
     if (addressed && !target) {
-      setProblem(`Nobody called "${addressed[1]}" is in this room.`);
+      setNobodyCalled(`Nobody called "${addressed[1]}" is in this room.`);
       return;
     }
+    setNobodyCalled(null);
+    setLastSent(target ? "whisper" : "say");
     const result = target
-      ? await emit("room.whisper", { room, toUserId: target.id, text: whisperTo ? text : (addressed?.[2] ?? text) })
-      : await emit("room.say", { room, text });
-    if (result.status === "ok") {
-      setDraft("");
-      setProblem(null);
-    } else {
-      setProblem(result.status === "timeout" ? "No answer from the server; try again." : result.error.message);
-    }
+      ? await whispering.send({ room, toUserId: target.id, text: whisperTo ? text : (addressed?.[2] ?? text) })
+      : await saying.send({ room, text });
+    if (result.status === "ok") setDraft("");
   }
 
   return (
@@ -88,4 +89,10 @@ function findByName(people: PresentUser[], name: string, myId: string) {
   const wanted = name.trim().toLowerCase();
   const person = people.find((each) => each.userId !== myId && each.userName.toLowerCase() === wanted);
   return person ? { id: person.userId, name: person.userName } : null;
+}
+
+/** What a failed send says to the person who sent it. */
+function describeFailure(error: WhiskErrorPayload | null): string | null {
+  if (!error) return null;
+  return error.code === "TIMEOUT" ? "No answer from the server; try again." : error.message;
 }

@@ -7,19 +7,19 @@
  */
 import { type FormEvent, useState } from "react";
 import { resetSession } from "@/app/actions";
-import { useWhisk, useWhiskRoute } from "@/app/lib/whisk";
+import { useWhisk, useWhiskEvent, useWhiskRoute } from "@/app/lib/whisk";
 import type { WorldSaid } from "@/server/observers/world";
 import { ConnectionStatus } from "./connection-status";
 
 const MAX_LINES = 200;
 
 export function HelloWorld() {
-  const { status, user, emit, reconnect } = useWhisk();
+  const { status, user, reconnect } = useWhisk();
+  const saying = useWhiskRoute("world.say");
   const [lines, setLines] = useState<WorldSaid[]>([]);
   const [draft, setDraft] = useState("");
-  const [problem, setProblem] = useState<string | null>(null);
 
-  useWhiskRoute("world.said", (said) => {
+  useWhiskEvent("world.said", (said) => {
     setLines((current) => [...current.slice(-(MAX_LINES - 1)), said]);
   });
 
@@ -27,14 +27,10 @@ export function HelloWorld() {
     event.preventDefault();
     const message = draft.trim();
     if (!message) return;
-    const result = await emit("world.say", { message });
-    if (result.status === "ok") {
-      setDraft("");
-      setProblem(null);
-    } else {
-      setProblem(result.status === "timeout" ? "No answer from the server; try again." : result.error.message);
-    }
+    const result = await saying.send({ message });
+    if (result.status === "ok") setDraft("");
   }
+  const problem = saying.error && (saying.error.code === "TIMEOUT" ? "No answer from the server; try again." : saying.error.message);
 
   async function reset() {
     await resetSession();

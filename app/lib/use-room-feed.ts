@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { ChatMessage, RoomNotice } from "@/server/observers/room";
 import type { RoomId } from "@/server/rooms";
-import { useWhisk, useWhiskRoute } from "./whisk";
+import { useWhisk, useWhiskEvent } from "./whisk";
 
 export type FeedItem =
   | ({ kind: "message" } & Omit<ChatMessage, "position">)
@@ -80,13 +80,13 @@ export function useRoomFeed(room: RoomId) {
     };
   }, [socketId, room, emit]);
 
-  useWhiskRoute("room.message", (message) => {
+  useWhiskEvent("room.message", (message) => {
     if (message.room === room) remember(message);
   });
-  useWhiskRoute("room.notice", (notice) => {
+  useWhiskEvent("room.notice", (notice) => {
     if (notice.room === room) add({ kind: "notice", notice: notice.kind, id: notice.id, user: notice.user, at: notice.at });
   });
-  useWhiskRoute("room.private", (whisper) => {
+  useWhiskEvent("room.private", (whisper) => {
     if (whisper.room === room) add({ kind: "private", ...whisper });
   });
 

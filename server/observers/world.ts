@@ -1,7 +1,7 @@
 /**
  * Observers of the "world" group: bus messages -> the sockets they address. Each key is a topic
  * (`world.said`) and the client event of the same name; the handler's return value is what the
- * client's `useWhiskRoute("world.said", ...)` receives.
+ * client's `useWhiskEvent("world.said", ...)` receives.
  *
  * `world.said` is data, not a sentence: the client writes "User … said …" with the name as a name
  * (app/components/hello-world.tsx), so a chosen name such as `Bob" said "hi` cannot forge a line.

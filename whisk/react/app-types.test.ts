@@ -3,6 +3,7 @@ import { WhiskConnection } from "../client/whisk-connection";
 import type { EmitResult } from "../core/result";
 import type { ClientRoutes, ServerEvents } from "../server/app-types";
 import type { FixtureApp } from "../testing/fixture-app";
+import { createWhiskReact } from "./create-whisk-react";
 
 type Routes = ClientRoutes<FixtureApp>;
 type Events = ServerEvents<FixtureApp>;
@@ -52,5 +53,28 @@ describe("types flow from an app's definition to the client", () => {
     });
     const result = await connection.emit("board.post", { text: "hi" });
     expect(result.status).toBe("error");
+  });
+
+  it("types the React hooks: a route's caller from the route, an event's handler from the observer", () => {
+    const hooks = createWhiskReact<FixtureApp>();
+    type PostCaller = ReturnType<typeof hooks.useWhiskRoute<"board.post">>;
+    expectTypeOf<Parameters<PostCaller["send"]>[0]>().toEqualTypeOf<{ text: string; pinned?: boolean | undefined }>();
+    expectTypeOf<PostCaller["data"]>().toEqualTypeOf<{ id: string } | undefined>();
+    expectTypeOf<ReturnType<PostCaller["send"]>>().toEqualTypeOf<Promise<EmitResult<{ id: string }>>>();
+    expectTypeOf<Parameters<Parameters<typeof hooks.useWhiskEvent<"board.posted">>[1]>[0]>().toEqualTypeOf<Events["board.posted"]>();
+    // Never called: hooks run inside components; these lines are for the compiler.
+    const compileOnly = () => {
+      // @ts-expect-error: "board.posted" is a server event, not a route
+      hooks.useWhiskRoute("board.posted");
+      // @ts-expect-error: "board.post" is a route, not a server event
+      hooks.useWhiskEvent("board.post", () => {});
+      // @ts-expect-error: text must be a string
+      void hooks.useWhiskRoute("board.post").send({ text: 42 });
+      hooks.useWhiskEvent("board.counted", (counted) => {
+        // @ts-expect-error: the event has count and label
+        counted.posts;
+      });
+    };
+    expect(typeof compileOnly).toBe("function");
   });
 });

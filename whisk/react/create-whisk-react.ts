@@ -2,27 +2,32 @@ import type { ClientRoutes, ServerEvents } from "../server/app-types";
 import type { WhiskAppDefinition } from "../server/whisk-app";
 import { usePresence } from "./use-presence";
 import { useWhisk, type WhiskHandle } from "./use-whisk";
-import { useWhiskRoute } from "./use-whisk-route";
+import { useWhiskEvent } from "./use-whisk-event";
+import { type RouteCaller, useWhiskRoute } from "./use-whisk-route";
 import { WhiskProvider } from "./whisk-provider";
 
 /**
  * The provider and hooks, typed for one app from `typeof app` alone. Call it once, in a client
  * module of your app (see `app/lib/whisk.ts`), and import the hooks from there: no generics at
- * call sites, no global type registry.
+ * call sites, no global type registry. Routes go client to server (`useWhiskRoute`), events
+ * server to client (`useWhiskEvent`), as on the server.
  *
  * @example
  * "use client";
  * import type { WhiskApp } from "@/server/app";
- * export const { WhiskProvider, useWhisk, useWhiskRoute } = createWhiskReact<WhiskApp>();
+ * export const { WhiskProvider, useWhisk, useWhiskRoute, useWhiskEvent } = createWhiskReact<WhiskApp>();
  * // in a component:
- * useWhiskRoute("world.said", (said) => console.log(said.user.name, said.message));
+ * const say = useWhiskRoute("world.say"); // say.send({ message: "hi" }), say.pending, say.error
+ * useWhiskEvent("world.said", (said) => console.log(said.user.name, said.message));
  */
 export function createWhiskReact<App extends WhiskAppDefinition>() {
+  type Routes = ClientRoutes<App>;
   type Events = ServerEvents<App>;
   return {
     WhiskProvider,
     usePresence,
-    useWhisk: useWhisk as () => WhiskHandle<ClientRoutes<App>>,
-    useWhiskRoute: useWhiskRoute as <E extends keyof Events & string>(event: E, handler: (payload: Events[E]) => void) => void,
+    useWhisk: useWhisk as () => WhiskHandle<Routes>,
+    useWhiskRoute: useWhiskRoute as <E extends keyof Routes & string>(event: E) => RouteCaller<Routes[E]["input"], Routes[E]["output"]>,
+    useWhiskEvent: useWhiskEvent as <E extends keyof Events & string>(event: E, handler: (payload: Events[E]) => void) => void,
   };
 }

@@ -13,6 +13,7 @@ import { createWhisk } from "../server/host";
 import { freePort } from "../testing/free-port";
 import { usePresence } from "./use-presence";
 import { useWhisk } from "./use-whisk";
+import { type RouteCaller, useWhiskRoute } from "./use-whisk-route";
 import { WhiskProvider } from "./whisk-provider";
 
 function Status() {
@@ -61,7 +62,24 @@ afterEach(async () => {
 const { route } = createBuilders<object>();
 const lab = defineRoutes("lab", {
   join: route.input(z.object({ room: z.string() })).handle(async ({ room }, ctx) => ctx.socket.join(room)),
+  // Answers with what it was sent, after `delayMs`.
+  echo: route.input(z.object({ text: z.string(), delayMs: z.number() })).handle(async ({ text, delayMs }) => {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return { text };
+  }),
+  refuse: route.input(z.object({})).handle(async () => {
+    throw new WhiskError("FORBIDDEN", "Not for you.");
+  }),
 });
+
+/** Renders a route caller's state as one line, and hands the caller to the test. */
+let caller: RouteCaller<unknown, unknown>;
+function CallerState({ route: event }: { route: string }) {
+  caller = useWhiskRoute(event);
+  const { status } = useWhisk();
+  const data = caller.data === undefined ? "" : JSON.stringify(caller.data);
+  return <p>{`${status}|${caller.pending ? "pending" : "idle"}|${data}|${caller.error?.code ?? ""}`}</p>;
+}
 
 async function startGateway() {
   const app = defineWhiskApp({ routes: [lab], observers: [], workers: [] });
@@ -258,5 +276,58 @@ describe("usePresence", () => {
     await vi.waitFor(() => expect(containers[0]?.textContent).toBe("Onex2,Twox1"), { timeout: 5_000 });
     socket.close();
     await vi.waitFor(() => expect(containers[0]?.textContent).toBe("Onex2"), { timeout: 5_000 });
+  });
+});
+
+describe("useWhiskRoute", () => {
+  async function renderCaller(event: string) {
+    const gateway = await startGateway();
+    const container = document.createElement("div");
+    const root = createRoot(container);
+    cleanups.push(() => root.unmount());
+    root.render(
+      <StrictMode>
+        <WhiskProvider getToken={gateway.getToken} url={gateway.url}>
+          <CallerState route={event} />
+        </WhiskProvider>
+      </StrictMode>,
+    );
+    await vi.waitFor(() => expect(container.textContent).toBe("connected|idle||"), { timeout: 5_000 });
+    return container;
+  }
+
+  it("is pending while a call is under way, then holds its answer", async () => {
+    const container = await renderCaller("lab.echo");
+    const sent = caller.send({ text: "hi", delayMs: 200 });
+    await vi.waitFor(() => expect(container.textContent).toBe("connected|pending||"));
+    expect(await sent).toEqual({ status: "ok", data: { text: "hi" } });
+    await vi.waitFor(() => expect(container.textContent).toBe('connected|idle|{"text":"hi"}|'));
+  });
+
+  it("holds the error of a refused call, a bad payload and a call with no answer in time", async () => {
+    const refused = await renderCaller("lab.refuse");
+    expect(await caller.send({})).toMatchObject({ status: "error", error: { code: "FORBIDDEN" } });
+    await vi.waitFor(() => expect(refused.textContent).toBe("connected|idle||FORBIDDEN"));
+
+    const echo = await renderCaller("lab.echo");
+    await caller.send({ text: 42 });
+    await vi.waitFor(() => expect(echo.textContent).toBe("connected|idle||BAD_PAYLOAD"));
+    expect(await caller.send({ text: "slow", delayMs: 300 }, { timeoutMs: 50 })).toEqual({ status: "timeout" });
+    await vi.waitFor(() => expect(echo.textContent).toBe("connected|idle||TIMEOUT"));
+    // A later call that succeeds clears the error; reset clears the answer.
+    await caller.send({ text: "fine", delayMs: 0 });
+    await vi.waitFor(() => expect(echo.textContent).toBe('connected|idle|{"text":"fine"}|'));
+    caller.reset();
+    await vi.waitFor(() => expect(echo.textContent).toBe("connected|idle||"));
+  });
+
+  it("shows the latest call's answer when an earlier one answers last, and stays pending until both have", async () => {
+    const container = await renderCaller("lab.echo");
+    const slow = caller.send({ text: "first", delayMs: 400 });
+    const fast = caller.send({ text: "second", delayMs: 0 });
+    await fast;
+    await vi.waitFor(() => expect(container.textContent).toBe('connected|pending|{"text":"second"}|'));
+    await slow;
+    await vi.waitFor(() => expect(container.textContent).toBe('connected|idle|{"text":"second"}|'));
   });
 });
