@@ -28,6 +28,9 @@ export const CHAT_FILES = [
   "e2e/chat-on-redis-cluster.spec.ts",
   // The many-users kit's README example whispers in a chat room.
   "e2e/kit-example.spec.ts",
+  // The examples: the chat's terminal client (it enters a room), and its test with a browser user.
+  "examples",
+  "e2e/chit-chat.spec.ts",
   "tests/integration/chat-routes.test.ts",
   "tests/integration/chat-presence-cluster.test.ts",
   // Attacks on the chat's rooms: history pages, guests and names in a room.
@@ -48,7 +51,7 @@ export const CHAT_FILES = [
 ];
 
 /** package.json scripts that run removed files. */
-const CHAT_SCRIPTS = ["bench", "screenshots"];
+const CHAT_SCRIPTS = ["bench", "screenshots", "chit-chat"];
 
 const MINIMAL_README_SECTION = `## The minimal start
 
