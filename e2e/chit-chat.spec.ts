@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { expect, test } from "whisk/testing/playwright";
 
 /** The example as a user runs it, with what it has printed so far. */
-function startChitChat(url: string, name: string) {
+function startChitChat(url: string, name: string, room = "room") {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    ["--import", "tsx", join(import.meta.dirname, "..", "examples", "chit-chat.ts"), "--url", url, "--name", name, "--room", "room"],
+    ["--import", "tsx", join(import.meta.dirname, "..", "examples", "chit-chat.ts"), "--url", url, "--name", name, "--room", room],
     { cwd: join(import.meta.dirname, ".."), stdio: "pipe" },
   );
   let printed = "";
@@ -51,4 +51,27 @@ test("the terminal client and a browser user talk in one room", async ({ users, 
   } finally {
     terminal.child.kill();
   }
+});
+
+test("a refused name or an unknown room is said in one line, and the server goes on serving everyone", async ({ users, baseURL }) => {
+  test.setTimeout(60_000);
+  const url = baseURL as string;
+  const longName = startChitChat(url, "x".repeat(200));
+  const lost = startChitChat(url, "Tex", "nowhere");
+  try {
+    // Refused at sign-in, with the server's reason: it exits with 1, having connected nothing.
+    expect(await longName.exited).toBe(1);
+    expect(longName.printed()).toContain("Sign-in refused: A display name has at most 32 characters.");
+    // Signed in, but no such room: the route's refusal, and the client still runs until it leaves.
+    await expect.poll(lost.printed, { timeout: 20_000 }).toContain('Could not enter nowhere: The payload of "room.enter"');
+    expect(lost.child.exitCode).toBeNull();
+    lost.child.stdin.write("\n");
+    expect(await lost.exited).toBe(0);
+  } finally {
+    longName.child.kill();
+    lost.child.kill();
+  }
+  const [ann] = await users(["Ann"]);
+  await ann.say("Still serving");
+  await ann.expectMessage("Still serving");
 });

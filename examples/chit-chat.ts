@@ -17,8 +17,8 @@ import type { TokenGrant } from "whisk/core";
 import type { ClientRoutes, ServerEvents } from "whisk/server";
 import type { WhiskApp } from "../server/app";
 
-type Position = { epoch: string; offset: string };
-type ChatLine = { author: { name: string }; text: string; position: Position };
+type ChatLine = ServerEvents<WhiskApp>["room.message"];
+type Position = ChatLine["position"];
 
 const { values: options } = parseArgs({
   options: {

@@ -62,7 +62,7 @@ describe("types flow from an app's definition to the client", () => {
     expectTypeOf<PostCaller["data"]>().toEqualTypeOf<{ id: string } | undefined>();
     expectTypeOf<ReturnType<PostCaller["send"]>>().toEqualTypeOf<Promise<EmitResult<{ id: string }>>>();
     expectTypeOf<Parameters<Parameters<typeof hooks.useWhiskEvent<"board.posted">>[1]>[0]>().toEqualTypeOf<Events["board.posted"]>();
-    // Never called: hooks run inside components; these lines are for the compiler.
+    // Never called (hooks run inside components): the compiler checks these lines in `npm run typecheck`.
     const compileOnly = () => {
       // @ts-expect-error: "board.posted" is a server event, not a route
       hooks.useWhiskRoute("board.posted");
@@ -75,6 +75,6 @@ describe("types flow from an app's definition to the client", () => {
         counted.posts;
       });
     };
-    expect(typeof compileOnly).toBe("function");
+    void compileOnly;
   });
 });

@@ -53,22 +53,28 @@ describe("PresenceTracker.recentUsersIn", () => {
   });
 });
 
+/** A tracker over a memory store whose heartbeat writes (`renew`) call `beforeRenew` first. */
+function heartbeatTracker(options: { ttlMs?: number; refreshMs: number; beforeRenew: (entries: readonly PresenceEntry[]) => unknown }) {
+  const { store } = countingPresenceStore();
+  const renew = store.renew.bind(store);
+  store.renew = async (room, entries, ttlMs) => {
+    await options.beforeRenew(entries);
+    return renew(room, entries, ttlMs);
+  };
+  const tracker = new PresenceTracker({
+    store,
+    bus: new Bus(new MemoryTransport(), "node-1"),
+    log: pino({ level: "silent" }),
+    ttlMs: options.ttlMs,
+    refreshMs: options.refreshMs,
+  });
+  return { store, tracker };
+}
+
 describe("PresenceTracker heartbeat", () => {
   it("renews every socket of a room in one write per 500, and keeps them present past their expiry", async () => {
-    const { store } = countingPresenceStore();
     const renewals: number[] = [];
-    const renew = store.renew.bind(store);
-    store.renew = (room, entries, ttlMs) => {
-      renewals.push(entries.length);
-      return renew(room, entries, ttlMs);
-    };
-    const tracker = new PresenceTracker({
-      store,
-      bus: new Bus(new MemoryTransport(), "node-1"),
-      log: pino({ level: "silent" }),
-      ttlMs: 300,
-      refreshMs: 100,
-    });
+    const { store, tracker } = heartbeatTracker({ ttlMs: 300, refreshMs: 100, beforeRenew: (entries) => renewals.push(entries.length) });
     for (let n = 0; n < 1_200; n++) await tracker.join(entry(n), "orbit");
     await tracker.join(entry(0), "beach");
     await sleep(450);
@@ -78,26 +84,18 @@ describe("PresenceTracker heartbeat", () => {
     expect(await store.list("orbit")).toHaveLength(1_200);
     await tracker.close({ leave: true });
   });
-});
 
-describe("PresenceTracker heartbeat and leaving", () => {
   it("does not write back a socket that left while its room was being renewed", async () => {
-    const { store } = countingPresenceStore();
-    const renew = store.renew.bind(store);
     let renewing: () => void = () => {};
     const renewStarted = new Promise<void>((resolve) => {
       renewing = resolve;
     });
-    store.renew = async (room, entries, ttlMs) => {
-      renewing();
-      await sleep(100);
-      return renew(room, entries, ttlMs);
-    };
-    const tracker = new PresenceTracker({
-      store,
-      bus: new Bus(new MemoryTransport(), "node-1"),
-      log: pino({ level: "silent" }),
+    const { store, tracker } = heartbeatTracker({
       refreshMs: 50,
+      beforeRenew: async () => {
+        renewing();
+        await sleep(100);
+      },
     });
     await tracker.join(entry(1), "orbit");
     await tracker.join(entry(2), "orbit");
