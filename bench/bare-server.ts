@@ -46,12 +46,12 @@ io.on("connection", (socket) => {
     ack?.({ status: "ok", data: { id: said.id } });
   });
   socket.on("world.ping", (_payload: unknown, ack?: (reply: unknown) => void) => ack?.({ status: "ok", data: { at: Date.now() } }));
-  socket.on("room.enter", (payload: { room?: unknown }, ack?: (reply: unknown) => void) => {
+  socket.on("room.join", (payload: { room?: unknown }, ack?: (reply: unknown) => void) => {
     if (typeof payload?.room !== "string") return ack?.({ status: "error" });
     void socket.join(payload.room);
     ack?.({ status: "ok", data: { room: payload.room, messages: [] } });
   });
-  socket.on("room.say", (payload: { room?: unknown; text?: unknown }, ack?: (reply: unknown) => void) => {
+  socket.on("room.send", (payload: { room?: unknown; text?: unknown }, ack?: (reply: unknown) => void) => {
     if (typeof payload?.room !== "string" || typeof payload.text !== "string") return ack?.({ status: "error" });
     // The same fields as Whisk's chat message, so both put the same bytes on the wire.
     offset += 1;

@@ -19,7 +19,7 @@ interface Job {
   rate?: number;
   seconds?: number;
   room?: string;
-  /** rtt: the route to call (`world.say` by default); crossNode: `room.whisper` (default) or `room.say`. */
+  /** rtt: the route to call (`world.say` by default); crossNode: `room.whisper` (default) or `room.send`. */
   event?: string;
   /** Whisk: sockets signed in as one member (10 by default, a user's cap per gateway). */
   socketsPerMember?: number;
@@ -184,7 +184,7 @@ async function listen() {
   const { sockets, failed } = await openMany(job.count ?? 1000, job.concurrency ?? 10);
   // rejoin: true enters quietly (no "entered" notice per listener).
   const entered = await Promise.allSettled(
-    sockets.map((socket) => socket.timeout(60_000).emitWithAck("room.enter", { room, rejoin: true })),
+    sockets.map((socket) => socket.timeout(60_000).emitWithAck("room.join", { room, rejoin: true })),
   );
   const listening = sockets.filter((_, i) => entered[i]?.status === "fulfilled");
   let round: { expected: number; latencies: number[]; lastAt: number; finish: () => void } | null = null;
@@ -214,7 +214,7 @@ async function listen() {
   };
   const speak = async (speakers: number) => {
     const acks = await Promise.allSettled(
-      listening.slice(0, speakers).map((socket) => socket.timeout(30_000).emitWithAck("room.say", { room, text: String(Date.now()) })),
+      listening.slice(0, speakers).map((socket) => socket.timeout(30_000).emitWithAck("room.send", { room, text: String(Date.now()) })),
     );
     print({ said: acks.filter((ack) => ack.status === "fulfilled").length });
   };
@@ -231,7 +231,7 @@ async function listen() {
 /**
  * The cross-node path: senders on one gateway send to one receiver on another. `room.whisper`:
  * a private message to the receiver (and its copy back to the sender), straight from the route
- * (Whisk: client > ws-1 > bus > ws-2 > client). `room.say`: a room message to everyone in the
+ * (Whisk: client > ws-1 > bus > ws-2 > client). `room.send`: a room message to everyone in the
  * room, senders included (Whisk: through a worker that appends it to history first). Bare
  * socket.io does the same through its Redis adapter.
  */
@@ -240,9 +240,9 @@ async function crossNode() {
   const event = job.event ?? "room.whisper";
   const receiver = await open(job.receiverUrl);
   const { sockets: senders } = await openMany(job.count ?? 50, 10, job.senderUrl);
-  for (const socket of [receiver.socket, ...senders]) await socket.timeout(10_000).emitWithAck("room.enter", { room, rejoin: true });
+  for (const socket of [receiver.socket, ...senders]) await socket.timeout(10_000).emitWithAck("room.join", { room, rejoin: true });
   const latencies: number[] = [];
-  receiver.socket.on(event === "room.say" ? "room.message" : "room.private", (message: { text: string }) =>
+  receiver.socket.on(event === "room.send" ? "room.message" : "room.private", (message: { text: string }) =>
     latencies.push(Date.now() - Number(message.text)),
   );
   const commands = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
@@ -251,7 +251,7 @@ async function crossNode() {
   await commands.next();
   let refused = 0;
   const sent = await openLoop(senders, async (socket, at) => {
-    const payload = event === "room.say" ? { room, text: String(at) } : { room, toUserId: receiver.userId, text: String(at) };
+    const payload = event === "room.send" ? { room, text: String(at) } : { room, toUserId: receiver.userId, text: String(at) };
     const ack = (await socket
       .timeout(10_000)
       .emitWithAck(event, payload)

@@ -199,7 +199,7 @@ async function measureRoom(target: Target, sizes: Sizes) {
       // written, Whisk once it is queued, so awaiting each would pace the two differently.
       const acks: Promise<unknown>[] = [];
       for (let i = 0; i < sizes.messagesPerStep; i++) {
-        acks.push(publisher.timeout(30_000).emitWithAck("room.say", { room, text: String(Date.now()) }));
+        acks.push(publisher.timeout(30_000).emitWithAck("room.send", { room, text: String(Date.now()) }));
         await sleep(100); // under the per-socket rate limit
       }
       await Promise.all(acks);
@@ -280,7 +280,7 @@ async function openPublisher(target: Target, room: string): Promise<Socket> {
   const auth = target.name === "whisk" ? { token: await memberToken(target.url) } : {};
   const socket = io(target.url, { path: "/whisk", transports: ["websocket"], auth, extraHeaders: { origin: target.url }, forceNew: true });
   await new Promise((resolve) => socket.once("whisk.welcome", resolve));
-  await socket.timeout(10_000).emitWithAck("room.enter", { room, rejoin: true });
+  await socket.timeout(10_000).emitWithAck("room.join", { room, rejoin: true });
   return socket;
 }
 
@@ -314,7 +314,7 @@ async function envelopesReceived(gatewayUrl: string): Promise<number> {
 export async function measureCrossNode(
   name: CrossNodeTargetName,
   redis: RedisPlace,
-  event: "room.whisper" | "room.say",
+  event: "room.whisper" | "room.send",
   size: { rate: number; seconds: number; senders: number; settleMs: number },
 ) {
   progress(`${name}: cross-node ${event}${"redisClusterNodes" in redis ? " over a Redis Cluster" : ""}`);
@@ -392,7 +392,7 @@ async function measure(name: TargetName, sizes: Sizes) {
   return figures;
 }
 
-type CrossNodeJob = [figure: string, target: CrossNodeTargetName, redis: RedisPlace, event: "room.whisper" | "room.say"];
+type CrossNodeJob = [figure: string, target: CrossNodeTargetName, redis: RedisPlace, event: "room.whisper" | "room.send"];
 
 /**
  * The cross-node jobs of both servers, taken in turns (bare's, then Whisk's; again), so a
@@ -432,7 +432,7 @@ async function measureCrossNodeJobs(sizes: Sizes, redisCluster: RedisClusterProc
   const figures: Record<TargetName, Record<string, unknown>> = { bare: {}, whisk: {} };
   for (const name of ["bare", "whisk"] as const) {
     for (const [figure, list] of Object.entries(runs[name])) figures[name][figure] = median(list);
-    figures[name].crossNodeRoom = await measureCrossNode(name, oneRedis, "room.say", sizes.crossNodeRoom);
+    figures[name].crossNodeRoom = await measureCrossNode(name, oneRedis, "room.send", sizes.crossNodeRoom);
   }
   return figures;
 }

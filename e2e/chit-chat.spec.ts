@@ -63,7 +63,7 @@ test("a refused name or an unknown room is said in one line, and the server goes
     expect(await longName.exited).toBe(1);
     expect(longName.printed()).toContain("Sign-in refused: A display name has at most 32 characters.");
     // Signed in, but no such room: the route's refusal, and the client still runs until it leaves.
-    await expect.poll(lost.printed, { timeout: 20_000 }).toContain('Could not enter nowhere: The payload of "room.enter"');
+    await expect.poll(lost.printed, { timeout: 20_000 }).toContain('Could not enter nowhere: The payload of "room.join"');
     expect(lost.child.exitCode).toBeNull();
     lost.child.stdin.write("\n");
     expect(await lost.exited).toBe(0);

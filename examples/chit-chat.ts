@@ -14,11 +14,11 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { WhiskConnection } from "whisk/client";
 import type { TokenGrant } from "whisk/core";
-import type { ClientRoutes, ServerEvents } from "whisk/server";
+import type { ClientRooms, ClientRoutes, ServerEvents } from "whisk/server";
 import type { WhiskApp } from "../server/app";
+import { roomTitle } from "../server/rooms";
 
-type ChatLine = ServerEvents<WhiskApp>["room.message"];
-type Position = ChatLine["position"];
+type ChatLine = ClientRooms<WhiskApp>["room"]["message"];
 
 const { values: options } = parseArgs({
   options: {
@@ -59,16 +59,7 @@ async function main() {
     // A browser sends its page's origin; a terminal says which one it speaks for.
     socketOptions: { extraHeaders: { origin: url } },
   });
-  const room = options.room as ClientRoutes<WhiskApp>["room.enter"]["input"]["room"];
-  let lastSeen: Position | undefined;
-  const show = (message: ChatLine) => {
-    lastSeen = message.position;
-    print(`${message.author.name}: ${message.text}`);
-  };
-
-  connection.on("room.message", (message) => {
-    if (message.room === room) show(message);
-  });
+  const room = options.room as ClientRooms<WhiskApp>["room"]["id"];
   connection.on("room.notice", (notice) => {
     if (notice.room === room) print(`* ${notice.user.name} entered the room`);
   });
@@ -76,19 +67,29 @@ async function main() {
     if (whisper.room === room) print(`(private) ${whisper.from.name} to ${whisper.to.name}: ${whisper.text}`);
   });
 
-  // Entered on every new socket: the first time with the room's history, then from where it left off.
-  let enteredOn: string | null = null;
-  connection.subscribe(() => {
-    const state = connection.getState();
-    if (state.status !== "connected" || state.socketId === enteredOn) return;
-    const rejoin = enteredOn !== null;
-    enteredOn = state.socketId;
-    void connection.emit("room.enter", { room, since: lastSeen, rejoin }).then((result) => {
-      if (result.status !== "ok")
-        return print(`Could not enter ${room}: ${result.status === "error" ? result.error.message : "no answer"}`);
-      if (!rejoin) print(`-- ${result.data.title} (on ${state.nodeId}) --`);
-      for (const message of result.data.messages) show(message);
-    });
+  // Held for as long as this runs: joined on every new socket, first with the room's history,
+  // then with exactly what was missed. Each message is printed once.
+  connection.rooms.hold("room", room);
+  const printed = new Set<string>();
+  let lastStatus = "";
+  let headed = false;
+  connection.rooms.subscribe(() => {
+    const view = connection.rooms.view<ChatLine>("room", room);
+    if (view.status !== lastStatus) {
+      lastStatus = view.status;
+      const state = connection.getState();
+      if (view.status === "joined" && !headed && state.status === "connected") {
+        headed = true;
+        print(`-- ${roomTitle(room)} (on ${state.nodeId}) --`);
+      }
+      if (view.status === "refused") print(`Could not enter ${room}: ${view.error?.message ?? "no answer"}`);
+    }
+    for (const message of view.messages) {
+      const key = `${message.position.epoch}:${message.position.offset}`;
+      if (printed.has(key)) continue;
+      printed.add(key);
+      print(`${message.author.name}: ${message.text}`);
+    }
   });
   connection.open();
 
@@ -96,7 +97,7 @@ async function main() {
   for await (const line of input) {
     const text = line.trim();
     if (!text) break;
-    const result = await connection.emit("room.say", { room, text });
+    const result = await connection.emit("room.send", { room, text });
     if (result.status !== "ok") print(`Not sent: ${result.status === "error" ? result.error.message : "no answer"}`);
   }
   connection.close();

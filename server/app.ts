@@ -1,9 +1,10 @@
 /**
- * Every route, observer and worker group of this app. Add a group here when you add a file under
- * routes/, observers/ or workers/ (a test fails if you forget). The client's types come from
+ * Every room, route, observer and worker group of this app. Add a group here when you add a file under
+ * routes/, observers/ or workers/, or a room group (a test fails if you forget). The client's types come from
  * `WhiskApp`, by type-only import: no code generation.
  */
 import { defineWhiskApp } from "whisk/server";
+import { chatRooms } from "./chat-rooms";
 import { roomObservers } from "./observers/room";
 import { worldObservers } from "./observers/world";
 import { roomRoutes } from "./routes/room";
@@ -11,6 +12,7 @@ import { worldRoutes } from "./routes/world";
 import { chatWorkers } from "./workers/chat";
 
 export const app = defineWhiskApp({
+  rooms: [chatRooms],
   routes: [worldRoutes, roomRoutes],
   observers: [worldObservers, roomObservers],
   workers: [chatWorkers],

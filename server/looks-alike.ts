@@ -1,6 +1,6 @@
 /**
  * Names a reader would take for the same person: "Alice", "ALICE", "A1ice" and "Аlice" (with a
- * Cyrillic А) are four strings and one name on screen. Used by `room.enter` to keep a look-alike
+ * Cyrillic А) are four strings and one name on screen. Used by `room.join` to keep a look-alike
  * out of a room where the original is.
  *
  * The idea is Unicode's confusable detection (UTS #39): reduce each name to a skeleton by mapping
@@ -29,7 +29,7 @@ export function looksAlike(a: string, b: string): boolean {
   return first.folded === second.folded || first.written === second.written;
 }
 
-// `room.enter` compares each newcomer with everyone present (about 6 µs a pair), so the same names
+// `room.join` compares each newcomer with everyone present (about 6 µs a pair), so the same names
 // come back on every entry: their skeletons are kept. At most 5,000 names of at most 32 characters
 // (server/display-name.ts): a few MB; when full, it is emptied and fills again.
 const MAX_KEPT = 5_000;

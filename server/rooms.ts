@@ -25,7 +25,4 @@ export function isRoomId(value: string): value is RoomId {
   return ROOMS.some((room) => room.id === value);
 }
 
-/** History is kept per room in a stream of this name. */
-export const historyStream = (room: RoomId) => `room:${room}`;
-
 export const MAX_CHAT_LENGTH = 1_000;

@@ -24,7 +24,7 @@ export function Composer({
   onCancelWhisper: () => void;
   disabled: boolean;
 }) {
-  const saying = useWhiskRoute("room.say");
+  const saying = useWhiskRoute("room.send");
   const whispering = useWhiskRoute("room.whisper");
   const [lastSent, setLastSent] = useState<"say" | "whisper">("say");
   const [draft, setDraft] = useState("");

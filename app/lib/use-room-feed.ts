@@ -1,13 +1,13 @@
 "use client";
 /**
- * Everything a room shows, in order: its history on entering, then live messages, notices and
- * private messages. After a reconnect it asks for exactly what it missed (the last position it
- * saw), and drops anything it already has, so nothing shows twice.
+ * Everything a room shows, in order: its messages (history, live, and what was missed across a
+ * reconnect, from `useRoom`), with the notices and private messages heard while here.
  */
-import { useEffect, useRef, useState } from "react";
-import type { ChatMessage, RoomNotice } from "@/server/observers/room";
+import { useEffect, useMemo, useState } from "react";
+import type { ChatMessage } from "@/server/chat-rooms";
+import type { RoomNotice } from "@/server/observers/room";
 import type { RoomId } from "@/server/rooms";
-import { useWhisk, useWhiskEvent } from "./whisk";
+import { useRoom, useWhiskEvent } from "./whisk";
 
 export type FeedItem =
   | ({ kind: "message" } & Omit<ChatMessage, "position">)
@@ -16,79 +16,38 @@ export type FeedItem =
   /** The room would not let us in (someone there has a name like ours), in the server's words. */
   | { kind: "refused"; id: string; text: string };
 
-const MAX_ITEMS = 500;
+type LiveItem = Extract<FeedItem, { kind: "notice" | "private" }>;
 
-export function useRoomFeed(room: RoomId) {
-  const { state, emit } = useWhisk();
-  const [items, setItems] = useState<FeedItem[]>([]);
-  const [entered, setEntered] = useState(false);
-  const seen = useRef(new Set<string>());
-  const position = useRef<ChatMessage["position"] | null>(null);
-  const enteredBefore = useRef(false);
+const MAX_LIVE_ITEMS = 200;
 
-  const add = (item: FeedItem) => {
-    if (seen.current.has(item.id)) return;
-    seen.current.add(item.id);
-    setItems((current) => [...current, item].slice(-MAX_ITEMS));
-  };
-  const remember = (message: ChatMessage) => {
-    position.current = message.position;
-    add({ kind: "message", ...message });
-  };
-
-  // A new room starts empty.
+export function useRoomFeed(roomId: RoomId) {
+  const room = useRoom("room", roomId);
+  const [live, setLive] = useState<LiveItem[]>([]);
+  // A new room starts with no notices.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the reset is what a room change means
-  useEffect(() => {
-    setItems([]);
-    setEntered(false);
-    seen.current = new Set();
-    position.current = null;
-    enteredBefore.current = false;
-  }, [room]);
+  useEffect(() => setLive([]), [roomId]);
+  const hear = (item: LiveItem) =>
+    setLive((heard) => (heard.some((each) => each.id === item.id) ? heard : [...heard, item].slice(-MAX_LIVE_ITEMS)));
 
-  // Enter on every new connection: the first time with the last 50 messages, after a
-  // reconnect quietly and with only what was missed.
-  const socketId = state.status === "connected" ? state.socketId : null;
-  useEffect(() => {
-    if (!socketId) return;
-    let current = true;
-    const since = position.current ?? undefined;
-    void emit("room.enter", { room, since, rejoin: enteredBefore.current }).then((result) => {
-      if (!current) return;
-      if (result.status === "error" && result.error.code === "FORBIDDEN") {
-        // Shown once, however often a reconnect is refused again.
-        const refused: FeedItem = { kind: "refused", id: `refused:${room}`, text: result.error.message };
-        if (!seen.current.has(refused.id)) setItems((shown) => [...shown, refused]);
-        seen.current.add(refused.id);
-      }
-      if (result.status !== "ok") return;
-      enteredBefore.current = true;
-      const { messages, resumed } = result.data;
-      const fresh: FeedItem[] = messages
-        .filter((message) => !seen.current.has(message.id))
-        .map((message) => ({ kind: "message", ...message }));
-      for (const message of fresh) seen.current.add(message.id);
-      const last = messages.at(-1);
-      if (last) position.current = last.position;
-      // Missed messages go after what is shown; a first (or unresumable) history goes before
-      // anything that arrived live while it loaded, such as the notice that we entered.
-      setItems((shown) => (resumed ? [...shown, ...fresh] : [...fresh, ...shown]).slice(-MAX_ITEMS));
-      setEntered(true);
-    });
-    return () => {
-      current = false;
-    };
-  }, [socketId, room, emit]);
-
-  useWhiskEvent("room.message", (message) => {
-    if (message.room === room) remember(message);
-  });
   useWhiskEvent("room.notice", (notice) => {
-    if (notice.room === room) add({ kind: "notice", notice: notice.kind, id: notice.id, user: notice.user, at: notice.at });
+    if (notice.room === roomId) hear({ kind: "notice", notice: notice.kind, id: notice.id, user: notice.user, at: notice.at });
   });
   useWhiskEvent("room.private", (whisper) => {
-    if (whisper.room === room) add({ kind: "private", ...whisper });
+    if (whisper.room === roomId) hear({ kind: "private", ...whisper });
   });
 
-  return { items, entered };
+  const items = useMemo(() => {
+    // Messages keep their order from the room; notices and whispers go in by time.
+    const merged: FeedItem[] = room.messages.map((message) => ({ kind: "message", ...message }));
+    for (const item of live) {
+      const after = merged.findLastIndex((each) => "at" in each && each.at <= item.at);
+      merged.splice(after + 1, 0, item);
+    }
+    // Shown once, however often a reconnect is refused again.
+    if (room.status === "refused" && room.error?.code === "FORBIDDEN")
+      merged.push({ kind: "refused", id: `refused:${roomId}`, text: room.error.message });
+    return merged;
+  }, [room.messages, room.status, room.error, live, roomId]);
+
+  return { items, entered: room.status === "joined" };
 }

@@ -12,6 +12,8 @@ export const CHAT_FILES = [
   "server/observers/room.ts",
   "server/workers/chat.ts",
   "server/rooms.ts",
+  "server/chat-rooms.ts",
+  "server/person.ts",
   "server/looks-alike.ts",
   "server/looks-alike.test.ts",
   "app/rooms",
@@ -80,7 +82,7 @@ const EDITS = [
   // The tour's server/app.ts lists this template's groups (e2e/tour.spec.ts writes it as shown).
   [
     "README.md",
-    "routes: [worldRoutes, roomRoutes, pingRoutes],\n  observers: [worldObservers, roomObservers, pingObservers],\n  workers: [chatWorkers],",
+    "rooms: [chatRooms],\n  routes: [worldRoutes, roomRoutes, pingRoutes],\n  observers: [worldObservers, roomObservers, pingObservers],\n  workers: [chatWorkers],",
     "routes: [worldRoutes, pingRoutes],\n  observers: [worldObservers, pingObservers],\n  workers: [],",
   ],
 ];

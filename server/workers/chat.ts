@@ -7,11 +7,11 @@ import { randomUUID } from "node:crypto";
 import { defineWorkers, toRoom } from "whisk/server";
 import { z } from "zod";
 import { work } from "@/server/builders";
+import { chatRooms } from "@/server/chat-rooms";
 import { roomObservers } from "@/server/observers/room";
-import { historyStream, roomIdSchema } from "@/server/rooms";
+import { person } from "@/server/person";
+import { roomIdSchema } from "@/server/rooms";
 import { sessionData } from "@/server/session-data";
-
-const person = z.object({ id: z.string(), name: z.string() });
 
 export const chatWorkers = defineWorkers("chat", {
   /** Someone entered a room: tell the room, and remember where they are. */
@@ -24,9 +24,6 @@ export const chatWorkers = defineWorkers("chat", {
 
   /** A room message: kept in the room's history, then sent to everyone in the room. */
   say: work(z.object({ room: roomIdSchema, author: person, text: z.string(), at: z.number() })).handle(async (job, ctx) => {
-    const id = randomUUID();
-    const message = { id, room: job.room, author: job.author, text: job.text, at: job.at };
-    const position = await ctx.services.history.append(historyStream(job.room), message);
-    await ctx.bus.to(toRoom(job.room)).publish(roomObservers.topics.message, { ...message, position });
+    await chatRooms.publish(ctx, job.room, { id: randomUUID(), author: job.author, text: job.text, at: job.at });
   }),
 });

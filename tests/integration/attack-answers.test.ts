@@ -44,7 +44,7 @@ beforeAll(async () => {
   const [first] = (await redis.xrange(redisKeys(test.prefix).history("room:orbit"), "-", "+", "COUNT", 1)) as [string, string[]][];
   const epoch = await redis.get(redisKeys(test.prefix).historyEpoch("room:orbit"));
   const member = await member$("Scout");
-  const page = await request(member.socket, "room.enter", {
+  const page = await request(member.socket, "room.join", {
     room: "orbit",
     rejoin: true,
   });
@@ -85,7 +85,7 @@ describe("answers bounded in count and bytes", () => {
     const canary = await member$("Canary");
     const before = await roundTrips(canary, 40, 60);
     // The ten hostile sockets run in a process of their own, each just under its limit for this
-    // route: room.enter costs 5 of the 20 events a second a socket may send, so 4 a second.
+    // route: room.join costs 5 of the 20 events a second a socket may send, so 4 a second.
     const hostile = await runFixture(
       "hostile-history-readers.ts",
       { URL: server.url, SINCE: JSON.stringify(oldest), SOCKETS: "10", PER_SECOND: "3.5", SECONDS: "11" },
@@ -120,11 +120,9 @@ describe("answers bounded in count and bytes", () => {
   it("counts a page of history as five events: a socket asking for 12 at once gets 8, then RATE_LIMITED", async () => {
     const client = await member$("Greedy");
     const started = performance.now();
-    const acks = await Promise.all(
-      Array.from({ length: 12 }, () => request(client.socket, "room.enter", { room: "orbit", since: oldest })),
-    );
+    const acks = await Promise.all(Array.from({ length: 12 }, () => request(client.socket, "room.join", { room: "orbit", since: oldest })));
     const served = acks.filter((ack) => ack.status === "ok").length;
-    console.log(`history in a burst: 12 room.enter at once -> ${served} served, ${12 - served} RATE_LIMITED`);
+    console.log(`history in a burst: 12 room.join at once -> ${served} served, ${12 - served} RATE_LIMITED`);
     // 40 events of burst at 5 an enter; at most one more for each 250 ms the answers took (20 events a second).
     expect(served).toBeGreaterThanOrEqual(8);
     expect(served).toBeLessThanOrEqual(8 + Math.ceil((performance.now() - started) / 250));
@@ -138,7 +136,7 @@ describe("answers bounded in count and bytes", () => {
       { epoch: oldest.epoch, offset: "1-2-3" },
       { epoch: "x".repeat(65), offset: "1" },
     ]) {
-      const ack = await request(client.socket, "room.enter", { room: "orbit", since });
+      const ack = await request(client.socket, "room.join", { room: "orbit", since });
       expect(ack).toMatchObject({ status: "error", error: { code: "BAD_PAYLOAD" } });
     }
     expect(server.output()).not.toContain('"level":50');
@@ -156,11 +154,11 @@ describe("answers bounded in count and bytes", () => {
     const ports = readers.map((reader) => reader.localPort);
     for (const reader of readers) reader.pause();
     // Each asks for the largest page (50 messages of 2 KB) 3.5 times a second, just under its
-    // limit for room.enter, and answers pings blindly, reading nothing.
+    // limit for room.join, and answers pings blindly, reading nothing.
     while (Date.now() - started < 45_000) {
       for (const reader of readers) {
         if (reader.ws.readyState !== reader.ws.OPEN) continue;
-        reader.emit("room.enter", { room: "beach", rejoin: true }, ++sent);
+        reader.emit("room.join", { room: "beach", rejoin: true }, ++sent);
         if (sent % 10 === 0) reader.ws.send("3");
       }
       peakRss = Math.max(peakRss, residentMb(server.child.pid as number));

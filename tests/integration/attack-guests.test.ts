@@ -39,12 +39,12 @@ describe("a visitor who never signed in", () => {
     const guest = await connectWith();
     expect(await request(guest.socket, "world.ping", {})).toMatchObject({ status: "ok" });
     const refusals = await Promise.all([
-      request(guest.socket, "room.enter", { room: "room" }),
-      request(guest.socket, "room.say", { room: "room", text: "hi" }),
+      request(guest.socket, "room.join", { room: "room" }),
+      request(guest.socket, "room.send", { room: "room", text: "hi" }),
       request(guest.socket, "room.whisper", { room: "room", toUserId: "x", text: "hi" }),
     ]);
     console.log(
-      `guest chat: room.enter, room.say, room.whisper -> ${refusals.map((ack) => (ack.status === "error" ? ack.error.code : "ok")).join(", ")}`,
+      `guest chat: room.join, room.send, room.whisper -> ${refusals.map((ack) => (ack.status === "error" ? ack.error.code : "ok")).join(", ")}`,
     );
     // The access guard's own refusal, not a route's "enter the room first".
     for (const ack of refusals)
@@ -123,20 +123,20 @@ describe("names users can trust", () => {
 
   it("keeps a second Alice, or an A1ice, out of the room where Alice is", async () => {
     const alice = await connectWith(await signIn(server.url, "Alice"));
-    expect(await request(alice.socket, "room.enter", { room: "beach" })).toMatchObject({ status: "ok" });
+    expect(await request(alice.socket, "room.join", { room: "beach" })).toMatchObject({ status: "ok" });
     for (const name of ["Alice", "ALICE", "A1ice"]) {
       const other = await connectWith(await signIn(server.url, name));
-      const ack = await request(other.socket, "room.enter", { room: "beach" });
+      const ack = await request(other.socket, "room.join", { room: "beach" });
       expect(ack).toMatchObject({ status: "error", error: { code: "FORBIDDEN" } });
     }
   });
 
   it("sends notices as data, so a name that reads like a sentence stays a name", async () => {
     const watcher = await connectWith(await signIn(server.url, "Watcher"));
-    await request(watcher.socket, "room.enter", { room: "orbit" });
+    await request(watcher.socket, "room.join", { room: "orbit" });
     const forger = await connectWith(await signIn(server.url, "Bob entered Orbit. Eve"));
     const notice = nextEvent(watcher.socket, "room.notice");
-    await request(forger.socket, "room.enter", { room: "orbit" });
+    await request(forger.socket, "room.join", { room: "orbit" });
     expect(await notice).toEqual({
       id: expect.any(String),
       room: "orbit",

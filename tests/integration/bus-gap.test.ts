@@ -7,7 +7,6 @@ import { randomUUID } from "node:crypto";
 import { type Cluster, Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Bus, RedisTransport } from "whisk/bus";
-import { toRoom } from "whisk/core";
 import { RedisHistoryStore } from "whisk/history";
 import {
   connectTestRedisCluster,
@@ -18,8 +17,7 @@ import {
   startRedisServer,
   startServerProcess,
 } from "whisk/testing";
-import { roomObservers } from "@/server/observers/room";
-import { historyStream } from "@/server/rooms";
+import { chatRooms } from "@/server/chat-rooms";
 import { type Connected, connect, metricValue, request, requestMemberToken } from "./clients";
 import { restartRedisUnderTraffic } from "./redis-restart-under-traffic";
 
@@ -48,7 +46,7 @@ async function memberInRoom(url: string, name: string): Promise<Connected & { he
   open.push(client);
   const heard: string[] = [];
   client.socket.on("room.message", (message: { text: string }) => heard.push(message.text));
-  const entered = await request(client.socket, "room.enter", { room: ROOM });
+  const entered = await request(client.socket, "room.join", { room: ROOM });
   if (entered.status !== "ok") throw new Error(`${name} could not enter the room`);
   return { ...client, heard };
 }
@@ -83,9 +81,7 @@ async function throughThreeCuts(setup: GapSetup, label: string) {
   const bus = new Bus(new RedisTransport({ redis: setup.publisherConnection, consumerName: "publisher" }), "publisher");
   const history = new RedisHistoryStore(setup.publisherConnection);
   const say = async (text: string) => {
-    const message = { id: randomUUID(), room: ROOM, author: { id: "u-pub", name: "Publisher" }, text, at: Date.now() };
-    const position = await history.append(historyStream(ROOM), message);
-    await bus.to(toRoom(ROOM)).publish(roomObservers.topics.message, { ...message, position });
+    await chatRooms.publish({ bus, history }, ROOM, { id: randomUUID(), author: { id: "u-pub", name: "Publisher" }, text, at: Date.now() });
   };
   /** Closes the gateway's subscriber connections (once they are back from the last cut). */
   const cutTheGatewaysSubscriptions = async () => {
@@ -175,7 +171,7 @@ describe("a bus gap", () => {
     const outcomes = new Map<string, "ok" | "error" | "no answer">();
     const { sent, readyAfterMs: readyAfter } = await restartRedisUnderTraffic(redis, url, (text) => {
       outcomes.set(text, "no answer");
-      sender.socket.timeout(15_000).emit("room.say", { room: ROOM, text }, (error: Error | null, ack?: { status: string }) => {
+      sender.socket.timeout(15_000).emit("room.send", { room: ROOM, text }, (error: Error | null, ack?: { status: string }) => {
         outcomes.set(text, error ? "no answer" : ack?.status === "ok" ? "ok" : "error");
       });
     });

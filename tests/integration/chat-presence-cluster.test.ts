@@ -35,8 +35,8 @@ describe("chat presence on a cluster of 2 gateways", () => {
     alice.socket.on("whisk.presence", (update: PresenceUpdate) => {
       if (update.room === "orbit") present = applyPresenceUpdate(present, update);
     });
-    await request(alice.socket, "room.enter", { room: "orbit" });
-    await request(bob.socket, "room.enter", { room: "orbit" });
+    await request(alice.socket, "room.join", { room: "orbit" });
+    await request(bob.socket, "room.join", { room: "orbit" });
     const ids = () => present.map((user) => user.userId).sort();
     await vi.waitFor(() => expect(ids()).toEqual([alice.welcome.user.id, bob.welcome.user.id].sort()));
 

@@ -3,6 +3,7 @@
  * and may not do, and the replies it gets.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PresenceUpdate } from "whisk/core";
 import { type ServerProcess, startServerProcess } from "whisk/testing";
 import { type Connected, connect, nextEvent, request, requestMemberToken, requestRaw, requestToken, signIn } from "./clients";
 
@@ -28,8 +29,8 @@ describe("chat routes on the real server process", () => {
   it("enters a room, announces it through the worker, and returns its history", async () => {
     const alice = await newClient();
     const notice = nextEvent(alice.socket, "room.notice");
-    const ack = await request(alice.socket, "room.enter", { room: "beach" });
-    expect(ack).toMatchObject({ status: "ok", data: { room: "beach", title: "Bubble Beach", resumed: false } });
+    const ack = await request(alice.socket, "room.join", { room: "beach" });
+    expect(ack).toMatchObject({ status: "ok", data: { room: "beach", resumed: false } });
     // Data, not a sentence: the page writes the sentence, with the name as a name.
     expect(await notice).toEqual({
       id: expect.any(String),
@@ -43,19 +44,19 @@ describe("chat routes on the real server process", () => {
   it("keeps room messages in history, and a returning client gets exactly what it missed", async () => {
     const alice = await newClient();
     const bob = await newClient();
-    await request(alice.socket, "room.enter", { room: "orbit" });
-    await request(bob.socket, "room.enter", { room: "orbit" });
+    await request(alice.socket, "room.join", { room: "orbit" });
+    await request(bob.socket, "room.join", { room: "orbit" });
     const first = nextEvent(bob.socket, "room.message");
-    await request(alice.socket, "room.say", { room: "orbit", text: "one" });
+    await request(alice.socket, "room.send", { room: "orbit", text: "one" });
     const seen = await first;
-    await request(alice.socket, "room.say", { room: "orbit", text: "two" });
-    await request(alice.socket, "room.say", { room: "orbit", text: "three" });
+    await request(alice.socket, "room.send", { room: "orbit", text: "two" });
+    await request(alice.socket, "room.send", { room: "orbit", text: "three" });
     const latecomer = await newClient();
-    const resumed = await request(latecomer.socket, "room.enter", { room: "orbit", since: seen.position, rejoin: true });
+    const resumed = await request(latecomer.socket, "room.join", { room: "orbit", since: seen.position, rejoin: true });
     if (resumed.status !== "ok") throw new Error("enter failed");
     expect(resumed.data.resumed).toBe(true);
     expect(resumed.data.messages.map((message) => message.text)).toEqual(["two", "three"]);
-    const fresh = await request(latecomer.socket, "room.enter", { room: "orbit", since: { epoch: "other", offset: "1" } });
+    const fresh = await request(latecomer.socket, "room.join", { room: "orbit", since: { epoch: "other", offset: "1" } });
     if (fresh.status !== "ok") throw new Error("enter failed");
     expect(fresh.data.resumed).toBe(false);
     expect(fresh.data.messages.map((message) => message.text).slice(-3)).toEqual(["one", "two", "three"]);
@@ -64,27 +65,63 @@ describe("chat routes on the real server process", () => {
   it("moves a socket out of its old room when it enters a new one", async () => {
     const alice = await newClient();
     const bob = await newClient();
-    await request(alice.socket, "room.enter", { room: "room" });
-    await request(bob.socket, "room.enter", { room: "room" });
-    await request(bob.socket, "room.enter", { room: "dog-park" });
-    expect(await request(bob.socket, "room.say", { room: "room", text: "from afar" })).toMatchObject({
+    await request(alice.socket, "room.join", { room: "room" });
+    await request(bob.socket, "room.join", { room: "room" });
+    await request(bob.socket, "room.join", { room: "dog-park" });
+    expect(await request(bob.socket, "room.send", { room: "room", text: "from afar" })).toMatchObject({
       status: "error",
       error: { code: "FORBIDDEN" },
     });
     const heard: string[] = [];
     bob.socket.on("room.message", (message: { text: string }) => heard.push(message.text));
     const aliceHears = nextEvent(alice.socket, "room.message");
-    await request(alice.socket, "room.say", { room: "room", text: "only the room" });
+    await request(alice.socket, "room.send", { room: "room", text: "only the room" });
     expect((await aliceHears).text).toBe("only the room");
     const bobHears = nextEvent(bob.socket, "room.message");
-    await request(bob.socket, "room.say", { room: "dog-park", text: "park" });
+    await request(bob.socket, "room.send", { room: "dog-park", text: "park" });
     expect((await bobHears).text).toBe("park");
     expect(heard).toEqual(["park"]);
   });
 
+  it("takes a socket out of a room on room.leave: no more messages, no sending there, gone from its people", async () => {
+    const alice = await newClient();
+    const bob = await newClient();
+    await request(alice.socket, "room.join", { room: "beach" });
+    await request(bob.socket, "room.join", { room: "beach" });
+    const bobSeesHerGo = new Promise<void>((resolve) =>
+      bob.socket.on("whisk.presence", (update: PresenceUpdate) => {
+        if (update.room === "beach" && !update.users.some((user) => user.userId === alice.welcome.user.id && user.tabs > 0)) resolve();
+      }),
+    );
+    expect(await request(alice.socket, "room.leave", { room: "beach" })).toEqual({ status: "ok", data: { room: "beach" } });
+    await bobSeesHerGo;
+    const heard: string[] = [];
+    alice.socket.on("room.message", (message: { text: string }) => heard.push(message.text));
+    expect(await request(alice.socket, "room.send", { room: "beach", text: "still here?" })).toMatchObject({
+      status: "error",
+      error: { code: "FORBIDDEN", message: "Join the room before sending to it." },
+    });
+    const bobHears = nextEvent(bob.socket, "room.message");
+    await request(bob.socket, "room.send", { room: "beach", text: "she left" });
+    expect((await bobHears).text).toBe("she left");
+    // Leaving a room never entered is answered and changes nothing; a made-up room is a bad payload.
+    expect(await request(alice.socket, "room.leave", { room: "orbit" })).toEqual({ status: "ok", data: { room: "orbit" } });
+    // @ts-expect-error: a room that does not exist, as a hostile client would send
+    expect(await request(alice.socket, "room.leave", { room: "nowhere" })).toMatchObject({
+      status: "error",
+      error: { code: "BAD_PAYLOAD" },
+    });
+    // The socket goes on: back in, it hears the room again.
+    await request(alice.socket, "room.join", { room: "beach", rejoin: true });
+    const aliceHears = nextEvent(alice.socket, "room.message");
+    await request(bob.socket, "room.send", { room: "beach", text: "welcome back" });
+    expect((await aliceHears).text).toBe("welcome back");
+    expect(heard).toEqual(["welcome back"]);
+  });
+
   it("whispers only to someone in the room, and only they and the sender get it", async () => {
     const [alice, bob, carol] = [await newClient(), await newClient(), await newClient()];
-    for (const client of [alice, bob, carol]) await request(client.socket, "room.enter", { room: "beach" });
+    for (const client of [alice, bob, carol]) await request(client.socket, "room.join", { room: "beach" });
     const carolGot: string[] = [];
     carol.socket.on("room.private", (whisper: { text: string }) => carolGot.push(whisper.text));
     const bobGets = nextEvent(bob.socket, "room.private");
@@ -98,7 +135,7 @@ describe("chat routes on the real server process", () => {
     expect(await bobGets).toMatchObject({ text: "psst", from: { id: alice.welcome.user.id } });
     expect((await aliceGets).text).toBe("psst");
     const carolSentinel = nextEvent(carol.socket, "room.message");
-    await request(alice.socket, "room.say", { room: "beach", text: "sentinel" });
+    await request(alice.socket, "room.send", { room: "beach", text: "sentinel" });
     await carolSentinel;
     expect(carolGot).toEqual([]);
     expect(await request(alice.socket, "room.whisper", { room: "beach", toUserId: "nobody", text: "hello?" })).toMatchObject({
@@ -108,17 +145,17 @@ describe("chat routes on the real server process", () => {
   });
 
   it.each([
-    ["an unknown room", "room.enter", { room: "mars" }],
-    ["an empty message", "room.say", { room: "beach", text: "  " }],
-    ["a message over 1,000 characters", "room.say", { room: "beach", text: "x".repeat(1001) }],
-    ["a forged author", "room.say", { room: "beach", text: "hi", author: { id: "x", name: "Admin" } }],
-    ["a bad history position", "room.enter", { room: "beach", since: { epoch: 1, offset: {} } }],
+    ["an unknown room", "room.join", { room: "mars" }],
+    ["an empty message", "room.send", { room: "beach", text: "  " }],
+    ["a message over 1,000 characters", "room.send", { room: "beach", text: "x".repeat(1001) }],
+    ["a forged author", "room.send", { room: "beach", text: "hi", author: { id: "x", name: "Admin" } }],
+    ["a bad history position", "room.join", { room: "beach", since: { epoch: 1, offset: {} } }],
     ["a whisper to an addressee id over 100 characters", "room.whisper", { room: "beach", toUserId: "x".repeat(101), text: "hi" }],
     ["a whisper over 1,000 characters", "room.whisper", { room: "beach", toUserId: "u1", text: "x".repeat(1001) }],
     ["a whisper with no addressee", "room.whisper", { room: "beach", text: "hi" }],
   ])("answers %s with a clear error and keeps the socket", async (name, event, payload) => {
     const client = await newClient();
-    await request(client.socket, "room.enter", { room: "beach" });
+    await request(client.socket, "room.join", { room: "beach" });
     const ack = await requestRaw(client.socket, event, payload);
     if (name === "a forged author") {
       // Extra fields are ignored: the author is always the session's user.
@@ -138,25 +175,25 @@ describe("chat routes on the real server process", () => {
     const alice = await signIn(server.url, "Alice");
     const original = await member(alice);
     const lookAlike = await member(await signIn(server.url, "A1ice"));
-    expect(await request(original.socket, "room.enter", { room: "dog-park" })).toMatchObject({ status: "ok" });
+    expect(await request(original.socket, "room.join", { room: "dog-park" })).toMatchObject({ status: "ok" });
 
     const refused = { status: "error", error: { code: "FORBIDDEN", message: expect.stringMatching(/looks like yours/) } };
-    expect(await request(lookAlike.socket, "room.enter", { room: "dog-park" })).toMatchObject(refused);
-    expect(await request(lookAlike.socket, "room.enter", { room: "dog-park", rejoin: true })).toMatchObject(refused);
-    expect(await request(lookAlike.socket, "room.say", { room: "dog-park", text: "It's me, Alice" })).toMatchObject({
+    expect(await request(lookAlike.socket, "room.join", { room: "dog-park" })).toMatchObject(refused);
+    expect(await request(lookAlike.socket, "room.join", { room: "dog-park", rejoin: true })).toMatchObject(refused);
+    expect(await request(lookAlike.socket, "room.send", { room: "dog-park", text: "It's me, Alice" })).toMatchObject({
       status: "error",
       error: { code: "FORBIDDEN" },
     });
-    expect(await request(lookAlike.socket, "room.enter", { room: "orbit" })).toMatchObject({ status: "ok" });
+    expect(await request(lookAlike.socket, "room.join", { room: "orbit" })).toMatchObject({ status: "ok" });
     const secondTab = await member(alice);
-    expect(await request(secondTab.socket, "room.enter", { room: "dog-park" })).toMatchObject({ status: "ok" });
+    expect(await request(secondTab.socket, "room.join", { room: "dog-park" })).toMatchObject({ status: "ok" });
   });
 
   it("signs the author from the session, whatever the payload says", async () => {
     const client = await newClient();
-    await request(client.socket, "room.enter", { room: "room" });
+    await request(client.socket, "room.join", { room: "room" });
     const heard = nextEvent(client.socket, "room.message");
-    await requestRaw(client.socket, "room.say", { room: "room", text: "who am I", author: { id: "x", name: "Admin" } });
+    await requestRaw(client.socket, "room.send", { room: "room", text: "who am I", author: { id: "x", name: "Admin" } });
     expect((await heard).author).toEqual(client.welcome.user);
   });
 });

@@ -84,7 +84,7 @@ export async function refusal(
 }
 
 /**
- * The demo app's client, typed by `WhiskApp`: `request(socket, "room.say", input)` resolves to
+ * The demo app's client, typed by `WhiskApp`: `request(socket, "room.send", input)` resolves to
  * the route's ack (rejects after 5 s without one), `nextEvent(socket, "room.message", ms)` to the
  * event's payload (an observer's, or Whisk's own: `whisk.presence`, `disconnect`, ...). A misspelt
  * name or a wrong payload is a compile error. A test of an app of its own types these by that app

@@ -16,6 +16,7 @@ import { PresenceCache } from "./presence-cache";
 import type { PresentUsers } from "./presence-view";
 import { readRefusal } from "./read-refusal";
 import { type ConnectionFailure, countsAfterWelcome, decideRetry, NO_FAILURES } from "./retry-policy";
+import { type RoomConnection, RoomFeeds } from "./room-feeds";
 
 export type RouteMap = Record<string, { input: unknown; output: unknown }>;
 export type EventMap = Record<string, unknown>;
@@ -74,6 +75,8 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   private stopWakeUps: (() => void) | null = null;
   private url = "";
   private readonly presence = new PresenceCache();
+  /** The rooms this client holds (`useRoom`): joined on every new socket, with what they missed. */
+  readonly rooms: RoomFeeds = new RoomFeeds(this as unknown as RoomConnection);
 
   constructor(private readonly options: ConnectionOptions) {}
 

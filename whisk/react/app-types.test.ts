@@ -1,7 +1,10 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { z } from "zod";
 import { WhiskConnection } from "../client/whisk-connection";
 import type { EmitResult } from "../core/result";
-import type { ClientRoutes, ServerEvents } from "../server/app-types";
+import type { HistoryPosition } from "../history/history-store";
+import { createBuilders, defineRooms, defineWhiskApp } from "../server";
+import type { ClientRooms, ClientRoutes, ServerEvents } from "../server/app-types";
 import type { FixtureApp } from "../testing/fixture-app";
 import { createWhiskReact } from "./create-whisk-react";
 
@@ -74,6 +77,56 @@ describe("types flow from an app's definition to the client", () => {
         // @ts-expect-error: the event has count and label
         counted.posts;
       });
+    };
+    void compileOnly;
+  });
+});
+
+describe("types flow from a room group to useRoom", () => {
+  const { route } = createBuilders<{ now: () => number }>();
+  const deskRooms = defineRooms("desk", {
+    id: z.enum(["front", "back"]),
+    message: z.object({ id: z.string(), text: z.string() }),
+    history: { onJoin: 10 },
+    send: route
+      .input(z.object({ room: z.enum(["front", "back"]), text: z.string() }))
+      .handle((_input, ctx) => ({ at: ctx.services.now() })),
+  });
+  const feedRooms = defineRooms("feed", { id: z.string(), message: z.object({ headline: z.string() }), history: false });
+  const app = defineWhiskApp({ rooms: [deskRooms, feedRooms], routes: [], observers: [], workers: [] });
+  type App = typeof app;
+
+  it("adds each group's join, leave and (with a send) send routes, and its message event", () => {
+    expectTypeOf<keyof ClientRoutes<App>>().toEqualTypeOf<"desk.join" | "desk.leave" | "desk.send" | "feed.join" | "feed.leave">();
+    expectTypeOf<keyof ServerEvents<App>>().toEqualTypeOf<"desk.message" | "feed.message">();
+    expectTypeOf<ClientRoutes<App>["desk.send"]["input"]>().toEqualTypeOf<{ room: "front" | "back"; text: string }>();
+  });
+
+  it("types a message with its room, and its position only where history is kept", () => {
+    type Rooms = ClientRooms<App>;
+    expectTypeOf<Rooms["desk"]["message"]>().toEqualTypeOf<
+      { id: string; text: string } & { room: "front" | "back" } & { position: HistoryPosition }
+    >();
+    expectTypeOf<Rooms["feed"]["message"]>().toEqualTypeOf<{ headline: string } & { room: string } & unknown>();
+  });
+
+  it("types useRoom: the room ids of the group, its messages, and its send without the room", () => {
+    const hooks = createWhiskReact<App>();
+    type Desk = ReturnType<typeof hooks.useRoom<"desk">>;
+    expectTypeOf<Parameters<typeof hooks.useRoom<"desk">>[1]>().toEqualTypeOf<"front" | "back">();
+    expectTypeOf<Desk["messages"][number]["text"]>().toEqualTypeOf<string>();
+    expectTypeOf<Parameters<Desk["send"]>[0]>().toEqualTypeOf<Omit<{ room: "front" | "back"; text: string }, "room">>();
+    expectTypeOf<ReturnType<Desk["send"]>>().toEqualTypeOf<Promise<EmitResult<{ at: number }>>>();
+    // Never called (hooks run inside components): the compiler checks these lines in `npm run typecheck`.
+    const compileOnly = () => {
+      // @ts-expect-error: "kitchen" is not a room of the desk group
+      hooks.useRoom("desk", "kitchen");
+      // @ts-expect-error: "lobby" is not a room group
+      hooks.useRoom("lobby", "front");
+      // @ts-expect-error: text must be a string
+      void hooks.useRoom("desk", "front").send({ text: 1 });
+      // @ts-expect-error: the feed group keeps no history, so its messages have no position
+      hooks.useRoom("feed", "news").messages[0]?.position;
     };
     void compileOnly;
   });

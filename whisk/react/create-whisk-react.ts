@@ -1,6 +1,7 @@
-import type { ClientRoutes, ServerEvents } from "../server/app-types";
+import type { ClientRooms, ClientRoutes, ServerEvents } from "../server/app-types";
 import type { WhiskAppDefinition } from "../server/whisk-app";
 import { usePresence } from "./use-presence";
+import { type RoomHandle, useRoom } from "./use-room";
 import { useWhisk, type WhiskHandle } from "./use-whisk";
 import { useWhiskEvent } from "./use-whisk-event";
 import { type RouteCaller, useWhiskRoute } from "./use-whisk-route";
@@ -10,7 +11,7 @@ import { WhiskProvider } from "./whisk-provider";
  * The provider and hooks, typed for one app from `typeof app` alone. Call it once, in a client
  * module of your app (see `app/lib/whisk.ts`), and import the hooks from there: no generics at
  * call sites, no global type registry. Routes go client to server (`useWhiskRoute`), events
- * server to client (`useWhiskEvent`), as on the server.
+ * server to client (`useWhiskEvent`), as on the server; `useRoom` puts a component in a room.
  *
  * @example
  * "use client";
@@ -23,9 +24,14 @@ import { WhiskProvider } from "./whisk-provider";
 export function createWhiskReact<App extends WhiskAppDefinition>() {
   type Routes = ClientRoutes<App>;
   type Events = ServerEvents<App>;
+  type Rooms = ClientRooms<App>;
   return {
     WhiskProvider,
     usePresence,
+    useRoom: useRoom as <G extends keyof Rooms & string>(
+      group: G,
+      room: Rooms[G]["id"],
+    ) => RoomHandle<Rooms[G]["message"], Rooms[G]["send"], Rooms[G]["sent"]>,
     useWhisk: useWhisk as () => WhiskHandle<Routes>,
     useWhiskRoute: useWhiskRoute as <E extends keyof Routes & string>(event: E) => RouteCaller<Routes[E]["input"], Routes[E]["output"]>,
     useWhiskEvent: useWhiskEvent as <E extends keyof Events & string>(event: E, handler: (payload: Events[E]) => void) => void,

@@ -36,3 +36,19 @@ export type ServerEvents<App extends WhiskAppDefinition> = Flatten<{
 
 export type RouteName<App extends WhiskAppDefinition> = keyof ClientRoutes<App> & string;
 export type ServerEventName<App extends WhiskAppDefinition> = keyof ServerEvents<App> & string;
+
+type RoomTypes<Routes, Events, Name extends string> = {
+  /** A room id of the group, as its join route takes it. */
+  id: Routes extends Record<`${Name}.join`, { input: { room: infer Id } }> ? Id : never;
+  /** A message of the group, as its clients receive it. */
+  message: Events extends Record<`${Name}.message`, infer Message> ? Message : never;
+  /** What `<group>.send` takes, but the room; `never` when the group has no send. */
+  send: Routes extends Record<`${Name}.send`, { input: infer Input; output: unknown }> ? Omit<Input, "room"> : never;
+  /** What `<group>.send` answers. */
+  sent: Routes extends Record<`${Name}.send`, { input: unknown; output: infer Output }> ? Output : never;
+};
+
+/** The room groups of an app (`defineRooms`), by name: each one's ids, messages and send, for `useRoom`. */
+export type ClientRooms<App extends WhiskAppDefinition> = {
+  [Name in App["rooms"][number]["name"]]: RoomTypes<ClientRoutes<App>, ServerEvents<App>, Name>;
+};

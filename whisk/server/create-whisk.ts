@@ -98,6 +98,7 @@ class WhiskInstance<AppContext> {
       services: options.services,
       bus: this.bus,
       sessions: this.sessions,
+      history: this.backend.history,
       node: { id: options.nodeId },
       log: this.log,
     };

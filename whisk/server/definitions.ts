@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Bus } from "../bus/bus";
-import type { HistoryEntry, HistoryPosition } from "../history/history-store";
+import type { HistoryEntry, HistoryPosition, HistoryStore } from "../history/history-store";
 import type { PresentUser } from "../presence/presence-store";
 import type { SessionKind, SessionStore } from "../session/session-store";
 import type { Logger } from "./logger";
@@ -14,6 +14,8 @@ export interface HandlerContext<AppContext> {
   services: AppContext;
   bus: Bus;
   sessions: SessionStore;
+  /** The rooms' kept messages (memory in one process, Redis Streams when scaled); see `defineRooms`. */
+  history: HistoryStore;
   node: { id: string };
   log: Logger;
 }
@@ -85,8 +87,8 @@ export interface KeptInHistory<Payload> {
   stream(room: string): string;
   /** Where a published message sits in its room's stream. */
   position(payload: Payload): HistoryPosition;
-  /** A stored entry of the stream as the payload this topic is published with. */
-  payload(entry: HistoryEntry, epoch: string): Payload;
+  /** A stored entry of `room`'s stream as the payload this topic is published with. */
+  payload(entry: HistoryEntry, epoch: string, room: string): Payload;
 }
 
 /** A worker handles one job; what it returns is the reply to `bus.request`, if one was asked. */

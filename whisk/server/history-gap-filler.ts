@@ -118,7 +118,7 @@ export class HistoryGapFiller {
       .map((entry) =>
         createEnvelope({
           topic,
-          payload: kept.payload(entry, page.epoch),
+          payload: kept.payload(entry, page.epoch, room),
           to: [toRoom(room)],
           except: [],
           from: { nodeId: this.options.nodeId },

@@ -15,8 +15,9 @@ export { everyone, toNode, toRoom, toSession, toSocket, toUser } from "../core/a
 // The closed list of codes (ERROR_CODES, ErrorCode) is whisk/core's: a handler needs only WhiskError.
 export { WhiskError } from "../core/errors";
 export { defineSessionData } from "../session/session-data";
-export type { ClientRoutes, ServerEvents } from "./app-types";
+export type { ClientRooms, ClientRoutes, ServerEvents } from "./app-types";
 export { createBuilders } from "./builders";
+export { defineRooms, type JoinAnswer, type RoomGroup, type RoomHistory, type RoomMessage } from "./define-rooms";
 export type { HandlerContext, ObserverContext, RouteContext, WorkerContext } from "./definitions";
 export { defineObservers, defineRoutes, defineWorkers, type RouteAccess } from "./groups";
 export type { AuthFailure, ConnectionInfo, WhiskHooks } from "./hooks";

@@ -5,6 +5,7 @@ import { Bus } from "../bus/bus";
 import { MemoryTransport } from "../bus/memory-transport";
 import { WhiskError } from "../core/errors";
 import type { Ack } from "../core/result";
+import { MemoryHistoryStore } from "../history/memory-history-store";
 import { MemorySessionStore } from "../session/memory-session-store";
 import { createBuilders } from "./builders";
 import { defineWorkers } from "./groups";
@@ -36,6 +37,7 @@ function setUp(withWorker = true) {
         services: { factor: 3 },
         bus: workerBus,
         sessions: new MemorySessionStore(),
+        history: new MemoryHistoryStore(),
         node: { id: "worker" },
         log: pino({ level: "silent" }),
       }),

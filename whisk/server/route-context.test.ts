@@ -3,6 +3,7 @@ import pino from "pino";
 import type { Socket } from "socket.io";
 import { describe, expect, it } from "vitest";
 import type { Bus } from "../bus";
+import { MemoryHistoryStore } from "../history/memory-history-store";
 import { MemorySessionStore } from "../session";
 import type { PresenceTracker } from "./presence-tracker";
 import { SocketRouteContext } from "./route-context";
@@ -23,7 +24,14 @@ async function contextForOneSocket() {
   const ctx = new SocketRouteContext(
     socket,
     { sessionId: session.id, kind: session.kind, user: { id: "u1", name: "Ada" }, sessionExpiresAt: session.expiresAt },
-    { services: { answer: 42 }, bus: {} as Bus, sessions, node: { id: "node-7" }, log: pino({ base: undefined }, sink) },
+    {
+      services: { answer: 42 },
+      bus: {} as Bus,
+      sessions,
+      history: new MemoryHistoryStore(),
+      node: { id: "node-7" },
+      log: pino({ base: undefined }, sink),
+    },
     tracker,
     4,
   );

@@ -32,6 +32,7 @@ class SocketSession implements SessionHandle {
 export class SocketRouteContext<AppContext> implements RouteContext<AppContext> {
   readonly bus: HandlerContext<AppContext>["bus"];
   readonly sessions: SessionStore;
+  readonly history: HandlerContext<AppContext>["history"];
   readonly node: { id: string };
   readonly user: { id: string; name: string };
   readonly session: SessionHandle;
@@ -47,6 +48,7 @@ export class SocketRouteContext<AppContext> implements RouteContext<AppContext> 
   ) {
     this.bus = base.bus;
     this.sessions = base.sessions;
+    this.history = base.history;
     this.node = base.node;
     this.user = identity.user;
     this.session = new SocketSession(identity.sessionId, identity.kind, base.sessions);

@@ -265,15 +265,24 @@ describe("defineWhiskApp", () => {
   const observer = observe(z.unknown()).handle(() => undefined);
   const worker = work(z.unknown()).handle(() => {});
 
-  it("returns the definition it was given", () => {
+  it("returns the groups it was given, with no rooms when none are listed", () => {
     const definition = { routes: [defineRoutes("room", { say: any })], observers: [], workers: [] };
-    expect(defineWhiskApp(definition)).toBe(definition);
+    expect(defineWhiskApp(definition)).toEqual({ ...definition, rooms: [] });
   });
 
-  it("refuses a route group listed twice", () => {
+  it("refuses two route groups that define the same event", () => {
     expect(() =>
-      defineWhiskApp({ routes: [defineRoutes("room", { say: any }), defineRoutes("room", { shout: any })], observers: [], workers: [] }),
-    ).toThrow(/routes group "room" is listed twice/);
+      defineWhiskApp({ routes: [defineRoutes("room", { say: any }), defineRoutes("room", { say: any })], observers: [], workers: [] }),
+    ).toThrow(/routes group "room" is listed twice in defineWhiskApp, or two groups define "room.say"/);
+  });
+
+  it("accepts two route groups of one name whose events differ (a room group's and the app's own)", () => {
+    const app = defineWhiskApp({
+      routes: [defineRoutes("room", { say: any }), defineRoutes("room", { shout: any })],
+      observers: [],
+      workers: [],
+    });
+    expect(app.routes.flatMap((group) => Object.keys(group.routes))).toEqual(["say", "shout"]);
   });
 
   it("refuses the very same route group object listed twice", () => {

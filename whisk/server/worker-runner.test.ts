@@ -7,6 +7,7 @@ import { RedisTransport } from "../bus/redis-transport";
 import { queue } from "../bus/topic";
 import type { Envelope } from "../core/envelope";
 import { redisKeys } from "../core/redis-keys";
+import { MemoryHistoryStore } from "../history/memory-history-store";
 import { MemorySessionStore } from "../session/memory-session-store";
 import { connectTestRedis } from "../testing/redis-for-tests";
 import { createBuilders } from "./builders";
@@ -62,6 +63,7 @@ function setUp(options: { onHandlerError?: (error: unknown, envelope: Envelope) 
     services: { mailer: { sent: [] } },
     bus,
     sessions: new MemorySessionStore(),
+    history: new MemoryHistoryStore(),
     node: { id: "worker-1" },
     log: logger.log,
   };
@@ -278,6 +280,7 @@ describe("startWorkers over Redis", () => {
       services: { mailer: { sent: [] } },
       bus,
       sessions: new MemorySessionStore(),
+      history: new MemoryHistoryStore(),
       node: { id: nodeId },
       log: pino({ level: "silent" }),
     };

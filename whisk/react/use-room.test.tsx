@@ -1,0 +1,190 @@
+// @vitest-environment happy-dom
+import { createServer } from "node:http";
+import { StrictMode } from "react";
+import { createRoot, type Root } from "react-dom/client";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { WhiskError } from "../core/errors";
+import type { TokenGrant } from "../core/protocol";
+import { createBuilders, defineRooms, defineWhiskApp } from "../server";
+import { createWhisk } from "../server/host";
+import { freePort } from "../testing/free-port";
+import { type RoomHandle, useRoom } from "./use-room";
+import { WhiskProvider } from "./whisk-provider";
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const { route } = createBuilders<object>();
+/** Rooms "lab:*": three kept messages answer a join; "vault" refuses everyone; a send publishes at once. */
+function labRooms(announced: string[]) {
+  const rooms = defineRooms("lab", {
+    id: z.string().max(20),
+    message: z.object({ text: z.string() }),
+    history: { onJoin: 3 },
+    async authorize(room) {
+      if (room === "vault") throw new WhiskError("FORBIDDEN", "Nobody enters the vault.");
+      // A join that takes its time, as one reading a database would.
+      if (room === "slow") await new Promise((resolve) => setTimeout(resolve, 150));
+    },
+    joined(room, ctx) {
+      announced.push(`${ctx.user.name}:${room}`);
+    },
+    send: route.input(z.object({ room: z.string(), text: z.string() })).handle(async ({ room, text }, ctx) => {
+      await rooms.publish(ctx, room, { text });
+      return { sent: true };
+    }),
+  });
+  return rooms;
+}
+
+async function startGateway() {
+  const announced: string[] = [];
+  const rooms = labRooms(announced);
+  const whisk = createWhisk({
+    app: defineWhiskApp({ rooms: [rooms], routes: [], observers: [], workers: [] }),
+    services: {},
+    nodeId: "room-node",
+    allowedOrigins: [window.location.origin],
+  });
+  const server = createServer();
+  const gatewayHandle = whisk.attachGateway(server);
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  cleanups.push(async () => {
+    await whisk.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const session = await whisk.sessions.create({ userId: "u1", userName: "One" }, 60_000);
+  /** Held shut, a reconnect waits for its token: the test decides what happens meanwhile. */
+  let gate: Promise<void> = Promise.resolve();
+  const getToken = vi.fn(async (): Promise<TokenGrant> => {
+    await gate;
+    return whisk.issueToken({ sessionId: session.id, userId: "u1" });
+  });
+  const say = (room: string, text: string) => rooms.publish(whisk.handlerContext, room, { text });
+  const present = async (room: string) => (await whisk.backend.presence.list(room)).length;
+  const holdTokens = () => {
+    let open = () => {};
+    gate = new Promise((resolve) => {
+      open = resolve;
+    });
+    return () => open();
+  };
+  /** As a network cut would: every connection closed under the sockets, so clients reconnect. */
+  const cutConnections = () => {
+    for (const socket of gatewayHandle.io.of("/").sockets.values()) socket.conn.close(true);
+  };
+  return { url: `http://127.0.0.1:${port}`, getToken, whisk, announced, say, present, holdTokens, cutConnections };
+}
+
+type LabRoom = RoomHandle<{ text: string; room: string }, { text: string }, { sent: boolean }>;
+const handles = new Map<string, LabRoom>();
+
+/** One room's status and texts as a line, handing its handle to the test. */
+function Room({ id, label = id }: { id: string; label?: string }) {
+  const room = useRoom("lab", id) as unknown as LabRoom;
+  handles.set(label, room);
+  return <p>{`${room.status}|${room.messages.map((message) => message.text).join(",")}|${room.error?.message ?? ""}`}</p>;
+}
+
+function render(gateway: { url: string; getToken: () => Promise<TokenGrant> }, rooms: { id: string; label?: string }[]) {
+  const container = document.createElement("div");
+  const root = createRoot(container);
+  const show = (shown: typeof rooms) =>
+    root.render(
+      <StrictMode>
+        <WhiskProvider getToken={gateway.getToken} url={gateway.url}>
+          {shown.map((room) => (
+            <Room key={room.label ?? room.id} id={room.id} label={room.label} />
+          ))}
+        </WhiskProvider>
+      </StrictMode>,
+    );
+  show(rooms);
+  cleanups.push(() => root.unmount());
+  return { container, show, root: root as Root };
+}
+
+const lines = (container: HTMLElement) => [...container.querySelectorAll("p")].map((p) => p.textContent);
+
+describe("useRoom", () => {
+  it("joins on mount under Strict Mode with the last messages, once, and shows what is sent there once each", async () => {
+    const gateway = await startGateway();
+    for (const text of ["a", "b", "c", "d", "e"]) await gateway.say("beach", text);
+    const { container } = render(gateway, [{ id: "beach" }]);
+    await vi.waitFor(() => expect(lines(container)).toEqual(["joined|c,d,e|"]), { timeout: 5_000 });
+    expect(gateway.announced).toEqual(["One:beach"]);
+    expect(await gateway.present("beach")).toBe(1);
+
+    const answer = await handles.get("beach")?.send({ text: "f" });
+    expect(answer).toEqual({ status: "ok", data: { sent: true } });
+    await gateway.say("beach", "g");
+    await vi.waitFor(() => expect(lines(container)).toEqual(["joined|c,d,e,f,g|"]));
+  });
+
+  it("leaves on unmount, and shares one join between two components holding the same room", async () => {
+    const gateway = await startGateway();
+    const { container, show } = render(gateway, [
+      { id: "beach", label: "first" },
+      { id: "beach", label: "second" },
+    ]);
+    await vi.waitFor(() => expect(lines(container)).toEqual(["joined||", "joined||"]), { timeout: 5_000 });
+    expect(gateway.announced).toEqual(["One:beach"]);
+
+    show([{ id: "beach", label: "second" }]);
+    // Proving a negative: the leave of a released room comes a tick after its last holder let go.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await gateway.present("beach")).toBe(1);
+
+    show([{ id: "orbit" }]);
+    await vi.waitFor(() => expect(lines(container)).toEqual(["joined||"]));
+    await vi.waitFor(async () => expect(await gateway.present("beach")).toBe(0));
+    expect(await gateway.present("orbit")).toBe(1);
+    expect(gateway.announced).toEqual(["One:beach", "One:orbit"]);
+  });
+
+  it("ends in the room it holds when the rooms change faster than a join is answered", async () => {
+    const gateway = await startGateway();
+    const { container, show } = render(gateway, [{ id: "beach" }]);
+    await vi.waitFor(() => expect(lines(container)).toEqual(["joined||"]), { timeout: 5_000 });
+    show([{ id: "slow" }]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    show([{ id: "beach" }]);
+    await vi.waitFor(() => expect(lines(container)).toEqual(["joined||"]));
+    // The slow join (150 ms) was sent first: once everything is answered, only beach is held.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect([await gateway.present("beach"), await gateway.present("slow")]).toEqual([1, 0]);
+  });
+
+  it("after a reconnect joins again quietly and shows exactly what it missed, in order", async () => {
+    const gateway = await startGateway();
+    await gateway.say("beach", "before");
+    const { container } = render(gateway, [{ id: "beach" }]);
+    await vi.waitFor(() => expect(lines(container)).toEqual(["joined|before|"]), { timeout: 5_000 });
+
+    const openTokens = gateway.holdTokens();
+    gateway.cutConnections();
+    await vi.waitFor(() => expect(lines(container)).toEqual(["connecting|before|"]));
+    // Said while this client had no socket: two of them, fewer than a page.
+    await gateway.say("beach", "missed-1");
+    await gateway.say("beach", "missed-2");
+    openTokens();
+    await vi.waitFor(() => expect(lines(container)).toEqual(["joined|before,missed-1,missed-2|"]), { timeout: 5_000 });
+    await gateway.say("beach", "after");
+    await vi.waitFor(() => expect(lines(container)).toEqual(["joined|before,missed-1,missed-2,after|"]));
+    expect(gateway.announced).toEqual(["One:beach"]);
+  }, 15_000);
+
+  it("shows a refusal with the room's reason, and a send to a room not joined is refused", async () => {
+    const gateway = await startGateway();
+    const { container } = render(gateway, [{ id: "vault" }]);
+    await vi.waitFor(() => expect(lines(container)).toEqual(["refused||Nobody enters the vault."]), { timeout: 5_000 });
+    expect(await gateway.present("vault")).toBe(0);
+    const answer = await handles.get("vault")?.send({ text: "let me in" });
+    expect(answer).toMatchObject({ status: "error", error: { code: "FORBIDDEN", message: "Join the room before sending to it." } });
+  });
+});

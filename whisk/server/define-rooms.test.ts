@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { Bus } from "../bus/bus";
+import { MemoryTransport } from "../bus/memory-transport";
+import { MemoryHistoryStore } from "../history/memory-history-store";
+import { createBuilders } from "./builders";
+import { defineRooms } from "./define-rooms";
+import { defineRoutes } from "./groups";
+import { defineWhiskApp } from "./whisk-app";
+
+const transports: MemoryTransport[] = [];
+afterEach(async () => {
+  await Promise.all(transports.splice(0).map((transport) => transport.close()));
+});
+
+function handlerContext() {
+  const transport = new MemoryTransport();
+  transports.push(transport);
+  return { bus: new Bus(transport, "node-1"), history: new MemoryHistoryStore() };
+}
+
+const { route } = createBuilders<object>();
+const note = z.object({ text: z.string().max(10) });
+
+describe("defineRooms", () => {
+  it("adds join, leave and send routes and a message observer under the group's name", () => {
+    const send = route.input(z.object({ room: z.string(), text: z.string() })).handle(() => ({ sent: true }));
+    const rooms = defineRooms("desk", { id: z.string(), message: note, history: { onJoin: 5 }, send });
+    expect(rooms.routes.name).toBe("desk");
+    expect(Object.keys(rooms.routes.routes)).toEqual(["join", "leave", "send"]);
+    expect(rooms.routes.routes.join.cost).toBe(5);
+    expect(Object.keys(rooms.observers.observers)).toEqual(["message"]);
+    expect(rooms.topic.name).toBe("desk.message");
+    expect(rooms.observers.observers.message.slowClients).toEqual({ policy: "disconnect" });
+    expect(rooms.stream("front")).toBe("desk:front");
+  });
+
+  it("has no send route without a send, and keeps nothing without history", () => {
+    const rooms = defineRooms("feed", { id: z.string(), message: note, history: false });
+    expect(Object.keys(rooms.routes.routes)).toEqual(["join", "leave"]);
+    expect(rooms.observers.observers.message.kept).toBeUndefined();
+    expect(rooms.observers.observers.message.slowClients).toBeUndefined();
+  });
+
+  it.each([-1, 1.5, 1_001])("refuses history.onJoin %s", (onJoin) => {
+    expect(() => defineRooms("desk", { id: z.string(), message: note, history: { onJoin } })).toThrow(/history.onJoin is a whole number/);
+  });
+
+  it("publishes a kept message after appending it to the room's stream, with its position", async () => {
+    const ctx = handlerContext();
+    const rooms = defineRooms("desk", { id: z.string(), message: note, history: { onJoin: 5 } });
+    const published = await rooms.publish(ctx, "front", { text: "hello" });
+    const page = await ctx.history.recent("desk:front", 5);
+    expect(page.entries).toEqual([{ offset: published.position.offset, message: { text: "hello" } }]);
+    expect(published).toEqual({ text: "hello", room: "front", position: { epoch: page.epoch, offset: page.entries[0]?.offset } });
+  });
+
+  it("publishes without keeping when the group keeps no history", async () => {
+    const ctx = handlerContext();
+    const rooms = defineRooms("feed", { id: z.string(), message: note, history: false });
+    expect(await rooms.publish(ctx, "news", { text: "hello" })).toEqual({ text: "hello", room: "news" });
+    expect((await ctx.history.recent("feed:news", 5)).entries).toEqual([]);
+  });
+
+  it("refuses to publish a message its schema does not accept, and keeps nothing of it", async () => {
+    const ctx = handlerContext();
+    const rooms = defineRooms("desk", { id: z.string(), message: note, history: { onJoin: 5 } });
+    await expect(rooms.publish(ctx, "front", { text: "far too long for a note" })).rejects.toThrow(
+      /A message for the "desk" rooms does not match its schema/,
+    );
+    expect((await ctx.history.recent("desk:front", 5)).entries).toEqual([]);
+  });
+});
+
+describe("defineWhiskApp with room groups", () => {
+  const rooms = defineRooms("room", { id: z.string(), message: note, history: false });
+
+  it("lists the groups' routes and observers with the app's own", () => {
+    const own = defineRoutes("room", { whisper: route.input(z.object({})).handle(() => null) });
+    const app = defineWhiskApp({ rooms: [rooms], routes: [own], observers: [], workers: [] });
+    expect(app.routes.map((group) => Object.keys(group.routes))).toEqual([["whisper"], ["join", "leave"]]);
+    expect(app.observers).toEqual([rooms.observers]);
+    expect(app.rooms).toEqual([rooms]);
+  });
+
+  it("refuses an app route that takes a room group's event name", () => {
+    const clash = defineRoutes("room", { join: route.input(z.object({})).handle(() => null) });
+    expect(() => defineWhiskApp({ rooms: [rooms], routes: [clash], observers: [], workers: [] })).toThrow(/two groups define "room.join"/);
+  });
+
+  it("refuses two room groups of one name", () => {
+    const again = defineRooms("room", { id: z.string(), message: note, history: { onJoin: 1 } });
+    expect(() => defineWhiskApp({ rooms: [rooms, again], routes: [], observers: [], workers: [] })).toThrow(
+      /rooms group "room" is listed twice/,
+    );
+  });
+});
