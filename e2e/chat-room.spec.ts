@@ -72,6 +72,38 @@ test("presence shows who joins and who leaves, a closed tab included, counted pe
   await expect(dana.page.getByRole("heading", { name: /Here now \(1\)/ })).toBeVisible();
 });
 
+test("typing and being away show to everyone in the room, across gateways, and clear", async ({ users }) => {
+  const [oli, pat] = await users(["Oli", "Pat"]);
+  const typing = pat.page.getByLabel("Who is typing");
+  const box = oli.page.getByRole("textbox", { name: "Message" });
+  await box.fill("half a thought");
+  await expect(typing).toHaveText("Oli is typing…");
+  await oli.page.keyboard.press("Enter");
+  await pat.expectMessage("half a thought");
+  await expect(typing).toHaveText("");
+  // A draft emptied by hand clears it, and one left alone stops counting after TYPING_STALE_MS (5 s).
+  await box.fill("second");
+  await expect(typing).toHaveText("Oli is typing…");
+  await box.fill("");
+  await expect(typing).toHaveText("");
+  await box.fill("left alone");
+  await expect(typing).toHaveText("Oli is typing…");
+  await expect(typing).toHaveText("", { timeout: 10_000 });
+
+  // Pat's page hidden (another tab in front): Oli sees Pat away, then back.
+  const showPage = (visible: boolean) =>
+    pat.page.evaluate((shown) => {
+      Object.defineProperty(document, "visibilityState", { value: shown ? "visible" : "hidden", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    }, visible);
+  const patInOlisList = oli.page.getByRole("list", { name: "People in this room" }).getByRole("listitem").filter({ hasText: "Pat" });
+  await expect(patInOlisList).not.toContainText("(away)");
+  await showPage(false);
+  await expect(patInOlisList).toContainText("(away)");
+  await showPage(true);
+  await expect(patInOlisList).not.toContainText("(away)");
+});
+
 test("entering a room shows its history", async ({ users }) => {
   const [fay] = await users(["Fay"]);
   await fay.page.getByRole("link", { name: "Enter Dog Park" }).click();

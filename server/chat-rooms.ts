@@ -25,6 +25,8 @@ export const chatRooms = defineRooms("room", {
   // The last 50 with every entry, or exactly what was missed after a reconnect. A slow reader is
   // cut: its client reconnects and catches up from history, no gap, no backlog.
   history: { onJoin: HISTORY_LIMIT },
+  // What each person says about themselves in the room: typing now, or away from the page.
+  presence: z.object({ typing: z.boolean().optional(), idle: z.boolean().optional() }),
   // The chat shows one room at a time: entering one leaves the last.
   oneAtATime: true,
   /** Refused while someone else in the room has a name that looks like this user's (on a rejoin too: they may have come in meanwhile). */

@@ -4,8 +4,9 @@
  * the room; `@name: text`, or picking someone in the list, sends a private message.
  */
 import Link from "next/link";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { signOut } from "@/app/actions";
+import { useMyPresence } from "@/app/lib/use-my-presence";
 import { useRoomFeed } from "@/app/lib/use-room-feed";
 import { usePresence, useWhisk } from "@/app/lib/whisk";
 import type { RoomId } from "@/server/rooms";
@@ -23,7 +24,10 @@ export interface ChatRoomProps {
 
 export function ChatRoom({ room, title, me, rooms }: ChatRoomProps) {
   const { status } = useWhisk();
-  const people = usePresence(room);
+  const { self, others, update } = usePresence("room", room);
+  const people = useMemo(() => byName(self ? [self, ...others] : others), [self, others]);
+  const typingNames = others.filter((person) => person.state?.typing).map((person) => person.userName);
+  const setTyping = useMyPresence(update);
   const { items, entered } = useRoomFeed(room);
   const [whisperTo, setWhisperTo] = useState<{ id: string; name: string } | null>(null);
 
@@ -65,7 +69,10 @@ export function ChatRoom({ room, title, me, rooms }: ChatRoomProps) {
       <ConnectionBanner />
 
       <div className="grid min-h-0 flex-1 grid-cols-1 gap-3 md:grid-cols-[1fr_14rem]">
-        <Feed items={items} me={me} loading={!entered} />
+        <div className="flex min-h-0 flex-col gap-1">
+          <Feed items={items} me={me} loading={!entered} />
+          <TypingLine names={typingNames} />
+        </div>
         <PresenceList people={people} me={me} onWhisper={setWhisperTo} />
       </div>
 
@@ -75,8 +82,32 @@ export function ChatRoom({ room, title, me, rooms }: ChatRoomProps) {
         me={me}
         whisperTo={whisperTo}
         onCancelWhisper={() => setWhisperTo(null)}
+        onTyping={setTyping}
         disabled={status !== "connected" || !entered}
       />
     </div>
   );
+}
+
+/** "Ann is typing…", "Ann and Bob are typing…", or nothing; read out politely by screen readers. */
+function TypingLine({ names }: { names: string[] }) {
+  const text =
+    names.length === 0
+      ? ""
+      : names.length === 1
+        ? `${names[0]} is typing…`
+        : names.length === 2
+          ? `${names[0]} and ${names[1]} are typing…`
+          : `${names.length} people are typing…`;
+  return (
+    <section aria-label="Who is typing">
+      <p aria-live="polite" className="h-5 text-sm text-zinc-500 italic dark:text-zinc-400">
+        {text}
+      </p>
+    </section>
+  );
+}
+
+function byName<T extends { userName: string; userId: string }>(people: T[]): T[] {
+  return [...people].sort((a, b) => a.userName.localeCompare(b.userName) || a.userId.localeCompare(b.userId));
 }

@@ -15,6 +15,7 @@ export function Composer({
   me,
   whisperTo,
   onCancelWhisper,
+  onTyping,
   disabled,
 }: {
   room: RoomId;
@@ -22,6 +23,8 @@ export function Composer({
   me: { id: string };
   whisperTo: { id: string; name: string } | null;
   onCancelWhisper: () => void;
+  /** Whether there is a draft, as it changes (the room shows "… is typing"). */
+  onTyping: (typing: boolean) => void;
   disabled: boolean;
 }) {
   const saying = useWhiskRoute("room.send");
@@ -46,7 +49,10 @@ export function Composer({
     const result = target
       ? await whispering.send({ room, toUserId: target.id, text: whisperTo ? text : (addressed?.[2] ?? text) })
       : await saying.send({ room, text });
-    if (result.status === "ok") setDraft("");
+    if (result.status === "ok") {
+      setDraft("");
+      onTyping(false);
+    }
   }
 
   return (
@@ -63,7 +69,10 @@ export function Composer({
         <input
           aria-label="Message"
           value={draft}
-          onChange={(event) => setDraft(event.target.value)}
+          onChange={(event) => {
+            setDraft(event.target.value);
+            onTyping(event.target.value.trim() !== "");
+          }}
           placeholder={whisperTo ? `Private message to ${whisperTo.name}` : "Say something, or @name: to whisper"}
           maxLength={1000}
           className="min-w-0 flex-1 rounded-lg border border-zinc-300 bg-white px-3 py-2 dark:border-zinc-700 dark:bg-zinc-900"

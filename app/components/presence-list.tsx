@@ -7,7 +7,7 @@ export function PresenceList({
   me,
   onWhisper,
 }: {
-  people: PresentUser[];
+  people: (PresentUser & { state?: { idle?: boolean } })[];
   me: { id: string };
   onWhisper: (person: { id: string; name: string }) => void;
 }) {
@@ -22,6 +22,7 @@ export function PresenceList({
             <span>
               {person.userName}
               {person.userId === me.id && " (you)"}
+              {person.state?.idle && <span className="ml-1 text-xs text-zinc-500"> (away)</span>}
             </span>
             {person.userId !== me.id && (
               <button

@@ -40,6 +40,16 @@ interface JoinAnswer {
 
 const DEFAULT_MAX_MESSAGES = 500;
 
+/** The least time between two presence states sent for one room: typing fast sends ten a second at most. */
+export const PRESENCE_THROTTLE_MS = 100;
+
+/** What this client says about itself in one room, and when it was last sent. */
+interface MyPresence {
+  state: Record<string, unknown>;
+  sentAt: number;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
 /** One held room: who holds it, what it has shown, and where to resume from. */
 class HeldRoom {
   holders = 0;
@@ -69,6 +79,7 @@ export class RoomFeeds {
    * otherwise land after it, and leave the socket in a room nobody holds.
    */
   private changes: { socketId: string; last: Promise<unknown> } | null = null;
+  private readonly myPresence = new Map<string, MyPresence>();
 
   constructor(
     private readonly connection: RoomConnection,
@@ -99,6 +110,40 @@ export class RoomFeeds {
   /** The room's view; the same object until something in it changes (for `useSyncExternalStore`). */
   view<Message>(group: string, room: string): RoomView<Message> {
     return (this.rooms.get(keyOf(group, room))?.view ?? NOT_HELD) as RoomView<Message>;
+  }
+
+  /** What this client last said about itself in the room (`updatePresence`), at once, before any echo. */
+  myPresenceIn(group: string, room: string): Record<string, unknown> | undefined {
+    return this.myPresence.get(keyOf(group, room))?.state;
+  }
+
+  /**
+   * Merges `patch` into what this client says about itself in the room, shown at once here and
+   * sent with `<group>.presence`: the first change at once, later ones at most every
+   * PRESENCE_THROTTLE_MS (the latest state wins), and sent again after each rejoin (a new socket
+   * starts with none).
+   */
+  updatePresence(group: string, room: string, patch: Record<string, unknown>): void {
+    const key = keyOf(group, room);
+    const mine = this.myPresence.get(key) ?? { state: {}, sentAt: 0, timer: null };
+    mine.state = { ...mine.state, ...patch };
+    this.myPresence.set(key, mine);
+    for (const listener of this.listeners) listener();
+    if (mine.timer) return;
+    const wait = mine.sentAt + PRESENCE_THROTTLE_MS - Date.now();
+    if (wait <= 0) this.sendPresence(group, room);
+    else mine.timer = setTimeout(() => this.sendPresence(group, room), wait);
+  }
+
+  private sendPresence(group: string, room: string) {
+    const mine = this.myPresence.get(keyOf(group, room));
+    const state = this.connection.getState();
+    if (!mine) return;
+    mine.timer = null;
+    // Not joined yet (or no socket): the join sends it.
+    if (state.status !== "connected" || this.rooms.get(keyOf(group, room))?.view.status !== "joined") return;
+    mine.sentAt = Date.now();
+    void this.connection.emit(`${group}.presence`, { room, state: mine.state });
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -154,6 +199,8 @@ export class RoomFeeds {
     // Missed messages go after what is shown; a first (or unresumable) page goes before anything
     // that arrived live while it loaded.
     this.show(held, answer.messages, answer.resumed ? "after" : "before", { status: "joined", error: null });
+    // A new socket is present with no state: say it again.
+    if (this.myPresence.has(keyOf(group, room))) this.sendPresence(group, room);
   }
 
   /** Adds the messages not shown yet, with `change` in the same update. */
@@ -184,6 +231,9 @@ export class RoomFeeds {
     const held = this.rooms.get(key);
     if (!held || held.holders > 0) return;
     this.rooms.delete(key);
+    const mine = this.myPresence.get(key);
+    if (mine?.timer) clearTimeout(mine.timer);
+    this.myPresence.delete(key);
     const state = this.connection.getState();
     if (state.status === "connected" && held.view.status !== "refused")
       void this.inOrder(state.socketId, () => this.connection.emit(`${group}.leave`, { room }));

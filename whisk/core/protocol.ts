@@ -27,7 +27,8 @@ export const PRESENCE_TOPIC = "whisk.presence";
 export interface PresenceUpdate {
   room: string;
   kind: "snapshot" | "diff";
-  users: { userId: string; userName: string; tabs: number }[];
+  /** `state`: what the user's latest tab set with `<group>.presence` (typing, idle...), if any. */
+  users: { userId: string; userName: string; tabs: number; state?: unknown }[];
 }
 
 /** Server -> client: this gateway is shutting down; move to another now (a fresh grant names one). */

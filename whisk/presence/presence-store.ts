@@ -4,6 +4,10 @@ export interface PresenceEntry {
   userId: string;
   userName: string;
   nodeId: string;
+  /** What this socket says about itself in the room (typing, idle...), as set by `<group>.presence`; none until it sets one. */
+  state?: unknown;
+  /** When `state` was set (ms since the epoch): of a user's tabs, the latest state is theirs. */
+  stateAt?: number;
 }
 
 /** Who is in a room, counted per user. */
@@ -12,6 +16,8 @@ export interface PresentUser {
   userName: string;
   /** How many of this user's sockets are in the room. */
   tabs: number;
+  /** The state this user's tabs set last in the room; absent until one sets it. */
+  state?: unknown;
 }
 
 /**
@@ -38,10 +44,18 @@ const byName = new Intl.Collator();
 /** Entries -> one line per user, by name: the pure half of presence. */
 export function groupPresence(entries: readonly PresenceEntry[]): PresentUser[] {
   const users = new Map<string, PresentUser>();
+  const stateAt = new Map<string, number>();
   for (const entry of entries) {
-    const user = users.get(entry.userId);
+    let user = users.get(entry.userId);
     if (user) user.tabs += 1;
-    else users.set(entry.userId, { userId: entry.userId, userName: entry.userName, tabs: 1 });
+    else {
+      user = { userId: entry.userId, userName: entry.userName, tabs: 1 };
+      users.set(entry.userId, user);
+    }
+    if (entry.stateAt !== undefined && entry.stateAt >= (stateAt.get(entry.userId) ?? 0)) {
+      stateAt.set(entry.userId, entry.stateAt);
+      user.state = entry.state;
+    }
   }
   return [...users.values()].sort((a, b) => byName.compare(a.userName, b.userName) || byName.compare(a.userId, b.userId));
 }

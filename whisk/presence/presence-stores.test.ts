@@ -29,6 +29,20 @@ describe("groupPresence", () => {
     ]);
   });
 
+  it("gives each user the state their tabs set last, and none to a user whose tabs set none", () => {
+    expect(
+      groupPresence([
+        { socketId: "a", userId: "u1", userName: "Ann", nodeId: "ws-1", state: { typing: true }, stateAt: 20 },
+        { socketId: "b", userId: "u1", userName: "Ann", nodeId: "ws-2", state: { typing: false }, stateAt: 10 },
+        { socketId: "c", userId: "u1", userName: "Ann", nodeId: "ws-2" },
+        { socketId: "d", userId: "u2", userName: "Bob", nodeId: "ws-1" },
+      ]),
+    ).toEqual([
+      { userId: "u1", userName: "Ann", tabs: 3, state: { typing: true } },
+      { userId: "u2", userName: "Bob", tabs: 1 },
+    ]);
+  });
+
   it("returns nobody for no entries", () => {
     expect(groupPresence([])).toEqual([]);
   });

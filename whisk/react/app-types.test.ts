@@ -91,13 +91,16 @@ describe("types flow from a room group to useRoom", () => {
     send: route
       .input(z.object({ room: z.enum(["front", "back"]), text: z.string() }))
       .handle((_input, ctx) => ({ at: ctx.services.now() })),
+    presence: z.object({ typing: z.boolean(), cursor: z.object({ x: z.number(), y: z.number() }).optional() }),
   });
   const feedRooms = defineRooms("feed", { id: z.string(), message: z.object({ headline: z.string() }), history: false });
   const app = defineWhiskApp({ rooms: [deskRooms, feedRooms], routes: [], observers: [], workers: [] });
   type App = typeof app;
 
   it("adds each group's join, leave and (with a send) send routes, and its message event", () => {
-    expectTypeOf<keyof ClientRoutes<App>>().toEqualTypeOf<"desk.join" | "desk.leave" | "desk.send" | "feed.join" | "feed.leave">();
+    expectTypeOf<keyof ClientRoutes<App>>().toEqualTypeOf<
+      "desk.join" | "desk.leave" | "desk.send" | "desk.presence" | "feed.join" | "feed.leave"
+    >();
     expectTypeOf<keyof ServerEvents<App>>().toEqualTypeOf<"desk.message" | "feed.message">();
     expectTypeOf<ClientRoutes<App>["desk.send"]["input"]>().toEqualTypeOf<{ room: "front" | "back"; text: string }>();
   });
@@ -127,6 +130,21 @@ describe("types flow from a room group to useRoom", () => {
       void hooks.useRoom("desk", "front").send({ text: 1 });
       // @ts-expect-error: the feed group keeps no history, so its messages have no position
       hooks.useRoom("feed", "news").messages[0]?.position;
+    };
+    void compileOnly;
+  });
+
+  it("types usePresence's state from the group's presence schema", () => {
+    const hooks = createWhiskReact<App>();
+    type DeskPresence = ReturnType<typeof hooks.usePresence<"desk">>;
+    type State = { typing: boolean; cursor?: { x: number; y: number } | undefined };
+    expectTypeOf<NonNullable<DeskPresence["others"][number]["state"]>>().toEqualTypeOf<State>();
+    expectTypeOf<Parameters<DeskPresence["update"]>[0]>().toEqualTypeOf<Partial<State>>();
+    const compileOnly = () => {
+      // @ts-expect-error: typing is a boolean
+      hooks.usePresence("desk", "front").update({ typing: "yes" });
+      // @ts-expect-error: "lobby" is not a room of the desk group
+      hooks.usePresence("desk", "lobby");
     };
     void compileOnly;
   });

@@ -1,6 +1,6 @@
 import type { ClientRooms, ClientRoutes, ServerEvents } from "../server/app-types";
 import type { WhiskAppDefinition } from "../server/whisk-app";
-import { usePresence } from "./use-presence";
+import { type RoomPresence, usePresence } from "./use-presence";
 import { type RoomHandle, useRoom } from "./use-room";
 import { useWhisk, type WhiskHandle } from "./use-whisk";
 import { useWhiskEvent } from "./use-whisk-event";
@@ -27,7 +27,10 @@ export function createWhiskReact<App extends WhiskAppDefinition>() {
   type Rooms = ClientRooms<App>;
   return {
     WhiskProvider,
-    usePresence,
+    usePresence: usePresence as unknown as <G extends keyof Rooms & string>(
+      group: G,
+      room: Rooms[G]["id"],
+    ) => RoomPresence<Rooms[G]["presence"]>,
     useRoom: useRoom as <G extends keyof Rooms & string>(
       group: G,
       room: Rooms[G]["id"],

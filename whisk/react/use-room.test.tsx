@@ -4,11 +4,13 @@ import { StrictMode } from "react";
 import { createRoot, type Root } from "react-dom/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { type EventMap, type RouteMap, WhiskConnection } from "../client/whisk-connection";
 import { WhiskError } from "../core/errors";
 import type { TokenGrant } from "../core/protocol";
 import { createBuilders, defineRooms, defineWhiskApp } from "../server";
 import { createWhisk } from "../server/host";
 import { freePort } from "../testing/free-port";
+import { type RoomPresence, usePresence } from "./use-presence";
 import { type RoomHandle, useRoom } from "./use-room";
 import { WhiskProvider } from "./whisk-provider";
 
@@ -29,6 +31,7 @@ function labRooms(announced: string[]) {
       // A join that takes its time, as one reading a database would.
       if (room === "slow") await new Promise((resolve) => setTimeout(resolve, 150));
     },
+    presence: z.object({ typing: z.boolean().optional(), note: z.string().optional() }),
     joined(room, ctx) {
       announced.push(`${ctx.user.name}:${room}`);
     },
@@ -78,7 +81,12 @@ async function startGateway() {
   const cutConnections = () => {
     for (const socket of gatewayHandle.io.of("/").sockets.values()) socket.conn.close(true);
   };
-  return { url: `http://127.0.0.1:${port}`, getToken, whisk, announced, say, present, holdTokens, cutConnections };
+  /** A second person's token source, for a second provider. */
+  const tokensOf = async (userId: string, userName: string) => {
+    const theirs = await whisk.sessions.create({ userId, userName }, 60_000);
+    return () => whisk.issueToken({ sessionId: theirs.id, userId });
+  };
+  return { url: `http://127.0.0.1:${port}`, getToken, whisk, announced, say, present, holdTokens, cutConnections, tokensOf };
 }
 
 type LabRoom = RoomHandle<{ text: string; room: string }, { text: string }, { sent: boolean }>;
@@ -91,7 +99,22 @@ function Room({ id, label = id }: { id: string; label?: string }) {
   return <p>{`${room.status}|${room.messages.map((message) => message.text).join(",")}|${room.error?.message ?? ""}`}</p>;
 }
 
-function render(gateway: { url: string; getToken: () => Promise<TokenGrant> }, rooms: { id: string; label?: string }[]) {
+type LabPresence = RoomPresence<{ typing?: boolean; note?: string }>;
+const presences = new Map<string, LabPresence>();
+
+/** A room's people as a line, "self-state/others-state", handing its presence to the test. */
+function People({ id, label }: { id: string; label: string }) {
+  const presence = usePresence("lab", id) as unknown as LabPresence;
+  presences.set(label, presence);
+  const line = (person: LabPresence["others"][number]) => `${person.userName}${person.state?.typing ? " typing" : ""}`;
+  return <p>{`${presence.self ? line(presence.self) : "-"}/${presence.others.map(line).join(",")}`}</p>;
+}
+
+function render(
+  gateway: { url: string; getToken: () => Promise<TokenGrant> },
+  rooms: { id: string; label?: string }[],
+  options: { people?: string } = {},
+) {
   const container = document.createElement("div");
   const root = createRoot(container);
   const show = (shown: typeof rooms) =>
@@ -101,6 +124,7 @@ function render(gateway: { url: string; getToken: () => Promise<TokenGrant> }, r
           {shown.map((room) => (
             <Room key={room.label ?? room.id} id={room.id} label={room.label} />
           ))}
+          {options.people && shown[0] && <People id={shown[0].id} label={options.people} />}
         </WhiskProvider>
       </StrictMode>,
     );
@@ -186,5 +210,112 @@ describe("useRoom", () => {
     expect(await gateway.present("vault")).toBe(0);
     const answer = await handles.get("vault")?.send({ text: "let me in" });
     expect(answer).toMatchObject({ status: "error", error: { code: "FORBIDDEN", message: "Join the room before sending to it." } });
+  });
+});
+
+describe("usePresence with state", () => {
+  async function twoPeople() {
+    const gateway = await startGateway();
+    const one = render(gateway, [{ id: "beach" }], { people: "one" });
+    const two = render({ url: gateway.url, getToken: await gateway.tokensOf("u2", "Two") }, [{ id: "beach" }], { people: "two" });
+    await vi.waitFor(() => expect([lines(one.container)[1], lines(two.container)[1]]).toEqual(["One/Two", "Two/One"]), { timeout: 5_000 });
+    return { gateway, one, two };
+  }
+
+  it("shows what a person says about themselves to them and to everyone in the room, and clears it", async () => {
+    const { one, two } = await twoPeople();
+    presences.get("one")?.update({ typing: true });
+    await vi.waitFor(() => expect(lines(one.container)[1]).toBe("One typing/Two"));
+    await vi.waitFor(() => expect(lines(two.container)[1]).toBe("Two/One typing"));
+    presences.get("one")?.update({ note: "brb" });
+    presences.get("one")?.update({ typing: false });
+    await vi.waitFor(() => expect(lines(two.container)[1]).toBe("Two/One"));
+    expect(presences.get("two")?.others[0]?.state).toEqual({ typing: false, note: "brb" });
+  });
+
+  it("sends a burst of changes as a few writes, the last one winning", async () => {
+    const { gateway, two } = await twoPeople();
+    const store = gateway.whisk.backend.presence;
+    const add = vi.spyOn(store, "add");
+    for (let n = 0; n < 50; n++) presences.get("one")?.update({ note: `n${n}` });
+    await vi.waitFor(() => expect(presences.get("two")?.others[0]?.state).toEqual({ note: "n49" }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The first at once, then one for the rest of the burst (PRESENCE_THROTTLE_MS).
+    expect(add.mock.calls.length).toBeLessThanOrEqual(2);
+    expect(lines(two.container)[1]).toBe("Two/One");
+  });
+
+  it("says it again after a reconnect, on the new socket", async () => {
+    const { gateway, two } = await twoPeople();
+    presences.get("one")?.update({ typing: true });
+    await vi.waitFor(() => expect(lines(two.container)[1]).toBe("Two/One typing"));
+    const entryOfOne = async () => (await gateway.whisk.backend.presence.list("beach")).find((entry) => entry.userId === "u1");
+    const before = (await entryOfOne())?.socketId;
+    gateway.cutConnections();
+    await vi.waitFor(
+      async () => {
+        const now = await entryOfOne();
+        expect(now?.socketId).not.toBe(before);
+        expect(now?.state).toEqual({ typing: true });
+      },
+      { timeout: 8_000 },
+    );
+    await vi.waitFor(() => expect(lines(two.container)[1]).toBe("Two/One typing"));
+  }, 15_000);
+
+  it("bounds a flood of 1,000 state changes: at most the socket's event budget is taken, the room hears a few, others go on", async () => {
+    const gateway = await startGateway();
+    const flooder = new WhiskConnection<RouteMap, EventMap>({ getToken: gateway.getToken, url: gateway.url });
+    const listener = new WhiskConnection<RouteMap, EventMap>({ getToken: await gateway.tokensOf("u2", "Two"), url: gateway.url });
+    cleanups.push(
+      () => flooder.close(),
+      () => listener.close(),
+    );
+    for (const connection of [flooder, listener]) {
+      connection.open();
+      await vi.waitFor(() => expect(connection.getState().status).toBe("connected"), { timeout: 5_000 });
+      expect(await connection.emit("lab.join", { room: "beach" })).toMatchObject({ status: "ok" });
+    }
+    let heard = 0;
+    listener.on("whisk.presence", () => heard++);
+    const results = await Promise.all(
+      Array.from({ length: 1_000 }, (_, n) =>
+        flooder.emit("lab.presence", { room: "beach", state: { note: `n${n}` } }, { timeoutMs: 3_000 }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const taken = results.filter((result) => result.status === "ok").length;
+    // The burst (40) and what refills meanwhile; every other one is refused, or unanswered once the flooder is cut.
+    expect(taken).toBeLessThanOrEqual(60);
+    console.info(`presence flood: ${taken} of 1,000 changes taken; the room heard ${heard} announcements`);
+    expect(heard).toBeLessThanOrEqual(15);
+    // The listener is served as before.
+    expect(await listener.emit("lab.send", { room: "beach", text: "still here" })).toEqual({ status: "ok", data: { sent: true } });
+  });
+
+  it("refuses a state over 1 KB, one its schema does not accept, or one for a room not joined, and keeps serving", async () => {
+    const gateway = await startGateway();
+    const connection = new WhiskConnection<RouteMap, EventMap>({ getToken: gateway.getToken, url: gateway.url });
+    cleanups.push(() => connection.close());
+    connection.open();
+    await vi.waitFor(() => expect(connection.getState().status).toBe("connected"), { timeout: 5_000 });
+    expect(await connection.emit("lab.presence", { room: "beach", state: { typing: true } })).toMatchObject({
+      status: "error",
+      error: { code: "FORBIDDEN", message: "Join the room before setting your presence in it." },
+    });
+    expect(await connection.emit("lab.join", { room: "beach" })).toMatchObject({ status: "ok" });
+    expect(await connection.emit("lab.presence", { room: "beach", state: { note: "x".repeat(2_000) } })).toMatchObject({
+      status: "error",
+      error: { code: "BAD_PAYLOAD", message: "A presence state is at most 1024 bytes of JSON (got 2011)." },
+    });
+    expect(await connection.emit("lab.presence", { room: "beach", state: { typing: "yes" } })).toMatchObject({
+      status: "error",
+      error: { code: "BAD_PAYLOAD" },
+    });
+    expect(await connection.emit("lab.presence", { room: "beach", state: { typing: true } })).toEqual({
+      status: "ok",
+      data: { room: "beach" },
+    });
+    expect((await gateway.whisk.backend.presence.list("beach"))[0]?.state).toEqual({ typing: true });
   });
 });

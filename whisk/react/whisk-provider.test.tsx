@@ -24,7 +24,8 @@ function Status() {
 /** Joins "beach" once connected, and lists who is there. */
 function Beach() {
   const { status, emit } = useWhisk();
-  const people = usePresence("beach");
+  const { self, others } = usePresence("lab", "beach");
+  const people = self ? [self, ...others] : others;
   useEffect(() => {
     if (status === "connected") void emit("lab.join", { room: "beach" });
   }, [status, emit]);

@@ -44,6 +44,8 @@ type RoomTypes<Routes, Events, Name extends string> = {
   message: Events extends Record<`${Name}.message`, infer Message> ? Message : never;
   /** What `<group>.send` takes, but the room; `never` when the group has no send. */
   send: Routes extends Record<`${Name}.send`, { input: infer Input; output: unknown }> ? Omit<Input, "room"> : never;
+  /** What a person may say about themselves in the group's rooms (`usePresence(...).update`); `never` without `presence`. */
+  presence: Routes extends Record<`${Name}.presence`, { input: { state: infer State } }> ? State : never;
   /** What `<group>.send` answers. */
   sent: Routes extends Record<`${Name}.send`, { input: unknown; output: infer Output }> ? Output : never;
 };

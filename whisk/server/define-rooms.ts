@@ -13,6 +13,9 @@ export interface RoomHistory {
   onJoin: number;
 }
 
+/** The most one socket's presence state may hold, as JSON: it goes to everyone in the room with each change. */
+export const MAX_PRESENCE_STATE_BYTES = 1_024;
+
 type RoomId = z.ZodType<string>;
 type RoomMessageSchema = z.ZodObject;
 
@@ -36,6 +39,7 @@ export interface RoomsOptions<
   SendSchema extends z.ZodType<{ room: z.output<Id> }>,
   SendOutput,
   AppContext,
+  Presence extends z.ZodType = z.ZodNever,
 > {
   /** Which rooms exist: a schema of their ids (`z.enum([...])`, or a pattern). Ids are shared by every group; keep each group's distinct. */
   id: Id;
@@ -49,6 +53,12 @@ export interface RoomsOptions<
   joined?(room: z.output<Id>, ctx: RouteContext<AppContext>): void | Promise<void>;
   /** What a client sends to a room (`<group>.send`): a route whose input holds `room`; Whisk refuses it from a socket not in that room. */
   send?: RouteDefinition<SendSchema, SendOutput, AppContext>;
+  /**
+   * What each person may say about themselves in a room (typing, idle, a cursor): a schema of
+   * their state, set with `<group>.presence` (`usePresence(...).update` on the client), at most
+   * `MAX_PRESENCE_STATE_BYTES` of JSON, and gone with their presence.
+   */
+  presence?: Presence;
   /** One room at a time: joining a room leaves the socket's others (a chat that shows one room). */
   oneAtATime?: boolean;
   /** Who may join: `members` (the default) or `guests` too, as for route groups. */
@@ -65,14 +75,25 @@ type MessageOf<Message extends RoomMessageSchema, Id extends RoomId, History> = 
 >;
 type EventSchema<Message extends RoomMessageSchema, Id extends RoomId, History> = z.ZodType<MessageOf<Message, Id, History>>;
 
-type RoomRoutes<Id extends RoomId, Message extends RoomMessageSchema, History, SendSchema extends z.ZodType, SendOutput, AppContext> = {
+type RoomRoutes<
+  Id extends RoomId,
+  Message extends RoomMessageSchema,
+  History,
+  SendSchema extends z.ZodType,
+  SendOutput,
+  AppContext,
+  Presence extends z.ZodType,
+> = {
   join: RouteDefinition<
     z.ZodObject<{ room: Id; since: z.ZodOptional<typeof historyPositionSchema>; rejoin: z.ZodOptional<z.ZodBoolean> }>,
     JoinAnswer<MessageOf<Message, Id, History>>,
     AppContext
   >;
   leave: RouteDefinition<z.ZodObject<{ room: Id }>, { room: string }, AppContext>;
-} & ([SendSchema] extends [z.ZodNever] ? unknown : { send: RouteDefinition<SendSchema, SendOutput, AppContext> });
+} & ([SendSchema] extends [z.ZodNever] ? unknown : { send: RouteDefinition<SendSchema, SendOutput, AppContext> }) &
+  ([Presence] extends [z.ZodNever]
+    ? unknown
+    : { presence: RouteDefinition<z.ZodObject<{ room: Id; state: Presence }>, { room: string }, AppContext> });
 
 /** A group of rooms (see `defineRooms`): the routes and observer it adds to the app, and how to publish to it. */
 export interface RoomGroup<
@@ -83,11 +104,12 @@ export interface RoomGroup<
   SendSchema extends z.ZodType,
   SendOutput,
   AppContext,
+  Presence extends z.ZodType = z.ZodNever,
 > {
   readonly kind: "rooms";
   readonly name: Name;
   readonly history: History;
-  readonly routes: RouteGroup<Name, RoomRoutes<Id, Message, History, SendSchema, SendOutput, AppContext>>;
+  readonly routes: RouteGroup<Name, RoomRoutes<Id, Message, History, SendSchema, SendOutput, AppContext, Presence>>;
   readonly observers: ObserverGroup<
     Name,
     { message: ObserverDefinition<EventSchema<Message, Id, History>, MessageOf<Message, Id, History>, AppContext> }
@@ -108,7 +130,7 @@ export interface RoomGroup<
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the widest room group, for lists of any app's groups
-export type AnyRoomGroup = RoomGroup<string, RoomId, RoomMessageSchema, RoomHistory | false, z.ZodType, any, any>;
+export type AnyRoomGroup = RoomGroup<string, RoomId, RoomMessageSchema, RoomHistory | false, z.ZodType, any, any, z.ZodType>;
 
 /**
  * Rooms a component can join (`useRoom` on the client): which rooms exist, who may join, what a
@@ -134,10 +156,11 @@ export function defineRooms<
   SendSchema extends z.ZodType<{ room: z.output<Id> }> = z.ZodNever,
   SendOutput = never,
   AppContext = unknown,
+  Presence extends z.ZodType = z.ZodNever,
 >(
   name: Name,
-  options: RoomsOptions<Id, Message, History, SendSchema, SendOutput, AppContext>,
-): RoomGroup<Name, Id, Message, History, SendSchema, SendOutput, AppContext> {
+  options: RoomsOptions<Id, Message, History, SendSchema, SendOutput, AppContext, Presence>,
+): RoomGroup<Name, Id, Message, History, SendSchema, SendOutput, AppContext, Presence> {
   const { id, history } = options;
   if (history !== false && !(Number.isInteger(history.onJoin) && history.onJoin >= 0 && history.onJoin <= 1_000))
     throw new Error(`Room group "${name}": history.onJoin is a whole number from 0 to 1000 (got ${history.onJoin}).`);
@@ -206,6 +229,22 @@ export function defineRooms<
       },
     };
   }
+  const { presence } = options;
+  if (presence) {
+    routes.presence = {
+      kind: "route",
+      schema: z.object({ room: id, state: presence }),
+      handler: async (input, ctx) => {
+        const { room, state } = input as { room: string; state: unknown };
+        const bytes = Buffer.byteLength(JSON.stringify(state) ?? "");
+        if (bytes > MAX_PRESENCE_STATE_BYTES)
+          throw new WhiskError("BAD_PAYLOAD", `A presence state is at most ${MAX_PRESENCE_STATE_BYTES} bytes of JSON (got ${bytes}).`);
+        if (!(await ctx.socket.setPresenceState(room, state)))
+          throw new WhiskError("FORBIDDEN", "Join the room before setting your presence in it.");
+        return { room };
+      },
+    };
+  }
 
   const topic = observers.topics.message;
   return {
@@ -225,5 +264,5 @@ export function defineRooms<
       await ctx.bus.to(toRoom(room)).publish(topic, published);
       return published;
     },
-  } as unknown as RoomGroup<Name, Id, Message, History, SendSchema, SendOutput, AppContext>;
+  } as unknown as RoomGroup<Name, Id, Message, History, SendSchema, SendOutput, AppContext, Presence>;
 }

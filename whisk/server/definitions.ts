@@ -51,6 +51,8 @@ export interface SocketHandle {
   /** Leaves every other room and joins `room`, as one step (a chat that shows one room at a time). */
   moveTo(room: string): Promise<void>;
   rooms(): string[];
+  /** Sets what this socket says about itself in `room` (see `defineRooms`' `presence`); false if it is not in the room. */
+  setPresenceState(room: string, state: unknown): Promise<boolean>;
 }
 
 export interface ObserverContext<AppContext> extends HandlerContext<AppContext> {

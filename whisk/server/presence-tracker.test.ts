@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Bus } from "../bus/bus";
 import { MemoryTransport } from "../bus/memory-transport";
 import { toRoom } from "../core/address";
-import { PRESENCE_TOPIC } from "../core/protocol";
+import { PRESENCE_TOPIC, type PresenceUpdate } from "../core/protocol";
 import type { PresenceEntry } from "../presence";
 import { countingPresenceStore } from "../presence/counting-presence-store";
 import { PresenceTracker } from "./presence-tracker";
@@ -104,5 +104,41 @@ describe("PresenceTracker heartbeat", () => {
     await sleep(150);
     expect((await store.list("orbit")).map((each) => each.socketId)).toEqual(["s2"]);
     await tracker.close({ leave: true });
+  });
+});
+
+describe("PresenceTracker.setState", () => {
+  it("announces the user's new state as a diff, keeps it through the heartbeat, and forgets it on leaving", async () => {
+    const { store } = countingPresenceStore();
+    const transport = new MemoryTransport();
+    const bus = new Bus(transport, "node-1");
+    const tracker = new PresenceTracker({ store, bus, log: pino({ level: "silent" }), coalesceMs: 10, refreshMs: 30, ttlMs: 200 });
+    const heard: PresenceUpdate[] = [];
+    bus.onPublished((envelope) => {
+      if (envelope.topic === PRESENCE_TOPIC) heard.push(envelope.payload as PresenceUpdate);
+    });
+    await tracker.join(entry(1), "orbit");
+    await tracker.join(entry(2), "orbit");
+    await sleep(50);
+    heard.length = 0;
+
+    expect(await tracker.setState("s1", "orbit", { typing: true })).toBe(true);
+    await sleep(50);
+    expect(heard).toEqual([
+      { room: "orbit", kind: "diff", users: [{ userId: "u1", userName: "User 1", tabs: 1, state: { typing: true } }] },
+    ]);
+    // Past the entries' TTL, renewed by the heartbeat with their state.
+    await sleep(300);
+    expect(await tracker.usersIn("orbit")).toEqual([
+      { userId: "u1", userName: "User 1", tabs: 1, state: { typing: true } },
+      { userId: "u2", userName: "User 2", tabs: 1 },
+    ]);
+
+    expect(await tracker.setState("s1", "beach", { typing: true })).toBe(false);
+    await tracker.leave("s1", "orbit");
+    await tracker.join(entry(1), "orbit");
+    expect((await tracker.usersIn("orbit"))[0]).toEqual({ userId: "u1", userName: "User 1", tabs: 1 });
+    await tracker.close({ leave: true });
+    await transport.close();
   });
 });

@@ -23,6 +23,13 @@ const RECENT_KEPT_MS = 5_000;
 /** Entries renewed in one store write: a room of thousands here costs a few writes of bounded size. */
 const RENEW_AT_ONCE = 500;
 
+/** A socket of this gateway: its entry, its rooms, and the state it set in some of them (made on first use). */
+interface LocalSocket {
+  entry: PresenceEntry;
+  rooms: Set<string>;
+  states?: Map<string, { state: unknown; at: number }>;
+}
+
 /** What a room's next announcement carries: the users who changed, or everyone (after a sweep). */
 type PendingAnnouncement = { timer: NodeJS.Timeout; changed: Map<string, string> | "everyone" };
 
@@ -32,7 +39,7 @@ type PendingAnnouncement = { timer: NodeJS.Timeout; changed: Map<string, string>
  * changed whenever someone joins or leaves.
  */
 export class PresenceTracker {
-  private readonly local = new Map<string, { entry: PresenceEntry; rooms: Set<string> }>();
+  private readonly local = new Map<string, LocalSocket>();
   private readonly pending = new Map<string, PendingAnnouncement>();
   /** Rooms' people as last read, for callers that accept an answer of some age (`recentUsersIn`). */
   private readonly recent = new Map<string, { at: number; users: Promise<PresentUser[]> }>();
@@ -70,9 +77,29 @@ export class PresenceTracker {
     return true;
   }
 
+  /**
+   * Sets what the socket says about itself in `room` (typing, idle...), for everyone there on
+   * every gateway; false if it is not in the room (or left meanwhile). Kept with its entry, so it
+   * expires with it.
+   */
+  async setState(socketId: string, room: string, state: unknown): Promise<boolean> {
+    const local = this.local.get(socketId);
+    if (!local?.rooms.has(room)) return false;
+    local.states ??= new Map();
+    local.states.set(room, { state, at: Date.now() });
+    await this.options.store.add(room, entryIn(local, room), this.ttlMs);
+    if (!this.local.get(socketId)?.rooms.has(room)) {
+      await this.options.store.remove(room, socketId);
+      return false;
+    }
+    this.scheduleAnnounce(room, local.entry);
+    return true;
+  }
+
   async leave(socketId: string, room: string): Promise<void> {
     const local = this.local.get(socketId);
     if (!local?.rooms.delete(room)) return;
+    local.states?.delete(room);
     await this.options.store.remove(room, socketId);
     this.scheduleAnnounce(room, local.entry);
   }
@@ -164,11 +191,11 @@ export class PresenceTracker {
   /** The entries of the sockets here, by room. */
   private entriesByRoom(): Map<string, PresenceEntry[]> {
     const byRoom = new Map<string, PresenceEntry[]>();
-    for (const { entry, rooms } of this.local.values()) {
-      for (const room of rooms) {
+    for (const local of this.local.values()) {
+      for (const room of local.rooms) {
         const entries = byRoom.get(room);
-        if (entries) entries.push(entry);
-        else byRoom.set(room, [entry]);
+        if (entries) entries.push(entryIn(local, room));
+        else byRoom.set(room, [entryIn(local, room)]);
       }
     }
     return byRoom;
@@ -194,4 +221,10 @@ export class PresenceTracker {
       this.options.log.warn({ err: String(error) }, "presence refresh failed; retrying on the next tick");
     }
   }
+}
+
+/** A socket's entry in `room`, with the state it set there, if any. */
+function entryIn(local: LocalSocket, room: string): PresenceEntry {
+  const state = local.states?.get(room);
+  return state ? { ...local.entry, state: state.state, stateAt: state.at } : local.entry;
 }

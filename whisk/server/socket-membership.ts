@@ -42,6 +42,10 @@ export class SocketMembership implements SocketHandle {
     });
   }
 
+  setPresenceState(room: string, state: unknown): Promise<boolean> {
+    return this.#oneAtATime(() => this.presence.setState(this.raw.id, room, state));
+  }
+
   rooms(): string[] {
     return this.presence.roomsOf(this.raw.id);
   }

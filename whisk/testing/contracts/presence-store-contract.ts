@@ -25,6 +25,17 @@ export function runPresenceStoreContract(name: string, make: () => Promise<{ sto
       expect(await store.list("beach")).toEqual([entry("s2", "u2")]);
     });
 
+    it("keeps an entry's state as written, and a second write of the same socket replaces it", async () => {
+      await store.add("beach", { ...entry("s1"), state: { typing: true }, stateAt: 1 }, 10_000);
+      await store.add("beach", { ...entry("s1"), state: { typing: false, cursor: [3, 4] }, stateAt: 2 }, 10_000);
+      await store.renew("beach", [{ ...entry("s2", "u2"), state: { idle: true }, stateAt: 3 }], 10_000);
+      const listed = (await store.list("beach")).sort((a, b) => a.socketId.localeCompare(b.socketId));
+      expect(listed).toEqual([
+        { ...entry("s1"), state: { typing: false, cursor: [3, 4] }, stateAt: 2 },
+        { ...entry("s2", "u2"), state: { idle: true }, stateAt: 3 },
+      ]);
+    });
+
     it("stops listing an entry that was not refreshed in time, and sweep reports its room once", async () => {
       await store.add("beach", entry("dead", "u1", "ws-dead"), 100);
       await store.add("beach", entry("alive", "u2"), 10_000);
