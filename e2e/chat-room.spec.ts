@@ -104,6 +104,31 @@ test("typing and being away show to everyone in the room, across gateways, and c
   await expect(patInOlisList).not.toContainText("(away)");
 });
 
+test("a line shows at once for its sender; one the server refuses stays there, marked not sent, until discarded", async ({ users }) => {
+  const [quin, rex] = await users(["Quin", "Rex"]);
+  const box = quin.page.getByRole("textbox", { name: "Message" });
+  // A control character is not text: the server refuses the line (BAD_PAYLOAD), after the page showed it.
+  await box.fill("ring\u0007ring");
+  await quin.page.keyboard.press("Enter");
+  await expect(box).toHaveValue("");
+  const refused = quin.page
+    .getByRole("log")
+    .getByRole("listitem")
+    .filter({ hasText: /ring.ring/ });
+  await expect(refused.getByRole("alert")).toHaveText("Not sent: Control characters are not text. Retry Discard");
+  await refused.getByRole("button", { name: "Retry" }).click();
+  await expect(refused.getByRole("alert")).toHaveText(/^Not sent: Control characters are not text\./);
+  await refused.getByRole("button", { name: "Discard" }).click();
+  await expect(refused).toHaveCount(0);
+
+  await quin.say("a good line");
+  await rex.expectMessage("a good line");
+  // The sender's pending copy was replaced by the room's, not shown beside it.
+  await expect(quin.page.getByRole("log").getByText("a good line")).toHaveCount(1);
+  await expect(quin.page.getByRole("log").getByText("Sending…")).toHaveCount(0);
+  await rex.expectNoMessage("ring");
+});
+
 test("entering a room shows its history", async ({ users }) => {
   const [fay] = await users(["Fay"]);
   await fay.page.getByRole("link", { name: "Enter Dog Park" }).click();

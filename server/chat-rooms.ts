@@ -3,7 +3,7 @@
  * how many are kept, and what saying something does. Whisk adds the routes `room.join`,
  * `room.leave` and `room.send` and the event `room.message`; a page enters with `useRoom("room", id)`.
  */
-import { defineRooms, type RoomHistory, type RoomMessage, WhiskError } from "whisk/server";
+import { clientIdSchema, defineRooms, type RoomHistory, type RoomMessage, WhiskError } from "whisk/server";
 import { z } from "zod";
 import { route } from "@/server/builders";
 import { looksAlike } from "@/server/looks-alike";
@@ -14,8 +14,17 @@ import { chatWorkers } from "@/server/workers/chat";
 
 export const HISTORY_LIMIT = 50;
 
-/** A chat line as the worker keeps and publishes it; clients get it with its room and position. */
-export const chatMessageSchema = z.object({ id: z.string(), author: person, text: z.string(), at: z.number() });
+/**
+ * A chat line as the worker keeps and publishes it; clients get it with its room and position.
+ * `clientId` is the sender page's id for it, so its pending copy there is replaced (useRoom's optimistic sends).
+ */
+export const chatMessageSchema = z.object({
+  id: z.string(),
+  author: person,
+  text: z.string(),
+  at: z.number(),
+  clientId: clientIdSchema.optional(),
+});
 
 export type ChatMessage = RoomMessage<z.output<typeof chatMessageSchema>, RoomId, RoomHistory>;
 
@@ -41,8 +50,10 @@ export const chatRooms = defineRooms("room", {
     await ctx.bus.send(chatWorkers.queues.enter, { room, user: ctx.user, sessionId: ctx.session.id });
   },
   /** Who speaks comes from the session; the worker keeps the line and publishes it (server/workers/chat.ts). */
-  send: route.input(z.object({ room: roomIdSchema, text: messageText(MAX_CHAT_LENGTH) })).handle(async ({ room, text }, ctx) => {
-    await ctx.bus.send(chatWorkers.queues.say, { room, author: ctx.user, text, at: ctx.services.now() });
-    return { sent: true as const };
-  }),
+  send: route
+    .input(z.object({ room: roomIdSchema, text: messageText(MAX_CHAT_LENGTH), clientId: clientIdSchema.optional() }))
+    .handle(async ({ room, text, clientId }, ctx) => {
+      await ctx.bus.send(chatWorkers.queues.say, { room, author: ctx.user, text, at: ctx.services.now(), clientId });
+      return { sent: true as const };
+    }),
 });

@@ -28,7 +28,7 @@ export function ChatRoom({ room, title, me, rooms }: ChatRoomProps) {
   const people = useMemo(() => byName(self ? [self, ...others] : others), [self, others]);
   const typingNames = others.filter((person) => person.state?.typing).map((person) => person.userName);
   const setTyping = useMyPresence(update);
-  const { items, entered } = useRoomFeed(room);
+  const { items, entered, say, retry, discard } = useRoomFeed(room, me);
   const [whisperTo, setWhisperTo] = useState<{ id: string; name: string } | null>(null);
 
   return (
@@ -70,7 +70,7 @@ export function ChatRoom({ room, title, me, rooms }: ChatRoomProps) {
 
       <div className="grid min-h-0 flex-1 grid-cols-1 gap-3 md:grid-cols-[1fr_14rem]">
         <div className="flex min-h-0 flex-col gap-1">
-          <Feed items={items} me={me} loading={!entered} />
+          <Feed items={items} me={me} loading={!entered} onRetry={retry} onDiscard={discard} />
           <TypingLine names={typingNames} />
         </div>
         <PresenceList people={people} me={me} onWhisper={setWhisperTo} />
@@ -83,6 +83,7 @@ export function ChatRoom({ room, title, me, rooms }: ChatRoomProps) {
         whisperTo={whisperTo}
         onCancelWhisper={() => setWhisperTo(null)}
         onTyping={setTyping}
+        onSay={(text) => void say({ text })}
         disabled={status !== "connected" || !entered}
       />
     </div>

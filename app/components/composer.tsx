@@ -16,6 +16,7 @@ export function Composer({
   whisperTo,
   onCancelWhisper,
   onTyping,
+  onSay,
   disabled,
 }: {
   room: RoomId;
@@ -25,14 +26,15 @@ export function Composer({
   onCancelWhisper: () => void;
   /** Whether there is a draft, as it changes (the room shows "… is typing"). */
   onTyping: (typing: boolean) => void;
+  /** Says `text` to the room: it shows in the feed at once, and says there if it fails. */
+  onSay: (text: string) => void;
   disabled: boolean;
 }) {
-  const saying = useWhiskRoute("room.send");
   const whispering = useWhiskRoute("room.whisper");
   const [lastSent, setLastSent] = useState<"say" | "whisper">("say");
   const [draft, setDraft] = useState("");
   const [nobodyCalled, setNobodyCalled] = useState<string | null>(null);
-  const problem = nobodyCalled ?? describeFailure((lastSent === "whisper" ? whispering : saying).error);
+  const problem = nobodyCalled ?? (lastSent === "whisper" ? describeFailure(whispering.error) : null);
 
   async function send(event: FormEvent) {
     event.preventDefault();
@@ -46,9 +48,14 @@ export function Composer({
     }
     setNobodyCalled(null);
     setLastSent(target ? "whisper" : "say");
-    const result = target
-      ? await whispering.send({ room, toUserId: target.id, text: whisperTo ? text : (addressed?.[2] ?? text) })
-      : await saying.send({ room, text });
+    if (!target) {
+      // Shown at once as sending; a failure is marked on the message, with a retry.
+      onSay(text);
+      setDraft("");
+      onTyping(false);
+      return;
+    }
+    const result = await whispering.send({ room, toUserId: target.id, text: whisperTo ? text : (addressed?.[2] ?? text) });
     if (result.status === "ok") {
       setDraft("");
       onTyping(false);

@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useRef } from "react";
-import type { FeedItem } from "@/app/lib/use-room-feed";
+import type { FeedItem, Sending } from "@/app/lib/use-room-feed";
 import type { RoomNotice } from "@/server/observers/room";
 
 const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -15,7 +15,20 @@ const NOTICE_WORDS: Record<RoomNotice["kind"], string> = {
 };
 
 /** The room's messages as text (never HTML), newest at the bottom, in a live region. Names are each in a <bdi>. */
-export function Feed({ items, me, loading }: { items: FeedItem[]; me: { id: string }; loading: boolean }) {
+export function Feed({
+  items,
+  me,
+  loading,
+  onRetry,
+  onDiscard,
+}: {
+  items: FeedItem[];
+  me: { id: string };
+  loading: boolean;
+  /** Sends a failed message again, by its client id. */
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+}) {
   const end = useRef<HTMLLIElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the list grows
   useEffect(() => {
@@ -37,7 +50,7 @@ export function Feed({ items, me, loading }: { items: FeedItem[]; me: { id: stri
               </p>
             )}
             {item.kind === "message" && (
-              <p>
+              <p className={item.sending && item.sending.state !== "failed" ? "opacity-60" : undefined}>
                 <bdi className={item.author.id === me.id ? "font-semibold text-blue-700 dark:text-blue-400" : "font-semibold"}>
                   {item.author.name}
                 </bdi>{" "}
@@ -45,6 +58,7 @@ export function Feed({ items, me, loading }: { items: FeedItem[]; me: { id: stri
                   {time(item.at)}
                 </time>
                 <span className="block">{item.text}</span>
+                {item.sending && <SendingState sending={item.sending} onRetry={onRetry} onDiscard={onDiscard} />}
               </p>
             )}
             {item.kind === "refused" && (
@@ -67,5 +81,29 @@ export function Feed({ items, me, loading }: { items: FeedItem[]; me: { id: stri
         <li ref={end} aria-hidden="true" />
       </ul>
     </section>
+  );
+}
+
+/** Under a message sent from here: "Sending…" until the room has it, or why it failed with Retry and Discard. */
+function SendingState({
+  sending,
+  onRetry,
+  onDiscard,
+}: {
+  sending: Sending;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+}) {
+  if (sending.state !== "failed") return <span className="block text-xs text-zinc-500">Sending…</span>;
+  return (
+    <span role="alert" className="block text-xs text-red-700 dark:text-red-400">
+      Not sent: {sending.error}{" "}
+      <button type="button" onClick={() => onRetry(sending.clientId)} className="underline">
+        Retry
+      </button>{" "}
+      <button type="button" onClick={() => onDiscard(sending.clientId)} className="underline">
+        Discard
+      </button>
+    </span>
   );
 }

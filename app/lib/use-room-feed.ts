@@ -9,8 +9,15 @@ import type { RoomNotice } from "@/server/observers/room";
 import type { RoomId } from "@/server/rooms";
 import { useRoom, useWhiskEvent } from "./whisk";
 
+/** A message this page sent that the room has not sent back yet: on its way, or failed (with why). */
+export interface Sending {
+  clientId: string;
+  state: "sending" | "sent" | "failed";
+  error: string | null;
+}
+
 export type FeedItem =
-  | ({ kind: "message" } & Omit<ChatMessage, "position">)
+  | ({ kind: "message"; sending?: Sending } & Omit<ChatMessage, "position" | "room">)
   | { kind: "notice"; notice: RoomNotice["kind"]; id: string; user: { id: string; name: string }; at: number }
   | { kind: "private"; id: string; from: { id: string; name: string }; to: { id: string; name: string }; text: string; at: number }
   /** The room would not let us in (someone there has a name like ours), in the server's words. */
@@ -20,8 +27,9 @@ type LiveItem = Extract<FeedItem, { kind: "notice" | "private" }>;
 
 const MAX_LIVE_ITEMS = 200;
 
-export function useRoomFeed(roomId: RoomId) {
-  const room = useRoom("room", roomId);
+export function useRoomFeed(roomId: RoomId, me: { id: string; name: string }) {
+  // What is said shows at once, as sending, until the room's copy takes its place.
+  const room = useRoom("room", roomId, { optimistic: ({ text }) => ({ id: "", author: me, text, at: Date.now() }) });
   const [live, setLive] = useState<LiveItem[]>([]);
   // A new room starts with no notices.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the reset is what a room change means
@@ -46,8 +54,14 @@ export function useRoomFeed(roomId: RoomId) {
     // Shown once, however often a reconnect is refused again.
     if (room.status === "refused" && room.error?.code === "FORBIDDEN")
       merged.push({ kind: "refused", id: `refused:${roomId}`, text: room.error.message });
+    // Sent from here and not back yet: after everything the room has sent, in the order sent.
+    for (const { clientId, message, state, error } of room.pending) {
+      // A refused text says what is wrong with it (its first issue), not only that it was refused.
+      const reason = error ? (error.issues?.[0]?.message ?? error.message) : null;
+      merged.push({ kind: "message", ...message, id: `pending:${clientId}`, sending: { clientId, state, error: reason } });
+    }
     return merged;
-  }, [room.messages, room.status, room.error, live, roomId]);
+  }, [room.messages, room.pending, room.status, room.error, live, roomId]);
 
-  return { items, entered: room.status === "joined" };
+  return { items, entered: room.status === "joined", say: room.send, retry: room.retry, discard: room.discard };
 }

@@ -4,7 +4,7 @@
  * whisper, kept nowhere, goes straight from its route (server/routes/room.ts).
  */
 import { randomUUID } from "node:crypto";
-import { defineWorkers, toRoom } from "whisk/server";
+import { clientIdSchema, defineWorkers, toRoom } from "whisk/server";
 import { z } from "zod";
 import { work } from "@/server/builders";
 import { chatRooms } from "@/server/chat-rooms";
@@ -23,7 +23,9 @@ export const chatWorkers = defineWorkers("chat", {
   }),
 
   /** A room message: kept in the room's history, then sent to everyone in the room. */
-  say: work(z.object({ room: roomIdSchema, author: person, text: z.string(), at: z.number() })).handle(async (job, ctx) => {
-    await chatRooms.publish(ctx, job.room, { id: randomUUID(), author: job.author, text: job.text, at: job.at });
-  }),
+  say: work(z.object({ room: roomIdSchema, author: person, text: z.string(), at: z.number(), clientId: clientIdSchema.optional() })).handle(
+    async ({ room, author, text, at, clientId }, ctx) => {
+      await chatRooms.publish(ctx, room, { id: randomUUID(), author, text, at, clientId });
+    },
+  ),
 });

@@ -124,7 +124,10 @@ async function throughThreeCuts(setup: GapSetup, label: string) {
       `${filled} messages filled from history (lost without it), ${skipped} live copies of filled ones dropped; ` +
       `missing ${missing.length}, duplicates ${duplicates}, in order ${inOrder}`,
   );
-  expect(resubscriptions).toBe(3);
+  // One per cut on one Redis; on a Redis Cluster, ioredis may rebuild the shards' subscribers one at
+  // a time and say so for each (every one fills the gap again, and the fill drops what it already gave).
+  expect(resubscriptions).toBeGreaterThanOrEqual(3);
+  expect(resubscriptions).toBeLessThanOrEqual(3 * setup.admins.length);
   // The cuts did open gaps: without the fill these would be lost.
   expect(filled).toBeGreaterThan(0);
   expect(missing).toEqual([]);

@@ -11,6 +11,6 @@ export { FLOOD_PAUSES_MS, floodPause, REFUSAL_BACKOFF_MS, refusalCeiling, refusa
 export { type ConnectionState, type ConnectionStatus, INITIAL_STATE, transition } from "./connection-state";
 export { applyPresenceUpdate, type PresentUsers } from "./presence-view";
 export { readRefusal } from "./read-refusal";
-export { RoomFeeds, type RoomStatus, type RoomView } from "./room-feeds";
+export { CONFIRM_TIMEOUT_MS, type PendingSend, RoomFeeds, type RoomStatus, type RoomView } from "./room-feeds";
 export { type TokenRouteFallbackOptions, withTokenRouteFallback } from "./token-route-fallback";
 export { type ConnectionOptions, type EventMap, type RouteMap, WhiskConnection } from "./whisk-connection";

@@ -1,3 +1,4 @@
+import { newClientId } from "../core/client-id";
 import type { WhiskErrorPayload } from "../core/errors";
 import type { EmitResult } from "../core/result";
 import type { ConnectionState } from "./connection-state";
@@ -8,10 +9,24 @@ import type { ConnectionState } from "./connection-state";
  */
 export type RoomStatus = "connecting" | "joining" | "joined" | "refused";
 
-export interface RoomView<Message> {
+/**
+ * A message this client sent, shown before the room's copy comes back: `sending` until the
+ * server answers, `sent` once it has (the copy is on its way), `failed` when it refused, did not
+ * answer, or the copy did not come within CONFIRM_TIMEOUT_MS (`error` says which; `retry` it).
+ */
+export interface PendingSend<Optimistic> {
+  clientId: string;
+  message: Optimistic;
+  state: "sending" | "sent" | "failed";
+  error: WhiskErrorPayload | null;
+}
+
+export interface RoomView<Message, Optimistic = unknown> {
   status: RoomStatus;
   /** Its history, then what arrived live, in order and each once; the last `maxMessages`. */
   messages: readonly Message[];
+  /** What this client sent that the room has not sent back yet, in the order sent: shown after `messages`. */
+  pending: readonly PendingSend<Optimistic>[];
   error: WhiskErrorPayload | null;
 }
 
@@ -31,6 +46,7 @@ interface Position {
 interface RoomMessageShape {
   room?: unknown;
   position?: Position;
+  clientId?: unknown;
 }
 
 interface JoinAnswer {
@@ -42,6 +58,9 @@ const DEFAULT_MAX_MESSAGES = 500;
 
 /** The least time between two presence states sent for one room: typing fast sends ten a second at most. */
 export const PRESENCE_THROTTLE_MS = 100;
+
+/** How long a sent message's copy may take to come back through the room before it shows as failed. */
+export const CONFIRM_TIMEOUT_MS = 15_000;
 
 /** What this client says about itself in one room, and when it was last sent. */
 interface MyPresence {
@@ -59,7 +78,9 @@ class HeldRoom {
   joinedBefore = false;
   position: Position | null = null;
   readonly seen = new Set<string>();
-  view: RoomView<unknown> = { status: "connecting", messages: [], error: null };
+  view: RoomView<unknown> = { status: "connecting", messages: [], pending: [], error: null };
+  /** A pending send's payload and its confirm timer, by client id. */
+  readonly sends = new Map<string, { input: Record<string, unknown>; timer: ReturnType<typeof setTimeout> | null }>();
 }
 
 /**
@@ -110,6 +131,74 @@ export class RoomFeeds {
   /** The room's view; the same object until something in it changes (for `useSyncExternalStore`). */
   view<Message>(group: string, room: string): RoomView<Message> {
     return (this.rooms.get(keyOf(group, room))?.view ?? NOT_HELD) as RoomView<Message>;
+  }
+
+  /**
+   * Sends `input` to the room (`<group>.send`) with a new client id. With `optimistic` (the
+   * message as it will look), it shows at once in `pending` until the room's copy, carrying the
+   * same `clientId`, takes its place; what other people said meanwhile goes before it.
+   */
+  async send(group: string, room: string, input: Record<string, unknown>, optimistic?: unknown): Promise<EmitResult<unknown>> {
+    const clientId = newClientId();
+    const held = this.rooms.get(keyOf(group, room));
+    if (held && optimistic !== undefined) {
+      held.sends.set(clientId, { input, timer: null });
+      this.update(held, { pending: [...held.view.pending, { clientId, message: optimistic, state: "sending", error: null }] });
+    }
+    return this.emitSend(group, room, clientId, input);
+  }
+
+  /** Sends a failed pending message again, under the same client id (a late copy of the first try still matches). */
+  async retry(group: string, room: string, clientId: string): Promise<EmitResult<unknown> | null> {
+    const held = this.rooms.get(keyOf(group, room));
+    const send = held?.sends.get(clientId);
+    if (!held || !send) return null;
+    this.setPending(held, clientId, { state: "sending", error: null });
+    return this.emitSend(group, room, clientId, send.input);
+  }
+
+  /** Forgets a pending message (one that failed, and the user gave up on). */
+  discard(group: string, room: string, clientId: string): void {
+    const held = this.rooms.get(keyOf(group, room));
+    if (held) this.settle(held, clientId);
+  }
+
+  private async emitSend(group: string, room: string, clientId: string, input: Record<string, unknown>) {
+    const result = await this.connection.emit(`${group}.send`, { ...input, room, clientId });
+    const held = this.rooms.get(keyOf(group, room));
+    const send = held?.sends.get(clientId);
+    if (!held || !send) return result;
+    if (result.status !== "ok") {
+      this.setPending(held, clientId, { state: "failed", error: result.status === "timeout" ? NO_SEND_ANSWER : result.error });
+      return result;
+    }
+    this.setPending(held, clientId, { state: "sent" });
+    if (send.timer) clearTimeout(send.timer);
+    send.timer = setTimeout(() => this.setPending(held, clientId, { state: "failed", error: NOT_CONFIRMED }), CONFIRM_TIMEOUT_MS);
+    return result;
+  }
+
+  private setPending(held: HeldRoom, clientId: string, change: Partial<PendingSend<unknown>>) {
+    if (!held.view.pending.some((each) => each.clientId === clientId)) return;
+    this.update(held, { pending: held.view.pending.map((each) => (each.clientId === clientId ? { ...each, ...change } : each)) });
+  }
+
+  /** A pending message is done with: its copy came, or it was discarded. */
+  private settle(held: HeldRoom, clientId: string) {
+    if (this.forget(held, [clientId])) this.update(held, { pending: held.view.pending.filter((each) => each.clientId !== clientId) });
+  }
+
+  /** Drops these pending sends' records and timers; true if any was pending. */
+  private forget(held: HeldRoom, clientIds: readonly unknown[]): boolean {
+    let any = false;
+    for (const clientId of clientIds) {
+      const send = typeof clientId === "string" ? held.sends.get(clientId) : undefined;
+      if (!send) continue;
+      if (send.timer) clearTimeout(send.timer);
+      held.sends.delete(clientId as string);
+      any = true;
+    }
+    return any;
   }
 
   /** What this client last said about itself in the room (`updatePresence`), at once, before any echo. */
@@ -212,6 +301,9 @@ export class RoomFeeds {
       held.seen.add(id);
       return true;
     });
+    // The room's copy of a message sent from here takes the pending one's place, in the same update.
+    const copies = fresh.map((message) => message.clientId);
+    if (this.forget(held, copies)) change = { ...change, pending: held.view.pending.filter((each) => !copies.includes(each.clientId)) };
     if (fresh.length === 0) {
       if (Object.keys(change).length > 0) this.update(held, change);
       return;
@@ -231,6 +323,7 @@ export class RoomFeeds {
     const held = this.rooms.get(key);
     if (!held || held.holders > 0) return;
     this.rooms.delete(key);
+    for (const { timer } of held.sends.values()) if (timer) clearTimeout(timer);
     const mine = this.myPresence.get(key);
     if (mine?.timer) clearTimeout(mine.timer);
     this.myPresence.delete(key);
@@ -261,8 +354,10 @@ export class RoomFeeds {
   }
 }
 
-const NOT_HELD: RoomView<never> = { status: "connecting", messages: [], error: null };
+const NOT_HELD: RoomView<never> = { status: "connecting", messages: [], pending: [], error: null };
 const NO_ANSWER: WhiskErrorPayload = { code: "TIMEOUT", message: "The server did not answer the join in time." };
+const NO_SEND_ANSWER: WhiskErrorPayload = { code: "TIMEOUT", message: "The server did not answer in time; it may not have been sent." };
+const NOT_CONFIRMED: WhiskErrorPayload = { code: "TIMEOUT", message: "Sent, but it did not come back from the room in time." };
 
 const keyOf = (group: string, room: string) => `${group}\0${room}`;
 const splitKey = (key: string) => key.split("\0") as [string, string];

@@ -6,7 +6,6 @@
  * back `online`, the tab shown again. Whisk's pauses run on a fake clock, so each is checked to
  * the millisecond without being waited out; their jitter comes from Math.random, fixed here.
  */
-import { createServer } from "node:http";
 import { Manager, Socket } from "socket.io-client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
@@ -15,6 +14,7 @@ import type { TokenGrant } from "../core/protocol";
 import { createBuilders, defineRoutes, defineWhiskApp } from "../server";
 import { createWhisk, type GatewayLimits } from "../server/host";
 import { freePort } from "../testing/free-port";
+import { serveGateway } from "../testing/in-process-gateway";
 import type { ConnectionState } from "./connection-state";
 import { type EventMap, type RouteMap, WhiskConnection } from "./whisk-connection";
 
@@ -55,14 +55,7 @@ async function startGateway(limits: Partial<GatewayLimits> = {}) {
   const url = `http://127.0.0.1:${port}`;
   const app = defineWhiskApp({ routes: [lab], observers: [], workers: [] });
   const whisk = createWhisk({ app, services: {}, nodeId: "client-node", allowedOrigins: [url] });
-  const server = createServer();
-  const gateway = whisk.attachGateway(server, { limits });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  cleanups.push(async () => {
-    await whisk.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const { gateway } = await serveGateway(whisk, cleanups, { port, limits });
   const session = await whisk.sessions.create({ userId: "u1", userName: "One" }, 60_000);
   const validToken = (): Promise<TokenGrant> => whisk.issueToken({ sessionId: session.id, userId: "u1" });
   return { whisk, io: gateway.io, url, session, validToken };

@@ -3,6 +3,7 @@
  * Imported by the server and the client alike, so it stays free of I/O.
  */
 export * from "./address";
+export { newClientId } from "./client-id";
 export * from "./defaults";
 export * from "./errors";
 export * from "./protocol";

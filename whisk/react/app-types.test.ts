@@ -120,6 +120,8 @@ describe("types flow from a room group to useRoom", () => {
     expectTypeOf<Desk["messages"][number]["text"]>().toEqualTypeOf<string>();
     expectTypeOf<Parameters<Desk["send"]>[0]>().toEqualTypeOf<Omit<{ room: "front" | "back"; text: string }, "room">>();
     expectTypeOf<ReturnType<Desk["send"]>>().toEqualTypeOf<Promise<EmitResult<{ at: number }>>>();
+    // Without `optimistic`, pending copies are typed as the message without what the server adds.
+    expectTypeOf<Desk["pending"][number]["message"]>().toEqualTypeOf<Omit<ClientRooms<App>["desk"]["message"], "room" | "position">>();
     // Never called (hooks run inside components): the compiler checks these lines in `npm run typecheck`.
     const compileOnly = () => {
       // @ts-expect-error: "kitchen" is not a room of the desk group
@@ -128,6 +130,11 @@ describe("types flow from a room group to useRoom", () => {
       hooks.useRoom("lobby", "front");
       // @ts-expect-error: text must be a string
       void hooks.useRoom("desk", "front").send({ text: 1 });
+      // The pending copies are what `optimistic` makes, typed from the send's input.
+      const desk = hooks.useRoom("desk", "front", { optimistic: ({ text }) => ({ text, draft: true as const }) });
+      expectTypeOf(desk.pending[0]?.message).toEqualTypeOf<{ text: string; draft: true } | undefined>();
+      // @ts-expect-error: the send's input has no "html"
+      hooks.useRoom("desk", "front", { optimistic: ({ html }) => ({ html }) });
       // @ts-expect-error: the feed group keeps no history, so its messages have no position
       hooks.useRoom("feed", "news").messages[0]?.position;
     };

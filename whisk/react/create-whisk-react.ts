@@ -1,7 +1,7 @@
 import type { ClientRooms, ClientRoutes, ServerEvents } from "../server/app-types";
 import type { WhiskAppDefinition } from "../server/whisk-app";
 import { type RoomPresence, usePresence } from "./use-presence";
-import { type RoomHandle, useRoom } from "./use-room";
+import { type RoomHandle, type UseRoomOptions, useRoom } from "./use-room";
 import { useWhisk, type WhiskHandle } from "./use-whisk";
 import { useWhiskEvent } from "./use-whisk-event";
 import { type RouteCaller, useWhiskRoute } from "./use-whisk-route";
@@ -31,10 +31,11 @@ export function createWhiskReact<App extends WhiskAppDefinition>() {
       group: G,
       room: Rooms[G]["id"],
     ) => RoomPresence<Rooms[G]["presence"]>,
-    useRoom: useRoom as <G extends keyof Rooms & string>(
+    useRoom: useRoom as unknown as <G extends keyof Rooms & string, Optimistic = Omit<Rooms[G]["message"], "room" | "position">>(
       group: G,
       room: Rooms[G]["id"],
-    ) => RoomHandle<Rooms[G]["message"], Rooms[G]["send"], Rooms[G]["sent"]>,
+      options?: UseRoomOptions<Rooms[G]["send"], Optimistic>,
+    ) => RoomHandle<Rooms[G]["message"], Rooms[G]["send"], Rooms[G]["sent"], Optimistic>,
     useWhisk: useWhisk as () => WhiskHandle<Routes>,
     useWhiskRoute: useWhiskRoute as <E extends keyof Routes & string>(event: E) => RouteCaller<Routes[E]["input"], Routes[E]["output"]>,
     useWhiskEvent: useWhiskEvent as <E extends keyof Events & string>(event: E, handler: (payload: Events[E]) => void) => void,

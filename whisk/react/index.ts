@@ -8,7 +8,7 @@ export type { ConnectionState, ConnectionStatus } from "../client/connection-sta
 export type { EmitResult } from "../core/result";
 export { createWhiskReact } from "./create-whisk-react";
 export { type PresentUser, type RoomPresence, usePresence } from "./use-presence";
-export type { RoomHandle } from "./use-room";
+export type { RoomHandle, UseRoomOptions } from "./use-room";
 export type { WhiskHandle } from "./use-whisk";
 export type { RouteCaller } from "./use-whisk-route";
 export type { WhiskProviderProps } from "./whisk-provider";

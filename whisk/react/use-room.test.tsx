@@ -1,15 +1,10 @@
 // @vitest-environment happy-dom
-import { createServer } from "node:http";
 import { StrictMode } from "react";
 import { createRoot, type Root } from "react-dom/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
 import { type EventMap, type RouteMap, WhiskConnection } from "../client/whisk-connection";
-import { WhiskError } from "../core/errors";
 import type { TokenGrant } from "../core/protocol";
-import { createBuilders, defineRooms, defineWhiskApp } from "../server";
-import { createWhisk } from "../server/host";
-import { freePort } from "../testing/free-port";
+import { startRoomGateway } from "../testing/lab-rooms-gateway";
 import { type RoomPresence, usePresence } from "./use-presence";
 import { type RoomHandle, useRoom } from "./use-room";
 import { WhiskProvider } from "./whisk-provider";
@@ -18,76 +13,7 @@ const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-const { route } = createBuilders<object>();
-/** Rooms "lab:*": three kept messages answer a join; "vault" refuses everyone; a send publishes at once. */
-function labRooms(announced: string[]) {
-  const rooms = defineRooms("lab", {
-    id: z.string().max(20),
-    message: z.object({ text: z.string() }),
-    history: { onJoin: 3 },
-    async authorize(room) {
-      if (room === "vault") throw new WhiskError("FORBIDDEN", "Nobody enters the vault.");
-      // A join that takes its time, as one reading a database would.
-      if (room === "slow") await new Promise((resolve) => setTimeout(resolve, 150));
-    },
-    presence: z.object({ typing: z.boolean().optional(), note: z.string().optional() }),
-    joined(room, ctx) {
-      announced.push(`${ctx.user.name}:${room}`);
-    },
-    send: route.input(z.object({ room: z.string(), text: z.string() })).handle(async ({ room, text }, ctx) => {
-      await rooms.publish(ctx, room, { text });
-      return { sent: true };
-    }),
-  });
-  return rooms;
-}
-
-async function startGateway() {
-  const announced: string[] = [];
-  const rooms = labRooms(announced);
-  const whisk = createWhisk({
-    app: defineWhiskApp({ rooms: [rooms], routes: [], observers: [], workers: [] }),
-    services: {},
-    nodeId: "room-node",
-    allowedOrigins: [window.location.origin],
-  });
-  const server = createServer();
-  const gatewayHandle = whisk.attachGateway(server);
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  cleanups.push(async () => {
-    await whisk.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  const session = await whisk.sessions.create({ userId: "u1", userName: "One" }, 60_000);
-  /** Held shut, a reconnect waits for its token: the test decides what happens meanwhile. */
-  let gate: Promise<void> = Promise.resolve();
-  const getToken = vi.fn(async (): Promise<TokenGrant> => {
-    await gate;
-    return whisk.issueToken({ sessionId: session.id, userId: "u1" });
-  });
-  const say = (room: string, text: string) => rooms.publish(whisk.handlerContext, room, { text });
-  const present = async (room: string) => (await whisk.backend.presence.list(room)).length;
-  const holdTokens = () => {
-    let open = () => {};
-    gate = new Promise((resolve) => {
-      open = resolve;
-    });
-    return () => open();
-  };
-  /** As a network cut would: every connection closed under the sockets, so clients reconnect. */
-  const cutConnections = () => {
-    for (const socket of gatewayHandle.io.of("/").sockets.values()) socket.conn.close(true);
-  };
-  /** A second person's token source, for a second provider. */
-  const tokensOf = async (userId: string, userName: string) => {
-    const theirs = await whisk.sessions.create({ userId, userName }, 60_000);
-    return () => whisk.issueToken({ sessionId: theirs.id, userId });
-  };
-  return { url: `http://127.0.0.1:${port}`, getToken, whisk, announced, say, present, holdTokens, cutConnections, tokensOf };
-}
+const startGateway = () => startRoomGateway(cleanups);
 
 type LabRoom = RoomHandle<{ text: string; room: string }, { text: string }, { sent: boolean }>;
 const handles = new Map<string, LabRoom>();

@@ -1,5 +1,4 @@
 // @vitest-environment happy-dom
-import { createServer } from "node:http";
 import { StrictMode, useEffect } from "react";
 import { createRoot } from "react-dom/client";
 import { renderToString } from "react-dom/server";
@@ -10,7 +9,7 @@ import { WhiskError } from "../core/errors";
 import type { TokenGrant } from "../core/protocol";
 import { createBuilders, defineRoutes, defineWhiskApp } from "../server";
 import { createWhisk } from "../server/host";
-import { freePort } from "../testing/free-port";
+import { serveGateway } from "../testing/in-process-gateway";
 import { usePresence } from "./use-presence";
 import { useWhisk } from "./use-whisk";
 import { type RouteCaller, useWhiskRoute } from "./use-whisk-route";
@@ -92,18 +91,10 @@ async function startGateway() {
     allowedOrigins: [window.location.origin],
     hooks: { onConnect: () => void connects++ },
   });
-  const server = createServer();
-  whisk.attachGateway(server);
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  cleanups.push(async () => {
-    await whisk.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const { url } = await serveGateway(whisk, cleanups);
   const session = await whisk.sessions.create({ userId: "u1", userName: "One" }, 60_000);
   const getToken = vi.fn(async () => whisk.issueToken({ sessionId: session.id, userId: "u1" }));
-  return { url: `http://127.0.0.1:${port}`, getToken, connects: () => connects, whisk };
+  return { url, getToken, connects: () => connects, whisk };
 }
 
 /**

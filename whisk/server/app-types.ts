@@ -42,8 +42,8 @@ type RoomTypes<Routes, Events, Name extends string> = {
   id: Routes extends Record<`${Name}.join`, { input: { room: infer Id } }> ? Id : never;
   /** A message of the group, as its clients receive it. */
   message: Events extends Record<`${Name}.message`, infer Message> ? Message : never;
-  /** What `<group>.send` takes, but the room; `never` when the group has no send. */
-  send: Routes extends Record<`${Name}.send`, { input: infer Input; output: unknown }> ? Omit<Input, "room"> : never;
+  /** What `<group>.send` takes, but the room and the client id (`useRoom` adds both); `never` when the group has no send. */
+  send: Routes extends Record<`${Name}.send`, { input: infer Input; output: unknown }> ? Omit<Input, "room" | "clientId"> : never;
   /** What a person may say about themselves in the group's rooms (`usePresence(...).update`); `never` without `presence`. */
   presence: Routes extends Record<`${Name}.presence`, { input: { state: infer State } }> ? State : never;
   /** What `<group>.send` answers. */
