@@ -61,20 +61,21 @@ io.on("connection", (socket) => {
   });
   // A private message to one socket, wherever it is connected (socket ids are rooms), and its copy
   // to the sender, as Whisk's whisper reaches both people. The same fields as Whisk's whisper, so
-  // both carry the same bytes over Redis and to the two sockets.
+  // both carry about the same bytes over Redis and to the two sockets. Bare socket.io keeps
+  // nothing: Whisk keeps each whisper in both people's inboxes (server/chat-inbox.ts).
   socket.on("room.whisper", (payload: { room?: unknown; toUserId?: unknown; text?: unknown }, ack?: (reply: unknown) => void) => {
     if (typeof payload?.room !== "string" || typeof payload.toUserId !== "string" || typeof payload.text !== "string")
       return ack?.({ status: "error" });
     const to = { id: payload.toUserId, name: "bench" };
     const whisper = {
       id: randomUUID(),
-      room: payload.room,
+      chatRoom: payload.room,
       from: { id: socket.id, name: "bench" },
       to,
       text: payload.text,
       at: Date.now(),
     };
-    io.to([payload.toUserId, socket.id]).emit("room.private", whisper);
+    io.to([payload.toUserId, socket.id]).emit("inbox.message", whisper);
     ack?.({ status: "ok", data: { sent: true, to } });
   });
 });

@@ -242,7 +242,7 @@ async function crossNode() {
   const { sockets: senders } = await openMany(job.count ?? 50, 10, job.senderUrl);
   for (const socket of [receiver.socket, ...senders]) await socket.timeout(10_000).emitWithAck("room.join", { room, rejoin: true });
   const latencies: number[] = [];
-  receiver.socket.on(event === "room.send" ? "room.message" : "room.private", (message: { text: string }) =>
+  receiver.socket.on(event === "room.send" ? "room.message" : "inbox.message", (message: { text: string }) =>
     latencies.push(Date.now() - Number(message.text)),
   );
   const commands = createInterface({ input: process.stdin })[Symbol.asyncIterator]();

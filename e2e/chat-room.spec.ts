@@ -2,6 +2,7 @@
  * The chat-room app across a real cluster (1 web, 3 gateways, 1 worker over Redis), with the
  * testing kit's users: each an isolated browser signed in as its own person.
  */
+import type { WebSocketRoute } from "@playwright/test";
 import { expect, clusterTest as test } from "whisk/testing/playwright";
 
 test.describe.configure({ mode: "serial" });
@@ -190,6 +191,41 @@ test("a gateway restarted mid-conversation: the banner shows, users come back, a
   for (const text of ["before the restart", "while you were away", "after the restart"]) {
     await expect(kim.page.getByRole("log").getByText(text)).toHaveCount(1);
   }
+});
+
+test("a whisper lost on a failing network reaches its page, once, after the page reconnects", async ({ users }) => {
+  const [sam, tia] = await users(["Sam", "Tia"]);
+  // Tia's WebSocket through a route this test controls: while `dropping`, what the server sends her is lost.
+  let dropping = false;
+  const sockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+  await tia.context.routeWebSocket(/\/whisk\//, (page) => {
+    const server = page.connectToServer();
+    server.onMessage((message) => {
+      if (!dropping) page.send(message);
+    });
+    sockets.push({ page, server });
+  });
+  await tia.page.reload();
+  await expect(tia.page.getByRole("status")).toHaveText(/^Connected to /);
+  await expect.poll(() => sockets.length).toBeGreaterThan(0);
+  // The upgrade from polling to this WebSocket settles.
+  await tia.page.waitForTimeout(500);
+
+  dropping = true;
+  await sam.say("@Tia: lost on the way");
+  await sam.expectMessage("lost on the way");
+  await tia.page.waitForTimeout(500);
+  await tia.expectNoMessage("lost on the way");
+  // The network gives up: the page's socket closes, and it reconnects and asks its inbox for what it missed.
+  dropping = false;
+  for (const { page, server } of sockets.splice(0)) {
+    await page.close();
+    await server.close();
+  }
+  await tia.expectMessage("lost on the way");
+  const whisper = tia.page.getByRole("log").getByRole("listitem").filter({ hasText: "lost on the way" });
+  await expect(whisper).toHaveCount(1);
+  await expect(whisper).toContainText("(private)");
 });
 
 test("signing out ends the session everywhere: every tab is disconnected and back at the front door", async ({ users }) => {

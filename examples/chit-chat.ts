@@ -63,8 +63,8 @@ async function main() {
   connection.on("room.notice", (notice) => {
     if (notice.room === room) print(`* ${notice.user.name} entered the room`);
   });
-  connection.on("room.private", (whisper) => {
-    if (whisper.room === room) print(`(private) ${whisper.from.name} to ${whisper.to.name}: ${whisper.text}`);
+  connection.on("inbox.message", (whisper) => {
+    if (whisper.chatRoom === room) print(`(private) ${whisper.from.name} to ${whisper.to.name}: ${whisper.text}`);
   });
 
   // Held for as long as this runs: joined on every new socket, first with the room's history,

@@ -4,6 +4,7 @@
  * `WhiskApp`, by type-only import: no code generation.
  */
 import { defineWhiskApp } from "whisk/server";
+import { chatInbox } from "./chat-inbox";
 import { chatRooms } from "./chat-rooms";
 import { roomObservers } from "./observers/room";
 import { worldObservers } from "./observers/world";
@@ -12,7 +13,7 @@ import { worldRoutes } from "./routes/world";
 import { chatWorkers } from "./workers/chat";
 
 export const app = defineWhiskApp({
-  rooms: [chatRooms],
+  rooms: [chatRooms, chatInbox],
   routes: [worldRoutes, roomRoutes],
   observers: [worldObservers, roomObservers],
   workers: [chatWorkers],

@@ -1,13 +1,14 @@
 "use client";
 /**
  * Everything a room shows, in order: its messages (history, live, and what was missed across a
- * reconnect, from `useRoom`), with the notices and private messages heard while here.
+ * reconnect, from `useRoom`), with the notices heard while here and the private messages said here
+ * (from this user's inbox, `useInbox`, caught up the same way).
  */
 import { useEffect, useMemo, useState } from "react";
 import type { ChatMessage } from "@/server/chat-rooms";
 import type { RoomNotice } from "@/server/observers/room";
 import type { RoomId } from "@/server/rooms";
-import { useRoom, useWhiskEvent } from "./whisk";
+import { useInbox, useRoom, useWhiskEvent } from "./whisk";
 
 /** A message this page sent that the room has not sent back yet: on its way, or failed (with why). */
 export interface Sending {
@@ -40,14 +41,20 @@ export function useRoomFeed(roomId: RoomId, me: { id: string; name: string }) {
   useWhiskEvent("room.notice", (notice) => {
     if (notice.room === roomId) hear({ kind: "notice", notice: notice.kind, id: notice.id, user: notice.user, at: notice.at });
   });
-  useWhiskEvent("room.private", (whisper) => {
-    if (whisper.room === roomId) hear({ kind: "private", ...whisper });
-  });
+  // Whispers said in this room, from this user's inbox: kept, so none is lost across a reconnect.
+  const inbox = useInbox("inbox");
+  const whispers = useMemo(
+    () =>
+      inbox.messages
+        .filter((whisper) => whisper.chatRoom === roomId)
+        .map(({ id, from, to, text, at }): LiveItem => ({ kind: "private", id, from, to, text, at })),
+    [inbox.messages, roomId],
+  );
 
   const items = useMemo(() => {
     // Messages keep their order from the room; notices and whispers go in by time.
     const merged: FeedItem[] = room.messages.map((message) => ({ kind: "message", ...message }));
-    for (const item of live) {
+    for (const item of [...live, ...whispers].sort((a, b) => a.at - b.at)) {
       const after = merged.findLastIndex((each) => "at" in each && each.at <= item.at);
       merged.splice(after + 1, 0, item);
     }
@@ -61,7 +68,7 @@ export function useRoomFeed(roomId: RoomId, me: { id: string; name: string }) {
       merged.push({ kind: "message", ...message, id: `pending:${clientId}`, sending: { clientId, state, error: reason } });
     }
     return merged;
-  }, [room.messages, room.pending, room.status, room.error, live, roomId]);
+  }, [room.messages, room.pending, room.status, room.error, live, whispers, roomId]);
 
   return { items, entered: room.status === "joined", say: room.send, retry: room.retry, discard: room.discard };
 }

@@ -7,4 +7,4 @@ import { createWhiskReact } from "whisk/react";
  */
 import type { WhiskApp } from "@/server/app";
 
-export const { WhiskProvider, useWhisk, useWhiskRoute, useWhiskEvent, usePresence, useRoom } = createWhiskReact<WhiskApp>();
+export const { WhiskProvider, useWhisk, useWhiskRoute, useWhiskEvent, usePresence, useRoom, useInbox } = createWhiskReact<WhiskApp>();

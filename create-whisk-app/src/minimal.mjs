@@ -13,6 +13,7 @@ export const CHAT_FILES = [
   "server/workers/chat.ts",
   "server/rooms.ts",
   "server/chat-rooms.ts",
+  "server/chat-inbox.ts",
   "server/person.ts",
   "server/looks-alike.ts",
   "server/looks-alike.test.ts",
@@ -82,7 +83,7 @@ const EDITS = [
   // The tour's server/app.ts lists this template's groups (e2e/tour.spec.ts writes it as shown).
   [
     "README.md",
-    "rooms: [chatRooms],\n  routes: [worldRoutes, roomRoutes, pingRoutes],\n  observers: [worldObservers, roomObservers, pingObservers],\n  workers: [chatWorkers],",
+    "rooms: [chatRooms, chatInbox],\n  routes: [worldRoutes, roomRoutes, pingRoutes],\n  observers: [worldObservers, roomObservers, pingObservers],\n  workers: [chatWorkers],",
     "routes: [worldRoutes, pingRoutes],\n  observers: [worldObservers, pingObservers],\n  workers: [],",
   ],
 ];

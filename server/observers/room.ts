@@ -1,6 +1,6 @@
 /**
- * Observers of the chat rooms beside the room group's own messages (server/chat-rooms.ts): what
- * else a room's sockets receive. Each key is a bus topic (`room.notice`) and the client event of
+ * Observers of the chat rooms beside the room group's own messages (server/chat-rooms.ts) and
+ * the whispers of each person's inbox (server/chat-inbox.ts): what else a room's sockets receive. Each key is a bus topic (`room.notice`) and the client event of
  * the same name.
  */
 
@@ -27,7 +27,4 @@ export type RoomNotice = z.infer<typeof roomNoticeSchema>;
 
 export const roomObservers = defineObservers("room", {
   notice: observe(roomNoticeSchema).handle((notice) => notice),
-  private: observe(z.object({ id: z.string(), room: roomIdSchema, from: person, to: person, text: z.string(), at: z.number() })).handle(
-    (whisper) => whisper,
-  ),
 });

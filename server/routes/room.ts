@@ -5,11 +5,11 @@
  */
 
 import { randomUUID } from "node:crypto";
-import { defineRoutes, toUser, WhiskError } from "whisk/server";
+import { defineRoutes, WhiskError } from "whisk/server";
 import { z } from "zod";
 import { route } from "@/server/builders";
+import { chatInbox } from "@/server/chat-inbox";
 import { messageText } from "@/server/message-text";
-import { roomObservers } from "@/server/observers/room";
 import { MAX_CHAT_LENGTH, roomIdSchema } from "@/server/rooms";
 
 const text = messageText(MAX_CHAT_LENGTH);
@@ -24,10 +24,11 @@ export const roomRoutes = defineRoutes("room", {
       const addressee = (await ctx.presence(room, { maxAgeMs: 1_000 })).find((user) => user.userId === toUserId);
       if (!addressee) throw new WhiskError("FORBIDDEN", "That person is not in this room.");
       const to = { id: addressee.userId, name: addressee.userName };
-      // Straight from the route to the two people's sockets, wherever they are: nothing to keep,
-      // so no worker hop (the bus carries it only to their gateways).
-      const whisper = { id: randomUUID(), room, from: ctx.user, to, text, at: ctx.services.now() };
-      await ctx.bus.to(toUser(to.id), toUser(ctx.user.id)).publish(roomObservers.topics.private, whisper);
+      // Straight from the route into the two people's inboxes, and to their sockets wherever they
+      // are: no worker hop (the bus carries it only to their gateways).
+      const whisper = { id: randomUUID(), chatRoom: room, from: ctx.user, to, text, at: ctx.services.now() };
+      await chatInbox.publish(ctx, to.id, whisper);
+      if (to.id !== ctx.user.id) await chatInbox.publish(ctx, ctx.user.id, whisper);
       return { sent: true as const, to };
     }),
 });

@@ -123,9 +123,9 @@ describe("chat routes on the real server process", () => {
     const [alice, bob, carol] = [await newClient(), await newClient(), await newClient()];
     for (const client of [alice, bob, carol]) await request(client.socket, "room.join", { room: "beach" });
     const carolGot: string[] = [];
-    carol.socket.on("room.private", (whisper: { text: string }) => carolGot.push(whisper.text));
-    const bobGets = nextEvent(bob.socket, "room.private");
-    const aliceGets = nextEvent(alice.socket, "room.private");
+    carol.socket.on("inbox.message", (whisper: { text: string }) => carolGot.push(whisper.text));
+    const bobGets = nextEvent(bob.socket, "inbox.message");
+    const aliceGets = nextEvent(alice.socket, "inbox.message");
     const ack = await request(alice.socket, "room.whisper", {
       room: "beach",
       toUserId: bob.welcome.user.id,
@@ -141,6 +141,35 @@ describe("chat routes on the real server process", () => {
     expect(await request(alice.socket, "room.whisper", { room: "beach", toUserId: "nobody", text: "hello?" })).toMatchObject({
       status: "error",
       error: { code: "FORBIDDEN" },
+    });
+  });
+
+  it("keeps whispers in each person's inbox: a tab that was away gets exactly those it missed, and nobody reads another's", async () => {
+    const alice = await newClient();
+    const bobsGrant = await requestMemberToken(server.url, "Bob of the inbox");
+    const bob = await connect(server.url, { token: bobsGrant.token });
+    open.push(bob);
+    for (const client of [alice, bob]) await request(client.socket, "room.join", { room: "orbit" });
+    const first = nextEvent(bob.socket, "inbox.message");
+    await request(alice.socket, "room.whisper", { room: "orbit", toUserId: bob.welcome.user.id, text: "one" });
+    const seen = await first;
+    expect(seen).toMatchObject({ text: "one", chatRoom: "orbit", room: bob.welcome.user.id });
+    // Bob's second tab, opened now, as a tab coming back from a reconnect: it asks from where it was.
+    const bobsTab = await connect(server.url, { token: (await requestToken(server.url, bobsGrant.cookie)).token });
+    open.push(bobsTab);
+    for (const text of ["two", "three"])
+      await request(alice.socket, "room.whisper", { room: "orbit", toUserId: bob.welcome.user.id, text });
+    const caughtUp = await request(bobsTab.socket, "inbox.join", { room: bob.welcome.user.id, since: seen.position, rejoin: true });
+    if (caughtUp.status !== "ok") throw new Error("inbox.join failed");
+    expect(caughtUp.data.resumed).toBe(true);
+    expect(caughtUp.data.messages.map((whisper) => whisper.text)).toEqual(["two", "three"]);
+    // The sender keeps a copy in her own inbox.
+    const hers = await request(alice.socket, "inbox.join", { room: alice.welcome.user.id });
+    if (hers.status !== "ok") throw new Error("inbox.join failed");
+    expect(hers.data.messages.map((whisper) => whisper.text)).toEqual(["one", "two", "three"]);
+    expect(await request(alice.socket, "inbox.join", { room: bob.welcome.user.id })).toMatchObject({
+      status: "error",
+      error: { code: "FORBIDDEN", message: "An inbox is its owner's alone." },
     });
   });
 

@@ -20,8 +20,18 @@ export interface HistoryPage<T = unknown> {
   resumed: boolean;
 }
 
+/**
+ * How much one stream keeps, beyond the store's own bound: at most `maxLength` entries (the
+ * oldest go first), and nothing once `ttlMs` has passed without an append (the stream and its
+ * epoch go: a per-user inbox of someone who left does not stay for ever).
+ */
+export interface StreamBounds {
+  maxLength?: number;
+  ttlMs?: number;
+}
+
 export interface HistoryStore {
-  append(stream: string, message: unknown): Promise<HistoryPosition>;
+  append(stream: string, message: unknown, bounds?: StreamBounds): Promise<HistoryPosition>;
   /** The last `limit` entries, oldest first. */
   recent(stream: string, limit: number): Promise<HistoryPage>;
   /**

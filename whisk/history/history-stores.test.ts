@@ -16,7 +16,7 @@ runHistoryStoreContract("MemoryHistoryStore", async () => {
   return {
     // A new instance stands for a restarted process: everything, epochs included, is gone.
     store: {
-      append: (stream, message) => holder.store.append(stream, message),
+      append: (stream, message, bounds) => holder.store.append(stream, message, bounds),
       recent: (stream, limit) => holder.store.recent(stream, limit),
       since: (stream, position, limit) => holder.store.since(stream, position, limit),
     },

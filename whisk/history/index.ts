@@ -7,6 +7,13 @@
  */
 
 export { historyPositionSchema } from "./history-position-schema";
-export { compareOffsets, type HistoryEntry, type HistoryPage, type HistoryPosition, type HistoryStore } from "./history-store";
+export {
+  compareOffsets,
+  type HistoryEntry,
+  type HistoryPage,
+  type HistoryPosition,
+  type HistoryStore,
+  type StreamBounds,
+} from "./history-store";
 export { MemoryHistoryStore } from "./memory-history-store";
 export { RedisHistoryStore } from "./redis-history-store";

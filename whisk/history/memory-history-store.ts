@@ -1,24 +1,38 @@
 import { randomBytes } from "node:crypto";
-import type { HistoryEntry, HistoryPage, HistoryPosition, HistoryStore } from "./history-store";
+import type { HistoryEntry, HistoryPage, HistoryPosition, HistoryStore, StreamBounds } from "./history-store";
 
 interface Stream {
   epoch: string;
   next: number;
   entries: HistoryEntry[];
+  /** Gone at this time (ms since the epoch) unless appended to again; none without a `ttlMs`. */
+  expiresAt?: number;
 }
+
+/** Appends between two sweeps of expired streams: their memory is freed without a timer. */
+const SWEEP_EVERY = 256;
 
 /** History in memory, for the embedded mode: each stream keeps its last `keep` entries. */
 export class MemoryHistoryStore implements HistoryStore {
   private readonly streams = new Map<string, Stream>();
+  private appends = 0;
 
   constructor(private readonly keep = 1_000) {}
 
-  async append(stream: string, message: unknown): Promise<HistoryPosition> {
+  async append(stream: string, message: unknown, bounds: StreamBounds = {}): Promise<HistoryPosition> {
+    if (++this.appends % SWEEP_EVERY === 0) this.sweep();
     const state = this.stream(stream);
     const offset = String(state.next++);
     state.entries.push({ offset, message: structuredClone(message) });
-    if (state.entries.length > this.keep) state.entries.splice(0, state.entries.length - this.keep);
+    const keep = Math.min(bounds.maxLength ?? this.keep, this.keep);
+    if (state.entries.length > keep) state.entries.splice(0, state.entries.length - keep);
+    if (bounds.ttlMs !== undefined) state.expiresAt = Date.now() + bounds.ttlMs;
     return { epoch: state.epoch, offset };
+  }
+
+  private sweep() {
+    const now = Date.now();
+    for (const [name, state] of this.streams) if (state.expiresAt !== undefined && state.expiresAt <= now) this.streams.delete(name);
   }
 
   async recent(stream: string, limit: number): Promise<HistoryPage> {
@@ -43,6 +57,8 @@ export class MemoryHistoryStore implements HistoryStore {
 
   private stream(name: string): Stream {
     let state = this.streams.get(name);
+    // Expired: gone, as in Redis; what comes next starts a new epoch.
+    if (state?.expiresAt !== undefined && state.expiresAt <= Date.now()) state = undefined;
     if (!state) {
       state = { epoch: randomBytes(6).toString("hex"), next: 1, entries: [] };
       this.streams.set(name, state);

@@ -2,7 +2,14 @@ import { randomBytes } from "node:crypto";
 import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
 import type { RedisConnection } from "../core/redis-connection";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
-import { compareOffsets, type HistoryEntry, type HistoryPage, type HistoryPosition, type HistoryStore } from "./history-store";
+import {
+  compareOffsets,
+  type HistoryEntry,
+  type HistoryPage,
+  type HistoryPosition,
+  type HistoryStore,
+  type StreamBounds,
+} from "./history-store";
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -22,10 +29,22 @@ export class RedisHistoryStore implements HistoryStore {
     this.keys = redisKeys(prefix);
   }
 
-  async append(stream: string, message: unknown): Promise<HistoryPosition> {
+  async append(stream: string, message: unknown, bounds: StreamBounds = {}): Promise<HistoryPosition> {
     const epoch = await this.epoch(stream);
-    const offset = (await this.redis.xadd(this.key(stream), "MAXLEN", "~", String(this.keep), "*", "m", JSON.stringify(message))) as string;
-    return { epoch, offset };
+    const payload = JSON.stringify(message);
+    if (bounds.maxLength === undefined && bounds.ttlMs === undefined) {
+      const offset = (await this.redis.xadd(this.key(stream), "MAXLEN", "~", String(this.keep), "*", "m", payload)) as string;
+      return { epoch, offset };
+    }
+    // A stream of its own bounds (a small inbox): trimmed exactly, and its expiry pushed back with
+    // each append, on the stream and its epoch alike (one slot: the key's hash tag is the stream's).
+    const maxLength = Math.min(bounds.maxLength ?? this.keep, this.keep);
+    const write = this.redis.multi().xadd(this.key(stream), "MAXLEN", String(maxLength), "*", "m", payload);
+    if (bounds.ttlMs !== undefined) write.pexpire(this.key(stream), bounds.ttlMs).pexpire(this.keys.historyEpoch(stream), bounds.ttlMs);
+    const results = await write.exec();
+    const [error, offset] = results?.[0] ?? [new Error("the history write was discarded")];
+    if (error) throw error;
+    return { epoch, offset: offset as string };
   }
 
   async recent(stream: string, limit: number): Promise<HistoryPage> {

@@ -1,5 +1,6 @@
 import type { ClientRooms, ClientRoutes, ServerEvents } from "../server/app-types";
 import type { WhiskAppDefinition } from "../server/whisk-app";
+import { type InboxHandle, useInbox } from "./use-inbox";
 import { type RoomPresence, usePresence } from "./use-presence";
 import { type RoomHandle, type UseRoomOptions, useRoom } from "./use-room";
 import { useWhisk, type WhiskHandle } from "./use-whisk";
@@ -27,6 +28,7 @@ export function createWhiskReact<App extends WhiskAppDefinition>() {
   type Rooms = ClientRooms<App>;
   return {
     WhiskProvider,
+    useInbox: useInbox as <G extends keyof Rooms & string>(group: G) => InboxHandle<Rooms[G]["message"]>,
     usePresence: usePresence as unknown as <G extends keyof Rooms & string>(
       group: G,
       room: Rooms[G]["id"],

@@ -7,6 +7,7 @@
 export type { ConnectionState, ConnectionStatus } from "../client/connection-state";
 export type { EmitResult } from "../core/result";
 export { createWhiskReact } from "./create-whisk-react";
+export type { InboxHandle } from "./use-inbox";
 export { type PresentUser, type RoomPresence, usePresence } from "./use-presence";
 export type { RoomHandle, UseRoomOptions } from "./use-room";
 export type { WhiskHandle } from "./use-whisk";

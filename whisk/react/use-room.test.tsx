@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { type EventMap, type RouteMap, WhiskConnection } from "../client/whisk-connection";
 import type { TokenGrant } from "../core/protocol";
 import { startRoomGateway } from "../testing/lab-rooms-gateway";
+import { type InboxHandle, useInbox } from "./use-inbox";
 import { type RoomPresence, usePresence } from "./use-presence";
 import { type RoomHandle, useRoom } from "./use-room";
 import { WhiskProvider } from "./whisk-provider";
@@ -244,4 +245,40 @@ describe("usePresence with state", () => {
     });
     expect((await gateway.whisk.backend.presence.list("beach"))[0]?.state).toEqual({ typing: true });
   });
+});
+
+describe("useInbox", () => {
+  function Inbox() {
+    const inbox = useInbox("labInbox") as unknown as InboxHandle<{ text: string }>;
+    return <p>{`${inbox.status}|${inbox.messages.map((message) => message.text).join(",")}`}</p>;
+  }
+
+  it("holds this user's inbox: what was kept, what comes, and after a reconnect exactly what came meanwhile; never another's", async () => {
+    const gateway = await startGateway();
+    await gateway.tell("u1", "kept");
+    await gateway.tell("u2", "for someone else");
+    const container = document.createElement("div");
+    const root = createRoot(container);
+    root.render(
+      <StrictMode>
+        <WhiskProvider getToken={gateway.getToken} url={gateway.url}>
+          <Inbox />
+        </WhiskProvider>
+      </StrictMode>,
+    );
+    cleanups.push(() => root.unmount());
+    await vi.waitFor(() => expect(container.textContent).toBe("joined|kept"), { timeout: 5_000 });
+    await gateway.tell("u1", "live");
+    await vi.waitFor(() => expect(container.textContent).toBe("joined|kept,live"));
+
+    const openTokens = gateway.holdTokens();
+    gateway.cutConnections();
+    await vi.waitFor(() => expect(container.textContent).toBe("connecting|kept,live"));
+    for (const text of ["away-1", "away-2"]) await gateway.tell("u1", text);
+    openTokens();
+    await vi.waitFor(() => expect(container.textContent).toBe("joined|kept,live,away-1,away-2"), { timeout: 5_000 });
+    await gateway.tell("u2", "still someone else's");
+    await gateway.tell("u1", "after");
+    await vi.waitFor(() => expect(container.textContent).toBe("joined|kept,live,away-1,away-2,after"));
+  }, 15_000);
 });

@@ -4,6 +4,7 @@ import { Bus } from "../bus/bus";
 import { MemoryTransport } from "../bus/memory-transport";
 import { MemoryHistoryStore } from "../history/memory-history-store";
 import { createBuilders } from "./builders";
+import { defineInbox } from "./define-inbox";
 import { defineRooms } from "./define-rooms";
 import { defineRoutes } from "./groups";
 import { defineWhiskApp } from "./whisk-app";
@@ -93,5 +94,35 @@ describe("defineWhiskApp with room groups", () => {
     expect(() => defineWhiskApp({ rooms: [rooms, again], routes: [], observers: [], workers: [] })).toThrow(
       /rooms group "room" is listed twice/,
     );
+  });
+});
+
+describe("defineInbox", () => {
+  const history = { onJoin: 3, maxLength: 4, ttlMs: 60_000 };
+
+  it("adds join and leave routes and a message event, and no send", () => {
+    const inbox = defineInbox("inbox", { message: note, history });
+    expect(Object.keys(inbox.routes.routes)).toEqual(["join", "leave"]);
+    expect(inbox.topic.name).toBe("inbox.message");
+    expect(inbox.stream("u1")).toBe("inbox:u1");
+  });
+
+  it.each([
+    [{ ...history, onJoin: -1 }, /history.onJoin is a whole number/],
+    [{ ...history, maxLength: 5_000 }, /history.maxLength is a whole number from 0 to 1000/],
+    [{ ...history, ttlMs: 0 }, /history.ttlMs is a duration/],
+  ])("refuses bounds %j", (bounds, error) => {
+    expect(() => defineInbox("inbox", { message: note, history: bounds })).toThrow(error);
+  });
+
+  it("keeps each person's messages in their own stream, at most maxLength of them, with their position", async () => {
+    const ctx = handlerContext();
+    const inbox = defineInbox("inbox", { message: note, history });
+    for (let n = 1; n <= 6; n++) await inbox.publish(ctx, "u1", { text: `n${n}` });
+    const last = await inbox.publish(ctx, "u2", { text: "other" });
+    expect(last).toEqual({ text: "other", room: "u2", position: expect.objectContaining({ offset: expect.any(String) }) });
+    const kept = await ctx.history.recent("inbox:u1", 50);
+    expect(kept.entries.map((entry) => (entry.message as { text: string }).text)).toEqual(["n3", "n4", "n5", "n6"]);
+    await expect(inbox.publish(ctx, "u1", { text: "far too long for a note" })).rejects.toThrow(/does not match its schema/);
   });
 });

@@ -3,14 +3,21 @@ import type { Topic } from "../bus/topic";
 import { toRoom } from "../core/address";
 import { WhiskError } from "../core/errors";
 import { historyPositionSchema } from "../history/history-position-schema";
-import type { HistoryEntry, HistoryPosition } from "../history/history-store";
+import type { HistoryPosition } from "../history/history-store";
 import type { HandlerContext, ObserverDefinition, RouteContext, RouteDefinition } from "./definitions";
 import { defineObservers, defineRoutes, type ObserverGroup, type RouteAccess, type RouteGroup } from "./groups";
+import { asRoomMessage, checkedMessage, joinPage } from "./room-history";
 import type { SlowClientPolicy } from "./slow-client-queues";
 
-/** How a room group keeps its messages: `onJoin` of them come with every join (and with every catch-up). */
+/**
+ * How a room group keeps its messages: `onJoin` of them come with every join (and with every
+ * catch-up); each room's stream holds at most `maxLength` (the store's own bound, 1,000, when
+ * not given), and is forgotten `ttlMs` after its last message (never, when not given).
+ */
 export interface RoomHistory {
   onJoin: number;
+  maxLength?: number;
+  ttlMs?: number;
 }
 
 /** The most one socket's presence state may hold, as JSON: it goes to everyone in the room with each change. */
@@ -167,11 +174,6 @@ export function defineRooms<
   const stream = (room: string) => `${name}:${room}`;
   const kept = history !== false;
   const eventSchema = options.message.extend({ room: id, ...(kept ? { position: historyPositionSchema } : {}) });
-  const fromHistory = (entry: HistoryEntry, epoch: string, room: string) => ({
-    ...(entry.message as object),
-    room,
-    position: { epoch, offset: entry.offset },
-  });
 
   const message: ObserverDefinition<z.ZodType, unknown, AppContext> = {
     kind: "observer",
@@ -182,7 +184,7 @@ export function defineRooms<
       ? {
           stream,
           position: (payload) => (payload as { position: HistoryPosition }).position,
-          payload: fromHistory,
+          payload: asRoomMessage,
         }
       : undefined,
   };
@@ -202,10 +204,7 @@ export function defineRooms<
       await (options.oneAtATime ? ctx.socket.moveTo(room) : ctx.socket.join(room));
       if (!rejoin && !alreadyIn) await options.joined?.(room, ctx);
       if (!kept) return { room, messages: [], resumed: false };
-      const page = since
-        ? await ctx.history.since(stream(room), since, history.onJoin)
-        : await ctx.history.recent(stream(room), history.onJoin);
-      return { room, messages: page.entries.map((entry) => fromHistory(entry, page.epoch, room)), resumed: page.resumed };
+      return joinPage(ctx.history, stream(room), room, since, history.onJoin);
     },
   };
   const leave: RouteDefinition<z.ZodType, { room: string }, AppContext> = {
@@ -257,10 +256,11 @@ export function defineRooms<
     stream,
     async publish(ctx: Pick<HandlerContext<unknown>, "bus" | "history">, room: string, payload: unknown) {
       // Checked before it is kept: history holds nothing a client could not be sent.
-      const message = options.message.safeParse(payload);
-      if (!message.success) throw new Error(`A message for the "${name}" rooms does not match its schema: ${message.error.message}`);
-      const position = kept ? await ctx.history.append(stream(room), message.data) : undefined;
-      const published = { ...message.data, room, ...(position ? { position } : {}) };
+      const message = checkedMessage(options.message, payload, `the "${name}" rooms`);
+      const position = kept
+        ? await ctx.history.append(stream(room), message, { maxLength: history.maxLength, ttlMs: history.ttlMs })
+        : undefined;
+      const published = { ...message, room, ...(position ? { position } : {}) };
       await ctx.bus.to(toRoom(room)).publish(topic, published);
       return published;
     },

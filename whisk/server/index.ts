@@ -18,6 +18,7 @@ export { defineSessionData } from "../session/session-data";
 export type { ClientRooms, ClientRoutes, ServerEvents } from "./app-types";
 export { createBuilders } from "./builders";
 export { clientIdSchema } from "./client-id-schema";
+export { defineInbox, type InboxHistory, type InboxMessage } from "./define-inbox";
 export { defineRooms, type JoinAnswer, type RoomGroup, type RoomHistory, type RoomMessage } from "./define-rooms";
 export type { HandlerContext, ObserverContext, RouteContext, WorkerContext } from "./definitions";
 export { defineObservers, defineRoutes, defineWorkers, type RouteAccess } from "./groups";

@@ -6,7 +6,7 @@ import { vi } from "vitest";
 import { z } from "zod";
 import { WhiskError } from "../core/errors";
 import type { TokenGrant } from "../core/protocol";
-import { clientIdSchema, createBuilders, defineRooms, defineWhiskApp, defineWorkers } from "../server";
+import { clientIdSchema, createBuilders, defineInbox, defineRooms, defineWhiskApp, defineWorkers } from "../server";
 import { createWhisk } from "../server/host";
 import { serveGateway } from "./in-process-gateway";
 
@@ -59,8 +59,9 @@ export async function startRoomGateway(cleanups: (() => unknown)[]) {
   const announced: string[] = [];
   const sends = { refused: false };
   const { rooms, workers } = labRooms(announced, sends);
+  const inbox = defineInbox("labInbox", { message: z.object({ text: z.string() }), history: { onJoin: 10, maxLength: 20, ttlMs: 60_000 } });
   const whisk = createWhisk({
-    app: defineWhiskApp({ rooms: [rooms], routes: [], observers: [], workers: [workers] }),
+    app: defineWhiskApp({ rooms: [rooms, inbox], routes: [], observers: [], workers: [workers] }),
     services: {},
     nodeId: "room-node",
     allowedOrigins: [window.location.origin],
@@ -75,6 +76,8 @@ export async function startRoomGateway(cleanups: (() => unknown)[]) {
     return whisk.issueToken({ sessionId: session.id, userId: "u1" });
   });
   const say = (room: string, text: string) => rooms.publish(whisk.handlerContext, room, { text });
+  /** A message to one person's inbox, as a route or a worker would send it. */
+  const tell = (userId: string, text: string) => inbox.publish(whisk.handlerContext, userId, { text });
   const present = async (room: string) => (await whisk.backend.presence.list(room)).length;
   const holdTokens = () => {
     let open = () => {};
@@ -92,5 +95,5 @@ export async function startRoomGateway(cleanups: (() => unknown)[]) {
     const theirs = await whisk.sessions.create({ userId, userName }, 60_000);
     return () => whisk.issueToken({ sessionId: theirs.id, userId });
   };
-  return { url, getToken, whisk, announced, sends, say, present, holdTokens, cutConnections, tokensOf };
+  return { url, getToken, whisk, announced, sends, say, tell, present, holdTokens, cutConnections, tokensOf };
 }

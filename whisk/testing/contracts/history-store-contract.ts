@@ -34,6 +34,34 @@ function readingCases(fixture: CurrentFixture) {
     expect(page.resumed).toBe(false);
   });
 
+  it("keeps at most a stream's own maxLength, the newest, and resumes within them", async () => {
+    let third: HistoryPosition | undefined;
+    for (let i = 1; i <= 12; i++) {
+      const position = await store().append("inbox:u1", { i }, { maxLength: 5 });
+      if (i === 9) third = position;
+    }
+    expect((await store().recent("inbox:u1", 50)).entries.map((entry) => (entry.message as { i: number }).i)).toEqual([8, 9, 10, 11, 12]);
+    const since = await store().since("inbox:u1", third as HistoryPosition, 50);
+    expect(since.resumed).toBe(true);
+    expect(since.entries.map((entry) => (entry.message as { i: number }).i)).toEqual([10, 11, 12]);
+    // Streams without bounds of their own are untouched by another's.
+    for (let i = 1; i <= 8; i++) await store().append("room", { i });
+    expect((await store().recent("room", 50)).entries).toHaveLength(8);
+  });
+
+  it("forgets a stream, and its epoch, once ttlMs passes without an append; each append pushes that back", async () => {
+    const first = await store().append("inbox:u2", { i: 1 }, { ttlMs: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await store().append("inbox:u2", { i: 2 }, { ttlMs: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // 400 ms after the first append, 200 ms after the last: still there.
+    expect((await store().recent("inbox:u2", 50)).entries).toHaveLength(2);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const after = await store().recent("inbox:u2", 50);
+    expect(after.entries).toEqual([]);
+    expect(after.epoch).not.toBe(first.epoch);
+  });
+
   it("keeps streams apart", async () => {
     await store().append("a", { in: "a" });
     await store().append("b", { in: "b" });

@@ -1,0 +1,27 @@
+import type { z } from "zod";
+import type { HistoryEntry, HistoryPosition, HistoryStore } from "../history/history-store";
+import type { JoinAnswer } from "./define-rooms";
+
+/** A kept entry as clients receive it: the app's fields, the room (an inbox's owner), and its position. */
+export function asRoomMessage(entry: HistoryEntry, epoch: string, room: string) {
+  return { ...(entry.message as object), room, position: { epoch, offset: entry.offset } };
+}
+
+/** What a join answers: the stream's last `limit` messages, or exactly those after `since`. */
+export async function joinPage(
+  history: HistoryStore,
+  stream: string,
+  room: string,
+  since: HistoryPosition | undefined,
+  limit: number,
+): Promise<JoinAnswer<unknown>> {
+  const page = since ? await history.since(stream, since, limit) : await history.recent(stream, limit);
+  return { room, messages: page.entries.map((entry) => asRoomMessage(entry, page.epoch, room)), resumed: page.resumed };
+}
+
+/** `payload` as a group's message schema reads it, checked before anything is kept: throws saying whose. */
+export function checkedMessage(schema: z.ZodObject, payload: unknown, whose: string): Record<string, unknown> {
+  const checked = schema.safeParse(payload);
+  if (!checked.success) throw new Error(`A message for ${whose} does not match its schema: ${checked.error.message}`);
+  return checked.data;
+}
