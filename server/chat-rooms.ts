@@ -51,7 +51,12 @@ export const chatRooms = defineRooms("room", {
   },
   /** Who speaks comes from the session; the worker keeps the line and publishes it (server/workers/chat.ts). */
   send: route
-    .input(z.object({ room: roomIdSchema, text: messageText(MAX_CHAT_LENGTH), clientId: clientIdSchema.optional() }))
+    .input(
+      z
+        .object({ room: roomIdSchema, text: messageText(MAX_CHAT_LENGTH), clientId: clientIdSchema.optional() })
+        .describe("Says something in a room the socket is in; the room's copy carries `clientId` back."),
+    )
+    .output(z.object({ sent: z.literal(true) }))
     .handle(async ({ room, text, clientId }, ctx) => {
       await ctx.bus.send(chatWorkers.queues.say, { room, author: ctx.user, text, at: ctx.services.now(), clientId });
       return { sent: true as const };

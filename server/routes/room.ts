@@ -10,13 +10,20 @@ import { z } from "zod";
 import { route } from "@/server/builders";
 import { chatInbox } from "@/server/chat-inbox";
 import { messageText } from "@/server/message-text";
+import { person } from "@/server/person";
 import { MAX_CHAT_LENGTH, roomIdSchema } from "@/server/rooms";
 
 const text = messageText(MAX_CHAT_LENGTH);
 
 export const roomRoutes = defineRoutes("room", {
   whisper: route
-    .input(z.object({ room: roomIdSchema, toUserId: z.string().max(100), text }))
+    .input(
+      z
+        .object({ room: roomIdSchema, toUserId: z.string().max(100), text })
+        .describe("Whispers to one person in the room: kept in both people's inboxes, sent to their sockets."),
+    )
+    .output(z.object({ sent: z.literal(true), to: person }))
+    .refuses({ FORBIDDEN: "the sender is not in the room, or the addressee is not" })
     .handle(async ({ room, toUserId, text }, ctx) => {
       if (!ctx.socket.rooms().includes(room)) throw new WhiskError("FORBIDDEN", "Enter the room before whispering in it.");
       // Who is in the room as this gateway saw it within the last second: one read per room per

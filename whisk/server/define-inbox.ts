@@ -6,7 +6,7 @@ import type { HistoryPosition } from "../history/history-store";
 import type { JoinAnswer, RoomGroup, RoomHistory, RoomMessage } from "./define-rooms";
 import type { HandlerContext, ObserverDefinition, RouteDefinition } from "./definitions";
 import { defineObservers, defineRoutes, type RouteAccess } from "./groups";
-import { checkedMessage, joinPage } from "./room-history";
+import { checkedMessage, joinAnswerSchema, joinPage, roomAnswerSchema } from "./room-history";
 
 /** How much of each person's inbox is kept: `onJoin` come with each catch-up; at most `maxLength`, gone `ttlMs` after the last. */
 export interface InboxHistory extends RoomHistory {
@@ -58,7 +58,11 @@ export function defineInbox<const Name extends string, Message extends z.ZodObje
 
   const join: RouteDefinition<z.ZodType, JoinAnswer<unknown>, AppContext> = {
     kind: "route",
-    schema: z.object({ room: owner, since: historyPositionSchema.optional(), rejoin: z.boolean().optional() }),
+    schema: z
+      .object({ room: owner, since: historyPositionSchema.optional(), rejoin: z.boolean().optional() })
+      .describe("Holds this user's own inbox (`room`: their user id): the last messages, or with `since` exactly those missed."),
+    output: joinAnswerSchema(message.schema),
+    refusals: { FORBIDDEN: "the inbox is someone else's" },
     // A page of history, as a room's join.
     cost: 5,
     handler: async (input, ctx) => {
@@ -70,7 +74,8 @@ export function defineInbox<const Name extends string, Message extends z.ZodObje
   // Nothing to leave: a user's sockets always hear their own messages. Answered, for the client's sake.
   const leave: RouteDefinition<z.ZodType, { room: string }, AppContext> = {
     kind: "route",
-    schema: z.object({ room: owner }),
+    schema: z.object({ room: owner }).describe("Lets go of the inbox (nothing changes on the server)."),
+    output: roomAnswerSchema,
     handler: (input) => ({ room: (input as { room: string }).room }),
   };
 

@@ -6,7 +6,7 @@ import { historyPositionSchema } from "../history/history-position-schema";
 import type { HistoryPosition } from "../history/history-store";
 import type { HandlerContext, ObserverDefinition, RouteContext, RouteDefinition } from "./definitions";
 import { defineObservers, defineRoutes, type ObserverGroup, type RouteAccess, type RouteGroup } from "./groups";
-import { asRoomMessage, checkedMessage, joinPage } from "./room-history";
+import { asRoomMessage, checkedMessage, joinAnswerSchema, joinPage, roomAnswerSchema } from "./room-history";
 import type { SlowClientPolicy } from "./slow-client-queues";
 
 /**
@@ -192,7 +192,13 @@ export function defineRooms<
 
   const join: RouteDefinition<z.ZodType, JoinAnswer<unknown>, AppContext> = {
     kind: "route",
-    schema: z.object({ room: id, since: historyPositionSchema.optional(), rejoin: z.boolean().optional() }),
+    schema: z
+      .object({ room: id, since: historyPositionSchema.optional(), rejoin: z.boolean().optional() })
+      .describe(
+        "Joins a room: the last messages, or with `since` (the last position seen) exactly those missed. `rejoin` (after a reconnect) announces nothing.",
+      ),
+    output: joinAnswerSchema(message.schema),
+    refusals: { FORBIDDEN: "the room's authorize refused this user", LIMIT_REACHED: "the socket is in as many rooms as it may be" },
     // A page of history is five events' worth of the socket's budget: joining in a loop is refused soon.
     cost: kept ? 5 : 1,
     handler: async (input, ctx) => {
@@ -209,7 +215,8 @@ export function defineRooms<
   };
   const leave: RouteDefinition<z.ZodType, { room: string }, AppContext> = {
     kind: "route",
-    schema: z.object({ room: id }),
+    schema: z.object({ room: id }).describe("Leaves a room (answered even if the socket was not in it)."),
+    output: roomAnswerSchema,
     handler: async (input, ctx) => {
       const { room } = input as { room: string };
       await ctx.socket.leave(room);
@@ -221,6 +228,7 @@ export function defineRooms<
   if (send) {
     routes.send = {
       ...send,
+      refusals: { FORBIDDEN: "the socket is not in the room", ...send.refusals },
       handler: (input, ctx) => {
         if (!ctx.socket.rooms().includes((input as { room: string }).room))
           throw new WhiskError("FORBIDDEN", "Join the room before sending to it.");
@@ -232,7 +240,14 @@ export function defineRooms<
   if (presence) {
     routes.presence = {
       kind: "route",
-      schema: z.object({ room: id, state: presence }),
+      schema: z
+        .object({ room: id, state: presence })
+        .describe("Sets what this socket says about itself in a room it is in; everyone there hears who changed."),
+      output: roomAnswerSchema,
+      refusals: {
+        BAD_PAYLOAD: `a state over ${MAX_PRESENCE_STATE_BYTES} bytes of JSON`,
+        FORBIDDEN: "the socket is not in the room",
+      },
       handler: async (input, ctx) => {
         const { room, state } = input as { room: string; state: unknown };
         const bytes = Buffer.byteLength(JSON.stringify(state) ?? "");

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Bus } from "../bus/bus";
+import type { ErrorCode } from "../core/errors";
 import type { HistoryEntry, HistoryPosition, HistoryStore } from "../history/history-store";
 import type { PresentUser } from "../presence/presence-store";
 import type { SessionKind, SessionStore } from "../session/session-store";
@@ -66,6 +67,10 @@ export interface RouteDefinition<S extends z.ZodType, Output, AppContext> {
   readonly schema: S;
   /** Events one call takes from the socket's budget; 1 when not given (`route.input(s).cost(n)`). */
   readonly cost?: number;
+  /** What the ack's `data` is, for the contract (`route.input(s).output(o)`); the handler's return type is checked against it. */
+  readonly output?: z.ZodType;
+  /** The route's own refusals, by code, for the contract (`route.input(s).refuses({ FORBIDDEN: "..." })`). */
+  readonly refusals?: Partial<Record<ErrorCode, string>>;
   readonly handler: (input: z.output<S>, ctx: RouteContext<AppContext>) => Output | Promise<Output>;
 }
 
@@ -78,6 +83,8 @@ export interface ObserverDefinition<S extends z.ZodType, Output, AppContext> {
   readonly slowClients?: SlowClientPolicy;
   /** Where this topic's room messages are also kept, so a gateway fills a bus gap from there (history-gap-filler.ts). */
   readonly kept?: KeptInHistory<z.output<S>>;
+  /** What clients receive, for the contract, when the handler makes it something else than the topic's payload (`.output(o)`). */
+  readonly output?: z.ZodType;
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
  * `whisk/host`: what the process that hosts an app uses: one Whisk instance over a backend
  * (memory or Redis), its gateway, workers, health and metrics endpoints, and the HTTP bounds in
- * front of them. `server/main.ts` is the example.
+ * front of them, and the app's wire contract (`npm run contract`). `server/main.ts` is the example.
  */
 export { type Backend, createMemoryBackend, createRedisBackend, type RedisBackendOptions } from "./backend";
 export { TrustedProxies } from "./client-address";
 export { limitConnectionsPerAddress } from "./connections-per-address";
+export { contractAsyncApi, contractMarkdown } from "./contract";
 export { createWhisk, type NextRuntimeOptions, type Whisk, type WhiskOptions } from "./create-whisk";
 export type { Gateway } from "./gateway";
 export { type GatewayDirectory, keepAnnouncing, type LiveGateway } from "./gateway-directory";

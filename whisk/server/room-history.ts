@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { HistoryEntry, HistoryPosition, HistoryStore } from "../history/history-store";
 import type { JoinAnswer } from "./define-rooms";
 
@@ -25,3 +25,11 @@ export function checkedMessage(schema: z.ZodObject, payload: unknown, whose: str
   if (!checked.success) throw new Error(`A message for ${whose} does not match its schema: ${checked.error.message}`);
   return checked.data;
 }
+
+/** What a join answers, for the contract: a page of the group's messages as clients receive them. */
+export function joinAnswerSchema(message: z.ZodType) {
+  return z.object({ room: z.string(), messages: z.array(message), resumed: z.boolean() });
+}
+
+/** What a leave or a presence change answers, for the contract. */
+export const roomAnswerSchema = z.object({ room: z.string() });
