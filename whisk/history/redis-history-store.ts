@@ -30,21 +30,26 @@ export class RedisHistoryStore implements HistoryStore {
   }
 
   async append(stream: string, message: unknown, bounds: StreamBounds = {}): Promise<HistoryPosition> {
-    const epoch = await this.epoch(stream);
     const payload = JSON.stringify(message);
     if (bounds.maxLength === undefined && bounds.ttlMs === undefined) {
+      const epoch = await this.epoch(stream);
       const offset = (await this.redis.xadd(this.key(stream), "MAXLEN", "~", String(this.keep), "*", "m", payload)) as string;
       return { epoch, offset };
     }
-    // A stream of its own bounds (a small inbox): trimmed exactly, and its expiry pushed back with
-    // each append, on the stream and its epoch alike (one slot: the key's hash tag is the stream's).
+    // A stream of its own bounds (a small inbox), in one round trip: its epoch, the entry (trimmed
+    // exactly), and its expiry pushed back on the stream and its epoch alike (one slot: the keys'
+    // hash tag is the stream's).
+    const fresh = randomBytes(6).toString("hex");
     const maxLength = Math.min(bounds.maxLength ?? this.keep, this.keep);
-    const write = this.redis.multi().xadd(this.key(stream), "MAXLEN", String(maxLength), "*", "m", payload);
+    const write = this.redis
+      .multi()
+      .call("SET", [this.keys.historyEpoch(stream), fresh, "NX", "GET"])
+      .xadd(this.key(stream), "MAXLEN", String(maxLength), "*", "m", payload);
     if (bounds.ttlMs !== undefined) write.pexpire(this.key(stream), bounds.ttlMs).pexpire(this.keys.historyEpoch(stream), bounds.ttlMs);
-    const results = await write.exec();
-    const [error, offset] = results?.[0] ?? [new Error("the history write was discarded")];
-    if (error) throw error;
-    return { epoch, offset: offset as string };
+    const [epochRead, added] = (await write.exec()) ?? [];
+    const failure = epochRead?.[0] ?? added?.[0] ?? (added ? null : new Error("the history write was discarded"));
+    if (failure) throw failure;
+    return { epoch: (epochRead?.[1] as string | null) ?? fresh, offset: added?.[1] as string };
   }
 
   async recent(stream: string, limit: number): Promise<HistoryPage> {
