@@ -13,7 +13,7 @@ import { connectRaw } from "./raw-socket";
 
 const METRICS_TOKEN = "attack-answers-metrics-token-0123456789";
 const HISTORY = 1_200;
-const PAGE_LIMIT = 50; // server/routes/room.ts HISTORY_LIMIT
+const PAGE_LIMIT = 50; // server/chat-rooms.ts HISTORY_LIMIT
 
 let server: ServerProcess;
 let cleanup: () => Promise<void>;
