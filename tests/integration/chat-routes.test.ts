@@ -182,6 +182,8 @@ describe("chat routes on the real server process", () => {
     ["a whisper to an addressee id over 100 characters", "room.whisper", { room: "beach", toUserId: "x".repeat(101), text: "hi" }],
     ["a whisper over 1,000 characters", "room.whisper", { room: "beach", toUserId: "u1", text: "x".repeat(1001) }],
     ["a whisper with no addressee", "room.whisper", { room: "beach", text: "hi" }],
+    ["an inbox id over 100 characters", "inbox.join", { room: "x".repeat(101) }],
+    ["presence state off its schema", "room.presence", { room: "beach", state: { typing: "yes" } }],
   ])("answers %s with a clear error and keeps the socket", async (name, event, payload) => {
     const client = await newClient();
     await request(client.socket, "room.join", { room: "beach" });

@@ -6,7 +6,7 @@ import type { HistoryPosition } from "../history/history-store";
 import type { JoinAnswer, RoomGroup, RoomHistory, RoomMessage } from "./define-rooms";
 import type { HandlerContext, ObserverDefinition, RouteDefinition } from "./definitions";
 import { defineObservers, defineRoutes, type RouteAccess } from "./groups";
-import { checkedMessage, joinAnswerSchema, joinPage, roomAnswerSchema } from "./room-history";
+import { checkedMessage, checkHistoryBounds, joinAnswerSchema, joinPage, roomAnswerSchema } from "./room-history";
 
 /** How much of each person's inbox is kept: `onJoin` come with each catch-up; at most `maxLength`, gone `ttlMs` after the last. */
 export interface InboxHistory extends RoomHistory {
@@ -38,14 +38,7 @@ export function defineInbox<const Name extends string, Message extends z.ZodObje
   options: InboxOptions<Message>,
 ): RoomGroup<Name, z.ZodString, Message, RoomHistory, z.ZodNever, never, AppContext> {
   const { history } = options;
-  for (const [bound, value, most] of [
-    ["onJoin", history.onJoin, 1_000],
-    ["maxLength", history.maxLength, 1_000],
-  ] as const) {
-    if (!(Number.isInteger(value) && value >= 0 && value <= most))
-      throw new Error(`Inbox "${name}": history.${bound} is a whole number from 0 to ${most} (got ${value}).`);
-  }
-  if (!(history.ttlMs > 0)) throw new Error(`Inbox "${name}": history.ttlMs is a duration in ms above 0 (got ${history.ttlMs}).`);
+  checkHistoryBounds(`Inbox "${name}"`, history);
   const stream = (userId: string) => `${name}:${userId}`;
   const owner = z.string().max(100);
   // Sent to a user, not to a room: a gap in the bus is caught up by the client's next join.

@@ -20,7 +20,7 @@ function handlerContext() {
   return { bus: new Bus(transport, "node-1"), history: new MemoryHistoryStore() };
 }
 
-const { route } = createBuilders<object>();
+const { route, observe } = createBuilders<object>();
 const note = z.object({ text: z.string().max(10) });
 
 describe("defineRooms", () => {
@@ -45,6 +45,41 @@ describe("defineRooms", () => {
 
   it.each([-1, 1.5, 1_001])("refuses history.onJoin %s", (onJoin) => {
     expect(() => defineRooms("desk", { id: z.string(), message: note, history: { onJoin } })).toThrow(/history.onJoin is a whole number/);
+  });
+
+  it("refuses a room group's own stream bounds that no stream can keep", () => {
+    expect(() => defineRooms("desk", { id: z.string(), message: note, history: { onJoin: 5, maxLength: -1 } })).toThrow(
+      /Room group "desk": history.maxLength is a whole number/,
+    );
+    expect(() => defineRooms("desk", { id: z.string(), message: note, history: { onJoin: 5, ttlMs: 0 } })).toThrow(
+      /Room group "desk": history.ttlMs is a duration/,
+    );
+  });
+
+  it("keeps a room's stream within its own maxLength", async () => {
+    const ctx = handlerContext();
+    const rooms = defineRooms("desk", { id: z.string(), message: note, history: { onJoin: 5, maxLength: 2 } });
+    for (const text of ["a", "b", "c"]) await rooms.publish(ctx, "front", { text });
+    expect((await ctx.history.recent("desk:front", 5)).entries.map((entry) => (entry.message as { text: string }).text)).toEqual([
+      "b",
+      "c",
+    ]);
+  });
+
+  it("records a route's ack schema, refusals and cost, and an observer's output, for the contract", () => {
+    const ack = z.object({ id: z.string() });
+    const said = route
+      .input(z.object({}))
+      .cost(2)
+      .output(ack)
+      .refuses({ FORBIDDEN: "not yours" })
+      .handle(() => ({ id: "1" }));
+    expect(said).toMatchObject({ cost: 2, output: ack, refusals: { FORBIDDEN: "not yours" } });
+    const shown = z.object({ shown: z.string() });
+    const observer = observe(note)
+      .output(shown)
+      .handle((payload) => ({ shown: payload.text }));
+    expect(observer.output).toBe(shown);
   });
 
   it("publishes a kept message after appending it to the room's stream, with its position", async () => {

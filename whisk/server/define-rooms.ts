@@ -6,7 +6,7 @@ import { historyPositionSchema } from "../history/history-position-schema";
 import type { HistoryPosition } from "../history/history-store";
 import type { HandlerContext, ObserverDefinition, RouteContext, RouteDefinition } from "./definitions";
 import { defineObservers, defineRoutes, type ObserverGroup, type RouteAccess, type RouteGroup } from "./groups";
-import { asRoomMessage, checkedMessage, joinAnswerSchema, joinPage, roomAnswerSchema } from "./room-history";
+import { asRoomMessage, checkedMessage, checkHistoryBounds, joinAnswerSchema, joinPage, roomAnswerSchema } from "./room-history";
 import type { SlowClientPolicy } from "./slow-client-queues";
 
 /**
@@ -169,8 +169,7 @@ export function defineRooms<
   options: RoomsOptions<Id, Message, History, SendSchema, SendOutput, AppContext, Presence>,
 ): RoomGroup<Name, Id, Message, History, SendSchema, SendOutput, AppContext, Presence> {
   const { id, history } = options;
-  if (history !== false && !(Number.isInteger(history.onJoin) && history.onJoin >= 0 && history.onJoin <= 1_000))
-    throw new Error(`Room group "${name}": history.onJoin is a whole number from 0 to 1000 (got ${history.onJoin}).`);
+  if (history !== false) checkHistoryBounds(`Room group "${name}"`, history);
   const stream = (room: string) => `${name}:${room}`;
   const kept = history !== false;
   const eventSchema = options.message.extend({ room: id, ...(kept ? { position: historyPositionSchema } : {}) });

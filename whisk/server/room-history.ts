@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { HistoryEntry, HistoryPosition, HistoryStore } from "../history/history-store";
-import type { JoinAnswer } from "./define-rooms";
+import type { JoinAnswer, RoomHistory } from "./define-rooms";
 
 /** A kept entry as clients receive it: the app's fields, the room (an inbox's owner), and its position. */
 export function asRoomMessage(entry: HistoryEntry, epoch: string, room: string) {
@@ -33,3 +33,16 @@ export function joinAnswerSchema(message: z.ZodType) {
 
 /** What a leave or a presence change answers, for the contract. */
 export const roomAnswerSchema = z.object({ room: z.string() });
+
+/** Refuses bounds no stream can keep, at definition time: `whose` names the group in the message. */
+export function checkHistoryBounds(whose: string, history: RoomHistory): void {
+  for (const [bound, value] of [
+    ["onJoin", history.onJoin],
+    ["maxLength", history.maxLength],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 1_000))
+      throw new Error(`${whose}: history.${bound} is a whole number from 0 to 1000 (got ${value}).`);
+  }
+  if (history.ttlMs !== undefined && !(history.ttlMs > 0))
+    throw new Error(`${whose}: history.ttlMs is a duration in ms above 0 (got ${history.ttlMs}).`);
+}
