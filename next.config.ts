@@ -35,6 +35,15 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // The `whisk` workspace package is TypeScript source: Next compiles it like the app's own.
   transpilePackages: ["whisk"],
+  // Loaded by instrumentation.ts only when tracing is on (server/tracing.ts): required from
+  // node_modules at run time, as the custom server does, never bundled into Next's server code.
+  serverExternalPackages: [
+    "@opentelemetry/context-async-hooks",
+    "@opentelemetry/core",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/resources",
+    "@opentelemetry/sdk-trace",
+  ],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -82,6 +82,11 @@ const variables = z.object({
   WHISK_POSTS_PER_ADDRESS: z.coerce.number().min(0).max(100_000).default(10),
   /** Development only: where `npm run dev` keeps sessions and its made-up SESSION_SECRET across restarts. */
   WHISK_DEV_STATE_DIR: z.string().min(1).default("node_modules/.cache/whisk"),
+  /**
+   * Where to send OpenTelemetry traces over OTLP/HTTP (e.g. http://127.0.0.1:4318); unset means no
+   * tracing. Read by the exporter itself, as are the other OTEL_* variables (OTEL_SERVICE_NAME...).
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -139,6 +144,8 @@ export interface Settings {
   connectionsPerAddress: number;
   postsPerAddress: number;
   logLevel: string;
+  /** Spans for routes, jobs and deliveries, carried across processes (OTEL_EXPORTER_OTLP_ENDPOINT set). */
+  tracing: boolean;
   /** Where the development server keeps its state across restarts (relative to the app's folder). */
   devStateDir: string;
 }
@@ -212,6 +219,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     connectionsPerAddress: values.WHISK_CONNECTIONS_PER_ADDRESS,
     postsPerAddress: values.WHISK_POSTS_PER_ADDRESS,
     logLevel: values.LOG_LEVEL,
+    tracing: values.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined,
     devStateDir: values.WHISK_DEV_STATE_DIR,
   };
 }

@@ -29,6 +29,7 @@ import { devSessionSecret, devStatePaths } from "./dev-state";
 import { readSettings, type Settings, SettingsError } from "./env";
 import { hooks } from "./hooks";
 import { createServices } from "./services";
+import { startTracing, stopTracing } from "./tracing";
 
 // `npm start` runs the compiled server: production unless NODE_ENV says otherwise, so the script
 // needs no `NODE_ENV=production` prefix (which Windows' cmd does not understand).
@@ -65,6 +66,9 @@ const runs = {
   workers: settings.role === "all" || settings.role === "worker",
 };
 
+// Next.js starts tracing from instrumentation.ts where it runs; the other roles start it here.
+if (settings.tracing && !runs.web) await startTracing({ name: "whisk-app", instance: settings.nodeId });
+
 let backend: Backend;
 try {
   backend = settings.redis
@@ -85,6 +89,7 @@ const whisk = createWhisk({
   allowedOrigins: settings.allowedOrigins,
   tokenTtlMs: settings.tokenTtlMs,
   sessionTtlMs: settings.sessionTtlMs,
+  tracing: settings.tracing,
 });
 
 // Next.js (web role) answers every request the health endpoints and the gateway do not.
@@ -260,6 +265,7 @@ async function shutdown(signal: string) {
   await new Promise((resolve) => server.close(resolve));
   metricsServer?.close().closeAllConnections();
   await nextApp?.close();
+  await stopTracing().catch((error) => log.warn({ err: String(error) }, "could not send the last spans"));
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -5,6 +5,7 @@ import { createEnvelope, type Envelope } from "../core/envelope";
 import { ERROR_CODES } from "../core/errors";
 import { REPLY_TOPIC } from "../core/protocol";
 import { type Ack, failed } from "../core/result";
+import { activeTraceParent } from "../core/trace-parent";
 import { checkPayload, type Queue, type Topic } from "./topic";
 import type { BusTransport, StopConsuming, Unsubscribe } from "./transport";
 
@@ -36,6 +37,14 @@ export class BusTarget {
   }
 }
 
+/** What a bus may be told to do besides carrying: count what it sends, carry traces. */
+export interface BusOptions {
+  /** Called for each envelope put on the bus (metrics): a fan-out's topic or a job's queue. */
+  onSent?: (kind: "publish" | "enqueue", topic: string) => void;
+  /** Envelopes carry the sending span's traceparent (OpenTelemetry); off by default. */
+  tracing?: boolean;
+}
+
 /**
  * The message bus every Whisk process shares: fan-out to addressed sockets through the gateways
  * that hold them, and work queues for workers. The transport (memory or Redis) only carries.
@@ -49,7 +58,13 @@ export class Bus {
   constructor(
     private readonly transport: BusTransport,
     readonly nodeId: string,
+    private readonly options: BusOptions = {},
   ) {}
+
+  /** Whether envelopes carry traces, so the processes that receive them open spans of their own. */
+  get tracing(): boolean {
+    return this.options.tracing ?? false;
+  }
 
   /** Messages for everyone on every gateway: the one way to broadcast (the `everyone()` address). */
   everyone(): BusTarget {
@@ -66,14 +81,14 @@ export class Bus {
 
   /** Hands a job to exactly one worker consuming `target`. */
   async send<S extends z.ZodType>(target: Queue<string, S>, payload: z.input<S>): Promise<void> {
-    const envelope = createEnvelope({
+    const envelope = this.envelope({
       topic: target.name,
       payload: checkPayload(target, payload),
       to: [],
       except: [],
       from: { nodeId: this.nodeId },
     });
-    await this.transport.enqueue(target.name, envelope);
+    await this.enqueue(target.name, envelope);
   }
 
   /**
@@ -105,7 +120,7 @@ export class Bus {
         resolve(ack as Ack<Output>);
       });
     });
-    const envelope = createEnvelope({
+    const envelope = this.envelope({
       topic: target.name,
       payload: checked,
       to: [],
@@ -113,7 +128,7 @@ export class Bus {
       from: { nodeId: this.nodeId },
       replyTo: { nodeId: this.nodeId, requestId },
     });
-    await this.transport.enqueue(target.name, envelope);
+    await this.enqueue(target.name, envelope);
     return reply;
   }
 
@@ -179,9 +194,28 @@ export class Bus {
     // Addressed to nobody: nothing to carry. (Not sending it also keeps a gateway of an older
     // version, which read an empty list as everyone, from broadcasting it during a rolling deploy.)
     if (to.length === 0) return;
+    this.options.onSent?.("publish", topicName);
     await this.transport.publish(
-      createEnvelope({ topic: topicName, payload, to: [...to], except: [...except], from: { nodeId: this.nodeId } }),
+      this.envelope({ topic: topicName, payload, to: [...to], except: [...except], from: { nodeId: this.nodeId } }),
     );
+  }
+
+  private async enqueue(queueName: string, envelope: Envelope): Promise<void> {
+    this.options.onSent?.("enqueue", queueName);
+    await this.transport.enqueue(queueName, envelope);
+  }
+
+  /** A new envelope, carrying the running span's trace when tracing is on. */
+  private envelope(fields: Omit<Envelope, "id" | "sentAt" | "trace">): Envelope {
+    const envelope = createEnvelope(fields);
+    const trace = this.tracing ? activeTraceParent() : undefined;
+    if (trace) envelope.trace = trace;
+    return envelope;
+  }
+
+  /** Jobs waiting in `queueName` or in a worker's hands, where the transport can tell. */
+  queueDepth(queueName: string): Promise<number | undefined> {
+    return this.transport.queueDepth?.(queueName) ?? Promise.resolve(undefined);
   }
 
   /** Publishes a raw topic with no schema; for Whisk's own control topics. */

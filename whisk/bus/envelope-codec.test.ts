@@ -21,6 +21,16 @@ describe("envelope codec", () => {
     expect(decodeEnvelope(encodeEnvelope(request))).toEqual(request);
   });
 
+  it("carries a trace, and leaves behind one that is not a traceparent (too long, not a string) but keeps the message", () => {
+    const trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    expect(decodeEnvelope(encodeEnvelope({ ...envelope, trace }))?.trace).toBe(trace);
+    for (const bad of ["x".repeat(10_000), 42, { traceparent: trace }]) {
+      const decoded = decodeEnvelope(withField("trace", bad));
+      expect(decoded).toEqual(envelope);
+      expect(decoded).not.toHaveProperty("trace");
+    }
+  });
+
   it("keeps the known fields only, so nothing unknown rides along to observers", () => {
     const decoded = decodeEnvelope(JSON.stringify({ ...envelope, extra: "x", from: { nodeId: "ws-1", role: "x" } }));
     expect(decoded).toEqual(envelope);

@@ -1,5 +1,6 @@
 import type { Address } from "../core/address";
 import type { Envelope } from "../core/envelope";
+import { MAX_TRACE_PARENT_LENGTH } from "../core/trace-parent";
 
 /**
  * Envelopes travel as JSON. Reading one back checks its shape by hand rather than with a zod
@@ -42,7 +43,7 @@ function readAddress(value: unknown): Address | null {
 /** A fresh envelope of exactly the known fields, or null if any is missing or of the wrong type. */
 function readEnvelope(value: unknown): Envelope | null {
   if (!isFields(value)) return null;
-  const { id, topic, payload, to, except, from, sentAt, replyTo } = value;
+  const { id, topic, payload, to, except, from, sentAt, replyTo, trace } = value;
   if (typeof id !== "string" || typeof topic !== "string" || typeof sentAt !== "number") return null;
   if (!isFields(from) || typeof from.nodeId !== "string") return null;
   if (!Array.isArray(except) || !except.every((socketId) => typeof socketId === "string")) return null;
@@ -54,6 +55,8 @@ function readEnvelope(value: unknown): Envelope | null {
     addresses.push(address);
   }
   const envelope: Envelope = { id, topic, payload, to: addresses, except, from: { nodeId: from.nodeId }, sentAt };
+  // A trace that is not one is left behind, not a reason to drop the message.
+  if (typeof trace === "string" && trace.length <= MAX_TRACE_PARENT_LENGTH) envelope.trace = trace;
   if (replyTo === undefined) return envelope;
   if (!isFields(replyTo) || typeof replyTo.nodeId !== "string" || typeof replyTo.requestId !== "string") return null;
   envelope.replyTo = { nodeId: replyTo.nodeId, requestId: replyTo.requestId };

@@ -13,6 +13,8 @@ export class MemoryTransport implements BusTransport {
   private readonly consumers = new Map<string, Consumer[]>();
   private readonly waiting = new Map<string, Envelope[]>();
   private readonly turns = new Map<string, number>();
+  /** Jobs enqueued and not yet done, by queue (waiting for a consumer, or running). */
+  private readonly undone = new Map<string, number>();
 
   constructor(private readonly onHandlerError: (error: unknown, envelope: Envelope) => void = () => {}) {}
 
@@ -26,6 +28,7 @@ export class MemoryTransport implements BusTransport {
   }
 
   async enqueue(queue: string, envelope: Envelope): Promise<void> {
+    this.undone.set(queue, (this.undone.get(queue) ?? 0) + 1);
     const consumers = this.consumers.get(queue);
     if (!consumers?.length) {
       this.waiting.set(queue, [...(this.waiting.get(queue) ?? []), envelope]);
@@ -45,13 +48,18 @@ export class MemoryTransport implements BusTransport {
     // The jobs this consumer is running, so stopping it can wait for them as a process would.
     const inFlight = new Set<Promise<void>>();
     const consumer: Consumer = (envelope) => {
-      const running = handler(envelope).finally(() => inFlight.delete(running));
+      const running = handler(envelope).finally(() => {
+        inFlight.delete(running);
+        this.undone.set(queue, (this.undone.get(queue) ?? 1) - 1);
+      });
       inFlight.add(running);
       return running;
     };
     this.consumers.set(queue, [...(this.consumers.get(queue) ?? []), consumer]);
     const backlog = this.waiting.get(queue) ?? [];
     this.waiting.delete(queue);
+    // Enqueued again below, and counted again there.
+    this.undone.set(queue, (this.undone.get(queue) ?? 0) - backlog.length);
     for (const envelope of backlog) void this.enqueue(queue, envelope);
     return async () => {
       this.consumers.set(
@@ -60,6 +68,10 @@ export class MemoryTransport implements BusTransport {
       );
       await Promise.allSettled([...inFlight]);
     };
+  }
+
+  async queueDepth(queue: string): Promise<number> {
+    return this.undone.get(queue) ?? 0;
   }
 
   async ready(): Promise<void> {}

@@ -216,6 +216,11 @@ export class RedisTransport implements BusTransport {
     await this.options.redis.xadd(this.queueKey(queue), "*", "envelope", encodeEnvelope(envelope));
   }
 
+  /** Acked jobs are deleted (see enqueue), so the stream's length is what is not done yet. */
+  queueDepth(queue: string): Promise<number> {
+    return this.options.redis.xlen(this.queueKey(queue));
+  }
+
   consume(queue: string, handler: (envelope: Envelope) => Promise<void>): StopConsuming {
     const { redis, consumerName, claimIdleMs, blockMs, onHandlerError, onMalformed, onConsumerError } = this.options;
     const consumer = new QueueConsumer({

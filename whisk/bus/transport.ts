@@ -37,6 +37,8 @@ export interface BusTransport {
    * promise that resolves once the subscriptions are live. Absent where they cannot be lost.
    */
   onResubscribed?(listener: (live: Promise<void>) => void): Unsubscribe;
+  /** Jobs in `queue` not yet done (waiting, or in a worker's hands), for the metrics. */
+  queueDepth?(queue: string): Promise<number>;
   /** What this process received and listens to, for its metrics. */
   stats?(): { received: number; channels: number };
   /** Stops every consumer as `StopConsuming` does, then lets go of the connections. */

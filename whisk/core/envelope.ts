@@ -14,6 +14,8 @@ export interface Envelope {
   sentAt: number;
   /** Set by `bus.request`: where the worker's reply goes. */
   replyTo?: { nodeId: string; requestId: string };
+  /** The W3C traceparent of the span that sent it, when tracing is on (see whisk/server/spans.ts). */
+  trace?: string;
 }
 
 /**

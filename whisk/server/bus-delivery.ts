@@ -11,6 +11,7 @@ import type { WhiskMetrics } from "./metrics";
 import { deliverEnvelope } from "./observer-delivery";
 import type { MeasuredConnection, OutboundBytes } from "./outbound-bytes";
 import { SlowClientQueues } from "./slow-client-queues";
+import { inSpan } from "./spans";
 
 /**
  * Queued like an envelope when the bus connection is back after a gap, ahead of anything it
@@ -66,10 +67,16 @@ export function startBusDelivery<AppContext>(
   adapter.on("create-room", noteHeld);
   adapter.on("delete-room", forget);
 
-  const deliver = (envelope: Envelope, rooms: "all" | string[]) =>
+  const tracing = ctx.bus.tracing;
+  const deliverNow = (envelope: Envelope, rooms: "all" | string[]) =>
     deliverEnvelope(io, options.observers, envelope, ctx, slowClients, rooms).catch((error) =>
       log.error({ err: error, topic: envelope.topic }, "observer threw; message not delivered"),
     );
+  // A traced envelope's delivery joins the trace of the route or job that published it.
+  const deliver = (envelope: Envelope, rooms: "all" | string[]) =>
+    tracing && envelope.trace
+      ? inSpan("delivery", envelope.topic, { traceParent: envelope.trace }, () => deliverNow(envelope, rooms))
+      : deliverNow(envelope, rooms);
   const deliverLive = (envelope: Envelope) => {
     const rooms = localRoomsFor(envelope.to, ctx.node.id);
     const hereToo = rooms === "all" || rooms.some((room) => localRooms.has(room));

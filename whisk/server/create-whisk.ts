@@ -40,6 +40,12 @@ export interface WhiskOptions<AppContext> {
   sessionTtlMs?: number;
   /** prom-client's default Node metrics (CPU, memory, event loop, GC) in `metrics.registry`; on by default. */
   defaultMetrics?: boolean;
+  /**
+   * OpenTelemetry spans for every route, job and bus delivery, and envelopes that carry the
+   * trace from process to process; off by default. Spans go to the SDK the app registers
+   * (server/tracing.ts); without one they go nowhere.
+   */
+  tracing?: boolean;
 }
 
 /** What Next.js needs that only the process knows: the cookie's secret and where pages connect. */
@@ -80,6 +86,8 @@ class WhiskInstance<AppContext> {
   private readonly allowedOrigins: readonly string[];
   private readonly gateways: Gateway<AppContext>[] = [];
   private readonly stops: StopConsuming[] = [];
+  /** Set once this process runs workers: it reports their queues' depth from then on. */
+  private stopReportingQueues: (() => void) | undefined;
   /** The app's code, replaced by `replaceCode` (development reload). */
   private app: WhiskAppDefinition;
   private hooks: WhiskHooks<AppContext>;
@@ -90,7 +98,16 @@ class WhiskInstance<AppContext> {
     this.backend = options.backend ?? createMemoryBackend(this.log);
     this.tokens = this.backend.tokens;
     this.sessions = this.backend.sessions;
-    this.bus = new Bus(this.backend.transport, options.nodeId);
+    const transport = this.backend.transport;
+    this.metrics = createWhiskMetrics({
+      nodeId: options.nodeId,
+      defaultMetrics: options.defaultMetrics,
+      busChannels: transport.stats ? () => transport.stats?.().channels ?? 0 : undefined,
+    });
+    this.bus = new Bus(transport, options.nodeId, {
+      tracing: options.tracing,
+      onSent: (kind, topic) => this.metrics.busSent.inc({ kind, topic }),
+    });
     this.allowedOrigins = options.allowedOrigins ?? [];
     this.app = options.app;
     this.hooks = options.hooks ?? {};
@@ -102,12 +119,6 @@ class WhiskInstance<AppContext> {
       node: { id: options.nodeId },
       log: this.log,
     };
-    const transport = this.backend.transport;
-    this.metrics = createWhiskMetrics({
-      nodeId: options.nodeId,
-      defaultMetrics: options.defaultMetrics,
-      busChannels: transport.stats ? () => transport.stats?.().channels ?? 0 : undefined,
-    });
   }
 
   /** Attaches a gateway to an HTTP server this process owns; it admits pages from `allowedOrigins`. */
@@ -158,9 +169,21 @@ class WhiskInstance<AppContext> {
    * lets the jobs in hand finish and be acknowledged before it resolves.
    */
   startWorkers(): StopConsuming {
-    const stop = startWorkers(this.bus, this.app.workers, this.handlerContext);
+    const stop = startWorkers(this.bus, this.app.workers, this.handlerContext, this.metrics);
     this.stops.push(stop);
+    this.stopReportingQueues ??= this.metrics.addQueues(() => this.queueDepths());
     return stop;
+  }
+
+  /** How many jobs each of the app's queues holds, where the transport can tell. */
+  private async queueDepths(): Promise<Map<string, number>> {
+    const queues = this.app.workers.flatMap((group) => Object.keys(group.workers).map((key) => `${group.name}.${key}`));
+    const depths = new Map<string, number>();
+    for (const queue of queues) {
+      const depth = await this.bus.queueDepth(queue);
+      if (depth !== undefined) depths.set(queue, depth);
+    }
+    return depths;
   }
 
   /**
@@ -213,6 +236,7 @@ class WhiskInstance<AppContext> {
   async close(): Promise<void> {
     // Workers first: the jobs they hold finish (and may still publish) before anything closes.
     await Promise.all(this.stops.splice(0).map((stop) => stop()));
+    this.stopReportingQueues?.();
     await Promise.all(this.gateways.map((gateway) => gateway.close()));
     await this.backend.close();
   }

@@ -84,7 +84,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   let draining = false;
   admitSockets(io, { tokens: options.tokens, sessions: options.sessions, limits, isDraining: () => draining, refuse, log });
   const presence = new PresenceTracker({ store: options.presence, bus: ctx.bus, log });
-  welcomeSockets(io, { ctx, presence, routes, limits, hooks, runHook, log });
+  welcomeSockets(io, { ctx, presence, routes, limits, hooks, runHook, metrics, log });
 
   const stopWatchdog = startGatewayWatchdog({
     io,

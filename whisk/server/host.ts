@@ -13,7 +13,7 @@ export { type GatewayDirectory, keepAnnouncing, type LiveGateway } from "./gatew
 export { DEFAULT_LIMITS, type GatewayLimits } from "./gateway-limits";
 export { type HealthChecks, handleHealth } from "./health";
 export { createLogger, type Logger } from "./logger";
-export type { WhiskMetrics } from "./metrics";
+export { createWhiskMetrics, type WhiskMetrics } from "./metrics";
 export { silencePacketDebug } from "./quiet-debug";
 export { describeRedisTarget, type RedisTarget } from "./redis-connect";
 export { createRequestRateLimit } from "./request-rate-limit";

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /**
  * One Whisk instance's Prometheus metrics, in a registry of its own (not prom-client's global
@@ -32,10 +32,33 @@ export interface WhiskMetrics {
   readonly busResubscriptions: Counter;
   /** Room messages delivered from history after a bus gap. */
   readonly busGapFilled: Counter;
+  /** Envelopes this process put on the bus: `publish` (fan-out) or `enqueue` (a job), by topic or queue. */
+  readonly busSent: Counter<"kind" | "topic">;
+  /**
+   * Seconds from a client event's arrival to its answer, by route and result code (`ok` or the
+   * WhiskError's code). An event no route handles counts under the route `(unknown)`: a client
+   * inventing names cannot add series.
+   */
+  readonly routeDuration: Histogram<"route" | "code">;
+  /** Typed errors: sent back to clients (`source` route) or thrown by worker jobs (`source` job), by code. */
+  readonly errors: Counter<"source" | "code">;
+  /** Seconds from a job's enqueueing to a worker starting it, by queue. */
+  readonly queueLag: Histogram<"queue">;
+  /** Seconds a worker spent on a job, by queue and result code. */
+  readonly jobDuration: Histogram<"queue" | "code">;
   /** Adds what one gateway holds (sockets, messages queued for slow ones); returns its removal. */
   addGateway(gateway: { sockets(): number; queued(): number }): () => void;
+  /** Reports the depth of these queues (jobs waiting or in hand) at each scrape; returns its removal. */
+  addQueues(depths: () => Promise<ReadonlyMap<string, number>>): () => void;
 }
 
+/**
+ * Route and job durations: a route answers in about a millisecond when it only checks and
+ * publishes, a job or a history read may take tens, and anything past 5 s is a timeout anyway.
+ */
+const DURATION_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** Queue lag: from the job's enqueueing to its start, up to the half minute after which a job is claimed. */
+const LAG_BUCKETS_SECONDS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30];
 /**
  * How often the event-loop delay histogram (`nodejs_eventloop_lag_*`) samples the loop. prom-client's
  * 10 ms wakes an idle process 100 times a second, in every gateway, web node and worker: in
@@ -87,6 +110,22 @@ export function createWhiskMetrics(options: {
     });
   }
 
+  const queueDepths = new Set<() => Promise<ReadonlyMap<string, number>>>();
+  new Gauge({
+    name: "whisk_queue_depth",
+    help: "Jobs in a worker queue, waiting or in a worker's hands, as the processes running its workers see it.",
+    labelNames: ["queue"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const depths of queueDepths) {
+        // A scrape must answer even while Redis is away: the depth is then simply not reported.
+        const read = await depths().catch(() => new Map<string, number>());
+        for (const [queue, depth] of read) this.set({ queue }, depth);
+      }
+    },
+  });
+
   const counter = <Label extends string>(name: string, help: string, labelNames: readonly Label[] = []) =>
     new Counter<Label>({ name, help, labelNames, registers: [registry] });
   return {
@@ -126,9 +165,44 @@ export function createWhiskMetrics(options: {
       "Times this node's bus subscription came back after its connection was lost: what was published meanwhile is filled from history.",
     ),
     busGapFilled: counter("whisk_bus_gap_filled_total", "Room messages delivered from their history after a bus gap."),
+    busSent: counter(
+      "whisk_bus_sent_total",
+      "Envelopes this process put on the bus: kind publish (fan-out, by topic) or enqueue (a job, by queue).",
+      ["kind", "topic"],
+    ),
+    routeDuration: new Histogram({
+      name: "whisk_route_duration_seconds",
+      help: "Seconds from a client event's arrival to its answer, by route and result code (ok, or the error's code; unknown events under (unknown)).",
+      labelNames: ["route", "code"],
+      buckets: DURATION_BUCKETS_SECONDS,
+      registers: [registry],
+    }),
+    errors: counter(
+      "whisk_errors_total",
+      "Typed errors sent back to clients (source route) or thrown by worker jobs (source job), by code.",
+      ["source", "code"],
+    ),
+    queueLag: new Histogram({
+      name: "whisk_queue_lag_seconds",
+      help: "Seconds from a job's enqueueing to a worker starting it, by queue.",
+      labelNames: ["queue"],
+      buckets: LAG_BUCKETS_SECONDS,
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: "whisk_job_duration_seconds",
+      help: "Seconds a worker spent on a job, by queue and result code (ok, or the error's code).",
+      labelNames: ["queue", "code"],
+      buckets: DURATION_BUCKETS_SECONDS,
+      registers: [registry],
+    }),
     addGateway(gateway) {
       gateways.add(gateway);
       return () => gateways.delete(gateway);
+    },
+    addQueues(depths) {
+      queueDepths.add(depths);
+      return () => queueDepths.delete(depths);
     },
   };
 }

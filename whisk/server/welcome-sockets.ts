@@ -9,6 +9,7 @@ import type { GatewayLimits } from "./gateway-limits";
 import type { RunHook } from "./hook-runner";
 import type { ConnectionInfo, WhiskHooks } from "./hooks";
 import type { Logger } from "./logger";
+import type { WhiskMetrics } from "./metrics";
 import type { PresenceTracker } from "./presence-tracker";
 import { SocketRouteContext } from "./route-context";
 import type { RouteEntry } from "./route-table";
@@ -27,6 +28,7 @@ export function welcomeSockets<AppContext>(
     limits: GatewayLimits;
     hooks: WhiskHooks<AppContext>;
     runHook: RunHook;
+    metrics: WhiskMetrics;
     log: Logger;
   },
 ): void {
@@ -35,7 +37,7 @@ export function welcomeSockets<AppContext>(
     const identity = socket.data.identity as SocketIdentity;
     const connection: ConnectionInfo = { socketId: socket.id, sessionId: identity.sessionId, user: identity.user };
     const ctx = new SocketRouteContext(socket, identity, base, presence, options.limits.maxRoomsPerSocket);
-    dispatchEvents(socket, ctx, { routes: options.routes, limits: options.limits, log });
+    dispatchEvents(socket, ctx, { routes: options.routes, limits: options.limits, metrics: options.metrics, log });
     // The session's end is known: close the socket then, not at the next revalidation.
     const expiry = closeAt(identity.sessionExpiresAt, () => socket.disconnect(true));
     socket.on("disconnect", (reason) => {
