@@ -90,6 +90,8 @@ const whisk = createWhisk({
   tokenTtlMs: settings.tokenTtlMs,
   sessionTtlMs: settings.sessionTtlMs,
   tracing: settings.tracing,
+  // The devtools panel's server side: `npm run dev` only; a production server refuses it.
+  devtools: settings.dev,
 });
 
 // Next.js (web role) answers every request the health endpoints and the gateway do not.

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
+import pino from "pino";
 import { io, type Socket } from "socket.io-client";
 import type { Welcome } from "whisk/core";
-import { typedClient } from "whisk/testing";
+import { createRedisBackend, createWhisk, type Whisk } from "whisk/host";
+import { defineWhiskApp } from "whisk/server";
+import { TEST_REDIS_URL, typedClient } from "whisk/testing";
 import type { WhiskApp } from "@/server/app";
 
 export interface Grant {
@@ -137,4 +140,24 @@ export function serverSideTcpStates(serverPort: number, clientPorts: number[]): 
     .map((line) => line.trim().split(/\s+/))
     .filter(([, local, remote]) => local?.endsWith(`:${hexPort(serverPort)}`) && wanted.has(remote?.split(":")[1] ?? ""))
     .map((fields) => fields[3] ?? "");
+}
+
+/**
+ * A Whisk of its own on the app's Redis (key `prefix`), with no routes: a Node script, as a cron
+ * job or an admin tool would be, that makes sessions and tokens and publishes on the bus.
+ */
+export async function startScriptNode(prefix: string): Promise<Whisk<object>> {
+  const backend = await createRedisBackend({
+    redis: { url: TEST_REDIS_URL },
+    prefix,
+    consumerName: "script",
+    log: pino({ level: "silent" }),
+  });
+  return createWhisk({
+    app: defineWhiskApp({ routes: [], observers: [], workers: [] }),
+    services: {},
+    nodeId: "script",
+    logger: pino({ level: "silent" }),
+    backend,
+  });
 }

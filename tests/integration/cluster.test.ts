@@ -3,13 +3,12 @@
  * same launcher as `npm run cluster`. Clients are real socket.io clients; tokens come from the web.
  */
 
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRedisBackend, createWhisk, type Whisk } from "whisk/host";
-import { defineWhiskApp, toUser } from "whisk/server";
+import type { Whisk } from "whisk/host";
+import { toUser } from "whisk/server";
 import { type Cluster, startCluster, TEST_REDIS_URL } from "whisk/testing";
 import { type WorldSaid, worldObservers } from "@/server/observers/world";
-import { at, type Connected, connect, metricValue, nextEvent, refusal, request, requestToken } from "./clients";
+import { at, type Connected, connect, metricValue, nextEvent, refusal, request, requestToken, startScriptNode } from "./clients";
 import { runFixture } from "./processes";
 
 let cluster: Cluster;
@@ -23,19 +22,7 @@ const secrets: string[] = [];
 
 beforeAll(async () => {
   cluster = await startCluster({ redisUrl: TEST_REDIS_URL, env: { WHISK_METRICS_TOKEN: METRICS_TOKEN } });
-  const backend = await createRedisBackend({
-    redis: { url: TEST_REDIS_URL },
-    prefix: cluster.prefix,
-    consumerName: "script",
-    log: pino({ level: "silent" }),
-  });
-  script = createWhisk({
-    app: defineWhiskApp({ routes: [], observers: [], workers: [] }),
-    services: {},
-    nodeId: "script",
-    logger: pino({ level: "silent" }),
-    backend,
-  });
+  script = await startScriptNode(cluster.prefix);
 }, 120_000);
 afterAll(async () => {
   for (const client of open) client.socket.close();

@@ -17,6 +17,7 @@ import type { PresentUsers } from "./presence-view";
 import { readRefusal } from "./read-refusal";
 import { type ConnectionFailure, countsAfterWelcome, decideRetry, NO_FAILURES } from "./retry-policy";
 import { type RoomConnection, RoomFeeds } from "./room-feeds";
+import { TrafficLog } from "./traffic-log";
 
 export type RouteMap = Record<string, { input: unknown; output: unknown }>;
 export type EventMap = Record<string, unknown>;
@@ -77,6 +78,8 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   private readonly presence = new PresenceCache();
   /** The rooms this client holds (`useRoom`): joined on every new socket, with what they missed. */
   readonly rooms: RoomFeeds = new RoomFeeds(this as unknown as RoomConnection);
+  /** What this connection sends and receives, recorded only while the devtools panel watches. */
+  readonly traffic = new TrafficLog();
 
   constructor(private readonly options: ConnectionOptions) {}
 
@@ -246,6 +249,7 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     // The gateway is going away: move now, while it still answers, instead of waiting to fail.
     socket.on(DRAIN_EVENT, () => this.switchGateway(socket, { evenToSameUrl: true }));
     socket.on(PRESENCE_TOPIC, this.presence.apply);
+    socket.onAny((event: string, payload: unknown) => this.traffic.received(event, payload));
     for (const event of this.eventListeners.keys()) this.attach(event);
     return socket;
   }
@@ -272,11 +276,19 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     if (!socket) {
       return { status: "error", error: { code: "INTERNAL", message: "Not connected: call open() first." } };
     }
+    const logged = this.traffic.sent(event, payload);
     return new Promise((resolve) => {
       socket.timeout(options.timeoutMs ?? this.options.ackTimeoutMs ?? 10_000).emit(event, payload, (error: unknown, ack: unknown) => {
-        resolve(error ? { status: "timeout" } : (ack as Ack<Routes[E]["output"]>));
+        const result: EmitResult<Routes[E]["output"]> = error ? { status: "timeout" } : (ack as Ack<Routes[E]["output"]>);
+        if (logged !== undefined) this.traffic.answered(logged, result);
+        resolve(result);
       });
     });
+  }
+
+  /** How the socket talks to the gateway now (`websocket` or `polling`); undefined while there is none. */
+  transport(): string | undefined {
+    return this.socket?.io.engine?.transport?.name;
   }
 
   /** Listens to a server event (an observer's output). Returns the function that stops it. */

@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
+import { createContext, lazy, type ReactNode, Suspense, useContext, useEffect, useRef, useState } from "react";
 import { withTokenRouteFallback } from "../client/token-route-fallback";
 import type { EventMap, RouteMap } from "../client/whisk-connection";
 import { WhiskConnection } from "../client/whisk-connection";
@@ -17,8 +17,16 @@ export interface WhiskProviderProps {
    * server action unknown after a deploy. See `withTokenRouteFallback`. Read once, like `url`.
    */
   tokenRoute?: string;
+  /** The devtools button and panel (Alt+Shift+W) in development; `false` hides them. Never in production. */
+  devtools?: boolean;
   children: ReactNode;
 }
+
+/**
+ * The devtools panel, in development only. Next.js writes NODE_ENV into the bundle, so in a
+ * production build the condition is false before bundling: no import, no chunk, no trace of it.
+ */
+const WhiskDevtools = process.env.NODE_ENV === "development" ? lazy(() => import("./devtools/whisk-devtools")) : null;
 
 const ConnectionContext = createContext<WhiskConnection<RouteMap, EventMap> | null>(null);
 
@@ -28,7 +36,7 @@ const ConnectionContext = createContext<WhiskConnection<RouteMap, EventMap> | nu
  * The connection's `online` and `visibilitychange` listeners come and go with it: installed by
  * `open()` in the effect, removed by `close()` in its cleanup.
  */
-export function WhiskProvider({ getToken, enabled = true, url, tokenRoute, children }: WhiskProviderProps) {
+export function WhiskProvider({ getToken, enabled = true, url, tokenRoute, devtools = true, children }: WhiskProviderProps) {
   const getTokenRef = useRef(getToken);
   useEffect(() => {
     getTokenRef.current = getToken;
@@ -52,7 +60,16 @@ export function WhiskProvider({ getToken, enabled = true, url, tokenRoute, child
     };
   }, [connection, enabled]);
 
-  return <ConnectionContext.Provider value={connection}>{children}</ConnectionContext.Provider>;
+  return (
+    <ConnectionContext.Provider value={connection}>
+      {children}
+      {WhiskDevtools && devtools ? (
+        <Suspense fallback={null}>
+          <WhiskDevtools />
+        </Suspense>
+      ) : null}
+    </ConnectionContext.Provider>
+  );
 }
 
 export function useConnection(hook: string): WhiskConnection<RouteMap, EventMap> {

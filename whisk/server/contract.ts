@@ -40,6 +40,29 @@ function queuesOf(app: WhiskAppDefinition): [string, AnyWorker][] {
   );
 }
 
+/** The app's routes, events and queues with their JSON Schemas, as data: what the devtools panel lists. */
+export function describeApp(app: WhiskAppDefinition) {
+  return {
+    routes: sorted(routesOf(app)).map(({ event, route, access }) => ({
+      event,
+      access,
+      cost: route.cost ?? 1,
+      description: route.schema.description,
+      input: jsonSchema(route.schema, "input"),
+      output: route.output ? jsonSchema(route.output, "output") : undefined,
+      refusals: route.refusals ?? {},
+    })),
+    events: sorted(eventsOf(app)).map(([event, observer]) => ({
+      event,
+      description: observer.schema.description,
+      payload: jsonSchema(observer.output ?? observer.schema, "output"),
+    })),
+    queues: sorted(queuesOf(app)).map(([queue, worker]) => ({ queue, job: jsonSchema(worker.schema, "input") })),
+  };
+}
+
+export type AppDescription = ReturnType<typeof describeApp>;
+
 const block = (schema: JsonSchema) => ["```json", JSON.stringify(schema, null, 2), "```"].join("\n");
 const sorted = <T extends [string, unknown] | RouteEntry>(entries: T[]) =>
   [...entries].sort((a, b) => (Array.isArray(a) ? a[0] : a.event).localeCompare(Array.isArray(b) ? b[0] : b.event));

@@ -9,6 +9,7 @@ import type { SessionStore } from "../session/session-store";
 import type { IssuedToken, TokenStore } from "../session/token-store";
 import { type Backend, createMemoryBackend } from "./backend";
 import type { HandlerContext } from "./definitions";
+import { devtoolsRoutes } from "./devtools-routes";
 import { createGateway, type Gateway } from "./gateway";
 import type { GatewayLimits } from "./gateway-limits";
 import type { WhiskHooks } from "./hooks";
@@ -46,6 +47,12 @@ export interface WhiskOptions<AppContext> {
    * (server/tracing.ts); without one they go nowhere.
    */
   tracing?: boolean;
+  /**
+   * Answers the devtools panel (whisk/react/devtools): the app's routes and schemas, the socket's
+   * rooms and who is present on every node. Development only: off by default, and while off every
+   * `whisk.*` devtools route is refused with FORBIDDEN.
+   */
+  devtools?: boolean;
 }
 
 /** What Next.js needs that only the process knows: the cookie's secret and where pages connect. */
@@ -128,7 +135,7 @@ class WhiskInstance<AppContext> {
   ): Gateway<AppContext> {
     const gateway = createGateway({
       httpServer,
-      app: this.app,
+      app: this.served(this.app),
       handlerContext: this.handlerContext,
       tokens: this.tokens,
       sessions: this.sessions,
@@ -175,6 +182,17 @@ class WhiskInstance<AppContext> {
     return stop;
   }
 
+  /** What the gateways serve: the app's routes, and the devtools' (refused unless `devtools` is on). */
+  private served(app: WhiskAppDefinition): WhiskAppDefinition {
+    const devtools = devtoolsRoutes({
+      enabled: this.options.devtools ?? false,
+      app: () => this.app,
+      presence: this.backend.presence,
+      directory: this.backend.directory,
+    });
+    return { ...app, routes: [...app.routes, devtools] };
+  }
+
   /** How many jobs each of the app's queues holds, where the transport can tell. */
   private async queueDepths(): Promise<Map<string, number>> {
     const queues = this.app.workers.flatMap((group) => Object.keys(group.workers).map((key) => `${group.name}.${key}`));
@@ -195,7 +213,7 @@ class WhiskInstance<AppContext> {
    */
   async replaceCode(code: { app: WhiskAppDefinition; hooks?: WhiskHooks<AppContext>; services?: AppContext }): Promise<void> {
     const hooks = code.hooks ?? {};
-    const swaps = this.gateways.map((gateway) => gateway.prepareSwap({ app: code.app, hooks }));
+    const swaps = this.gateways.map((gateway) => gateway.prepareSwap({ app: this.served(code.app), hooks }));
     const restartWorkers = this.stops.length > 0;
     await Promise.all(this.stops.splice(0).map((stop) => stop()));
     this.app = code.app;
