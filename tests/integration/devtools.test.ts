@@ -74,6 +74,7 @@ describe("devtools across gateway processes", () => {
     expect(inspected.rooms).toEqual([
       {
         room: "beach",
+        count: 2,
         present: expect.arrayContaining([
           expect.objectContaining({ userName: "Ann", nodeId: "dev-a" }),
           expect.objectContaining({ userName: "Ben", nodeId: "dev-b", state: { typing: true } }),

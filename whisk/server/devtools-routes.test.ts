@@ -9,8 +9,9 @@ import { z } from "zod";
 import { serveGateway } from "../testing/in-process-gateway";
 import { nextEventRaw, requestRaw } from "../testing/typed-client";
 import { createBuilders } from "./builders";
-import { createWhisk } from "./create-whisk";
+import { createWhisk, type Whisk } from "./create-whisk";
 import { defineRooms } from "./define-rooms";
+import { MAX_PRESENT_SHOWN } from "./devtools-routes";
 import { createLogger } from "./logger";
 import { defineWhiskApp } from "./whisk-app";
 
@@ -32,7 +33,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startDesk(devtools: boolean): Promise<(name: string) => Promise<Socket>> {
+async function startDesk(devtools: boolean): Promise<((name: string) => Promise<Socket>) & { whisk: Whisk<object> }> {
   const whisk = createWhisk({
     app: defineWhiskApp({ rooms: [desk], routes: [], observers: [], workers: [] }),
     services: {},
@@ -43,7 +44,7 @@ async function startDesk(devtools: boolean): Promise<(name: string) => Promise<S
     allowedOrigins: ["http://desk.test"],
   });
   const { url } = await serveGateway(whisk, cleanups);
-  return async (name) => {
+  const join = async (name: string) => {
     const session = await whisk.sessions.create({ userId: name.toLowerCase(), userName: name }, 60_000);
     const { token } = await whisk.issueToken({ sessionId: session.id, userId: name.toLowerCase() });
     const socket = io(url, { path: "/whisk", auth: { token }, extraHeaders: { origin: "http://desk.test" }, transports: ["websocket"] });
@@ -51,6 +52,7 @@ async function startDesk(devtools: boolean): Promise<(name: string) => Promise<S
     await nextEventRaw(socket, "whisk.welcome");
     return socket;
   };
+  return Object.assign(join, { whisk });
 }
 
 describe("devtools routes, in development", () => {
@@ -87,6 +89,27 @@ describe("devtools routes, in development", () => {
         { userId: "ben", userName: "Ben", nodeId: "dev-node", state: { typing: true } },
       ]),
     );
+  });
+
+  it("lists the first 50 people of a crowded room, with its count, in an answer of bounded size", async () => {
+    const join = await startDesk(true);
+    // 2,000 sockets on other nodes, each with a 1 KB state.
+    const note = "x".repeat(1_000);
+    for (let n = 0; n < 2_000; n++) {
+      await join.whisk.backend.presence.add(
+        "crowd",
+        { socketId: `s${n}`, userId: `u${n}`, userName: `User ${n}`, nodeId: "elsewhere", state: { note } },
+        60_000,
+      );
+    }
+    const ann = await join("Ann");
+    await requestRaw(ann, "desk.join", { room: "crowd" });
+    const inspected = (await requestRaw(ann, "whisk.inspect", {})) as { data: { rooms: { present: unknown[]; count: number }[] } };
+    const bytes = JSON.stringify(inspected).length;
+    console.log(`devtools: a room of 2,001 with 1 KB states -> ${inspected.data.rooms[0]?.present.length} listed, answer ${bytes} bytes`);
+    expect(inspected.data.rooms[0]?.present).toHaveLength(MAX_PRESENT_SHOWN);
+    expect(inspected.data.rooms[0]?.count).toBe(2_001);
+    expect(bytes).toBeLessThan(MAX_PRESENT_SHOWN * 1_100);
   });
 
   it("check a payload against a route's schema without running it", async () => {

@@ -18,6 +18,9 @@ export interface DevtoolsSources {
   directory?: GatewayDirectory;
 }
 
+/** People listed per room: a room of thousands answers with its first 50 and its count, not megabytes every 2 s. */
+export const MAX_PRESENT_SHOWN = 50;
+
 /** The group's name, `whisk`, is Whisk's own (an app's groups may not take it): its events cannot clash with the app's. */
 export const DEVTOOLS_GROUP = "whisk";
 
@@ -43,7 +46,8 @@ function devtoolsRoute<S extends z.ZodType, Output>(
 /**
  * The server side of the devtools panel (whisk/react/devtools): the routes `whisk.describe`
  * (this node, the live gateways, the app's routes, events and queues with their schemas),
- * `whisk.inspect` (the rooms this socket is in, with who is present on every node),
+ * `whisk.inspect` (the rooms this socket is in, with who is present on every node: the first
+ * MAX_PRESENT_SHOWN sockets of each, and how many there are),
  * `whisk.check` (a payload against a route's schema, without running it) and `whisk.ping`
  * (for the round-trip time). Presence and the gateways come from the shared stores: in Redis
  * mode the panel sees every node, not just its own.
@@ -60,10 +64,13 @@ export function devtoolsRoutes(sources: DevtoolsSources): RouteGroup<typeof DEVT
     }),
     inspect: route(z.object({}), async (_input, ctx) => {
       const rooms = await Promise.all(
-        ctx.socket.rooms().map(async (room) => ({
-          room,
-          present: (await sources.presence.list(room)).map(({ userId, userName, nodeId, state }) => ({ userId, userName, nodeId, state })),
-        })),
+        ctx.socket.rooms().map(async (room) => {
+          const entries = await sources.presence.list(room);
+          const present = entries
+            .slice(0, MAX_PRESENT_SHOWN)
+            .map(({ userId, userName, nodeId, state }) => ({ userId, userName, nodeId, state }));
+          return { room, present, count: entries.length };
+        }),
       );
       return { node: ctx.node.id, socket: ctx.socket.id, user: ctx.user, session: ctx.session.kind, rooms };
     }),

@@ -59,7 +59,7 @@ export function DevtoolsPanel({ connection, onClose }: { connection: WhiskConnec
       <h2 style={styles.heading}>Rooms</h2>
       {inspected && inspected.rooms.length > 0 ? (
         <ul style={styles.list} aria-label="Rooms">
-          {inspected.rooms.map(({ room, present }) => (
+          {inspected.rooms.map(({ room, present, count }) => (
             <li key={room}>
               <strong>{room}</strong>{" "}
               <span>

@@ -74,7 +74,12 @@ export function SendBox({ connection, routes }: { connection: WhiskConnection<Ro
           ))}
         </select>
       </label>
-      {route ? <pre style={{ ...styles.code, ...styles.muted }}>{JSON.stringify(route.input)}</pre> : null}
+      {route ? (
+        <details>
+          <summary style={styles.muted}>Its schema</summary>
+          <pre style={styles.code}>{JSON.stringify(route.input, null, 2)}</pre>
+        </details>
+      ) : null}
       <label>
         <span style={styles.muted}>Payload (JSON)</span>
         <textarea style={{ ...styles.input, minHeight: 60 }} value={text} onChange={(changed) => setText(changed.target.value)} />

@@ -6,14 +6,18 @@ import type { CSSProperties } from "react";
  */
 export const styles = {
   toggle: {
+    // A tab on the right edge, half-way down: the corners hold Next.js's own indicator (bottom
+    // left) and pages' controls (a composer's Send button, a sign-out).
     position: "fixed",
-    left: 8,
-    bottom: 8,
+    right: 0,
+    top: "50%",
+    transform: "translateY(-50%)",
     zIndex: 2147483646,
     font: "600 11px ui-monospace, monospace",
-    padding: "4px 8px",
-    borderRadius: 999,
+    padding: "6px 6px",
+    borderRadius: "6px 0 0 6px",
     border: "1px solid #475569",
+    borderRight: "none",
     background: "#0f172a",
     color: "#e2e8f0",
     cursor: "pointer",

@@ -24,7 +24,8 @@ export interface Inspected {
   socket: string;
   user: { id: string; name: string };
   session: string;
-  rooms: { room: string; present: { userId: string; userName: string; nodeId: string; state?: unknown }[] }[];
+  /** Each room's first sockets (MAX_PRESENT_SHOWN on the server) and how many there are. */
+  rooms: { room: string; count: number; present: { userId: string; userName: string; nodeId: string; state?: unknown }[] }[];
 }
 
 /** How often the open panel asks again for rooms, presence and the round trip. */
