@@ -64,8 +64,12 @@ export function dispatchEvents<AppContext>(
       // and must become this client's INTERNAL error, not an unhandled rejection.
       .then((data) => ack?.(ok(data ?? null)));
   const answer = (event: string, label: string, payload: unknown, ack: Ack | undefined, startedAt: number) => {
-    const attributes = { "whisk.route": label, "whisk.socket": socket.id, "whisk.user": ctx.user.id };
-    (tracing ? inSpan("route", label, { attributes }, () => run(event, payload, ack)) : run(event, payload, ack))
+    const answered = tracing
+      ? inSpan("route", label, { attributes: { "whisk.route": label, "whisk.socket": socket.id, "whisk.user": ctx.user.id } }, () =>
+          run(event, payload, ack),
+        )
+      : run(event, payload, ack);
+    answered
       .then(() => record(label, "ok", startedAt))
       .catch((thrown: unknown) => {
         const error = toWhiskError(thrown);
