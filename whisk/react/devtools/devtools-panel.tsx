@@ -67,6 +67,7 @@ export function DevtoolsPanel({ connection, onClose }: { connection: WhiskConnec
                   .map((entry) => `${entry.userName} on ${entry.nodeId}${entry.state ? ` ${JSON.stringify(entry.state)}` : ""}`)
                   .join(", ")}
               </span>
+              {count > present.length ? <span style={styles.muted}>{` and ${count - present.length} more`}</span> : null}
             </li>
           ))}
         </ul>
