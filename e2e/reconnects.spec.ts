@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { cpSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
+import { Redis } from "ioredis";
 import { SERVER_BUILD, type ServerProcess, startServerProcess, TEST_REDIS_URL } from "whisk/testing";
 import { copyOfTheApp, PROJECT_ROOT } from "../tests/app-copy";
 
@@ -30,6 +31,40 @@ async function whoAmI(page: Page): Promise<string> {
 /** Server actions carry a Next-Action header; after a deploy, the old build's ids are unknown. */
 const isServerAction = (headers: Record<string, string>) => "next-action" in headers;
 
+/**
+ * Forgets every ws_token in Redis, the tab's resume token too, as a Redis failover or a long
+ * outage would: the tab must then come back through the token action or the token route.
+ */
+async function forgetTokens(): Promise<number> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    const keys = await redis.keys(`${prefix}token:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    return keys.length;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+test("a tab comes back after a restart with its resume token, asking the web tier for nothing", async ({ page }) => {
+  const asked: string[] = [];
+  page.on("request", (request) => {
+    if (isServerAction(request.headers()) || new URL(request.url()).pathname === "/api/ws-token") asked.push(request.url());
+  });
+  await page.goto(`${server.url}/hello`);
+  const before = await whoAmI(page);
+  // The page's first token came from the action; the gateway then handed it a resume token.
+  expect(asked).toHaveLength(1);
+  const port = server.port;
+  await server.stop();
+  server = await startServerProcess({ env, port });
+  expect(await whoAmI(page)).toBe(before);
+  expect(asked).toHaveLength(1);
+  await page.getByRole("textbox", { name: "Message" }).fill("back on the resume token");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("log")).toContainText("back on the resume token");
+});
+
 test("a tab opened before a deploy reconnects as the same person when the old build's token action is gone", async ({ page }) => {
   await page.goto(`${server.url}/hello`);
   const before = await whoAmI(page);
@@ -40,6 +75,7 @@ test("a tab opened before a deploy reconnects as the same person when the old bu
   );
   const port = server.port;
   await server.stop();
+  await forgetTokens();
   server = await startServerProcess({ env, port });
   // Back through the same-origin token route, cookie and all: the same person, talking.
   expect(await whoAmI(page)).toBe(before);
@@ -60,6 +96,7 @@ test("a 30 s outage of every way to get a token is survived: the tab comes back 
   });
   const port = server.port;
   await server.stop();
+  await forgetTokens();
   server = await startServerProcess({ env, port });
   // Failing, and saying so, while it keeps trying.
   await expect(page.getByRole("status")).not.toHaveText(/^Connected/);
@@ -99,6 +136,7 @@ test.describe("a real second build", () => {
     });
     const port = server.port;
     await server.stop();
+    await forgetTokens();
     server = await startServerProcess({ env, port, cwd: second?.dir });
 
     expect(await whoAmI(page)).toBe(before);

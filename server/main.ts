@@ -260,11 +260,14 @@ async function shutdown(signal: string) {
   // process (development, or one node) has none: its clients would stay the full 20 s, so they are
   // simply disconnected, and come back when it does.
   if (settings.role === "ws") await whisk.drain({ timeoutMs: 20_000 });
+  // No new connection from here on: a client trying meanwhile finds nobody (and keeps its resume
+  // token for the next process) instead of a gateway whose stores are closing under it.
+  const closed = new Promise((resolve) => server.close(resolve));
   // Closes the backend too; Next, closed after it, has no requests left to serve.
   await whisk.close();
   server.closeAllConnections();
   for (const socket of nextSockets) socket.destroy();
-  await new Promise((resolve) => server.close(resolve));
+  await closed;
   metricsServer?.close().closeAllConnections();
   await nextApp?.close();
   await stopTracing().catch((error) => log.warn({ err: String(error) }, "could not send the last spans"));

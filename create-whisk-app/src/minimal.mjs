@@ -42,6 +42,13 @@ export const CHAT_FILES = [
   // The bus-gap fill is shown on the chat's kept room messages.
   "tests/integration/bus-gap.test.ts",
   "tests/integration/fixtures/hostile-history-readers.ts",
+  // Metrics and traces are shown on a chat line through the chat's worker; the devtools on the
+  // chat page and its rooms across nodes; the page-minted token on the rooms' layout.
+  "tests/integration/traces-and-metrics.test.ts",
+  "tests/integration/otlp-collector.ts",
+  "tests/integration/devtools.test.ts",
+  "e2e/devtools.spec.ts",
+  "e2e/first-token.spec.ts",
   // The benchmark drives the chat's room routes.
   "bench",
   "tests/integration/bench-smoke.test.ts",

@@ -1,6 +1,8 @@
 import { connect as tcpConnect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TokenGrant, Welcome } from "whisk/core";
 import { type ServerProcess, startServerProcess } from "whisk/testing";
 import { connect, refusal, requestToken } from "./clients";
 
@@ -40,6 +42,23 @@ describe("the handshake of the real server process", () => {
     expect((await refusal(server.url, { token })).data?.code).toBe("TOKEN_INVALID");
     expect(first.socket.connected).toBe(true);
     first.socket.close();
+  });
+
+  it("hands each socket a resume token: it reconnects the same user once, and is refused after", async () => {
+    const { token } = await requestToken(server.url);
+    const socket = io(server.url, { path: "/whisk", auth: { token }, extraHeaders: { origin: server.url }, transports: ["websocket"] });
+    const [welcome, resume] = await Promise.all([
+      new Promise<Welcome>((resolve) => socket.once("whisk.welcome", resolve)),
+      new Promise<TokenGrant>((resolve) => socket.once("whisk.resume", resolve)),
+    ]);
+    socket.close();
+    expect(resume.expiresAt - Date.now()).toBeGreaterThan(4 * 60_000);
+    // Not the token route's token: a resume token lives minutes (5), not WHISK_TOKEN_TTL_MS (1 s here).
+    await sleep(TOKEN_TTL_MS + 200);
+    const again = await connect(server.url, { token: resume.token });
+    expect(again.welcome.user).toEqual(welcome.user);
+    again.socket.close();
+    expect((await refusal(server.url, { token: resume.token })).data?.code).toBe("TOKEN_INVALID");
   });
 
   it("refuses an expired token with TOKEN_INVALID", async () => {

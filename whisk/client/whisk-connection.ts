@@ -5,6 +5,7 @@ import {
   DRAIN_EVENT,
   ERROR_EVENT,
   PRESENCE_TOPIC,
+  RESUME_EVENT,
   type TokenGrant,
   WELCOME_EVENT,
   type Welcome,
@@ -41,7 +42,16 @@ export interface ConnectionOptions {
   maxAuthRetries?: number;
   /** Passed to socket.io-client, e.g. `extraHeaders` in Node. */
   socketOptions?: Record<string, unknown>;
+  /**
+   * A grant minted with the page (its server component called `issueWsToken`): the first connect
+   * uses it instead of calling `getToken()`, so a page load makes no extra request. Refused
+   * (expired, say), the connection asks `getToken()` at once.
+   */
+  initialGrant?: TokenGrant;
 }
+
+/** A token handed in advance is used only while it has this long left: a handshake takes well under it. */
+const PREPARED_TOKEN_MARGIN_MS = 1_000;
 
 type Listener = (payload: unknown) => void;
 
@@ -76,12 +86,30 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   private stopWakeUps: (() => void) | null = null;
   private url = "";
   private readonly presence = new PresenceCache();
+  /**
+   * A token handed in advance: the page's initial grant, then the resume token the gateway sends
+   * each socket (`whisk.resume`). Single-use: taken (and cleared) by the next connect.
+   */
+  private prepared: TokenGrant | null;
+  /**
+   * The prepared token the handshake under way carries: refused, the handshake is tried again at
+   * once with `getToken()`; unanswered (the gateway unreachable), it is kept for the next try.
+   */
+  private preparedInFlight: TokenGrant | null = null;
+  /**
+   * Whether token grants name the gateway to connect to (a web tier picking among gateways that
+   * pages reach directly). Only then can asking for a grant move this connection elsewhere;
+   * otherwise (one origin, a load balancer in front) asking would only cost the web tier a request.
+   */
+  private grantsNameGateways = false;
   /** The rooms this client holds (`useRoom`): joined on every new socket, with what they missed. */
   readonly rooms: RoomFeeds = new RoomFeeds(this as unknown as RoomConnection);
   /** What this connection sends and receives, recorded only while the devtools panel watches. */
   readonly traffic = new TrafficLog();
 
-  constructor(private readonly options: ConnectionOptions) {}
+  constructor(private readonly options: ConnectionOptions) {
+    this.prepared = options.initialGrant ?? null;
+  }
 
   getState = (): ConnectionState => this.state;
 
@@ -97,9 +125,17 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     this.start();
   }
 
-  /** Asks for a token, then makes the socket: the first grant may name the gateway to connect to. */
+  /**
+   * Asks for a token (or takes the one handed in advance), then makes the socket: the first grant
+   * may name the gateway to connect to.
+   */
   private start() {
     const generation = ++this.generation;
+    const prepared = this.takePrepared();
+    if (prepared) {
+      this.createSocket(prepared);
+      return;
+    }
     this.opening = this.options.getToken().then(
       (grant) => (generation === this.generation ? this.createSocket(grant) : null),
       (thrown: unknown) => {
@@ -180,6 +216,14 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     if (this.state.status !== "disconnected" || this.state.reason !== "idle") this.dispatch({ type: "close" });
   }
 
+  /** The token handed in advance, once, if it has time left; it is cleared either way. */
+  private takePrepared(): TokenGrant | null {
+    const prepared = this.prepared;
+    this.prepared = null;
+    this.preparedInFlight = prepared !== null && prepared.expiresAt - PREPARED_TOKEN_MARGIN_MS > Date.now() ? prepared : null;
+    return this.preparedInFlight;
+  }
+
   /** Forgets the socket and the failure counts, so the next `open()` starts from scratch. */
   private release() {
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -192,6 +236,7 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   private createSocket(grant: TokenGrant | null, { tokenFailed = false }: { tokenFailed?: boolean } = {}): Socket {
     this.opening = null;
     this.url = grant?.url ?? this.options.url ?? "";
+    if (grant?.url !== undefined) this.grantsNameGateways = true;
     let firstGrant = grant;
     let firstTokenFailed = tokenFailed;
     const socket = io(this.url, {
@@ -203,6 +248,12 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
         if (firstGrant) {
           done({ token: firstGrant.token });
           firstGrant = null;
+          return;
+        }
+        // A reconnect with the resume token the gateway handed this socket: no request to the web tier.
+        const prepared = this.takePrepared();
+        if (prepared) {
+          done({ token: prepared.token });
           return;
         }
         if (firstTokenFailed) {
@@ -229,6 +280,7 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     });
     this.socket = socket;
     socket.on(WELCOME_EVENT, (welcome: Welcome) => {
+      this.preparedInFlight = null;
       this.failures = countsAfterWelcome(this.failures);
       this.dispatch({ type: "welcome", welcome });
     });
@@ -247,8 +299,13 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     socket.on("connect_error", (error) => this.onConnectError(socket, error));
     socket.on(ERROR_EVENT, (body: { error: WhiskErrorPayload }) => this.notify(ERROR_EVENT, body));
     // The gateway is going away: move now, while it still answers, instead of waiting to fail.
-    socket.on(DRAIN_EVENT, () => this.switchGateway(socket, { evenToSameUrl: true }));
+    // Behind one origin, the resume token in hand is enough: the load balancer picks another.
+    socket.on(DRAIN_EVENT, () => (this.grantsNameGateways ? this.switchGateway(socket, { evenToSameUrl: true }) : this.moveNow(socket)));
     socket.on(PRESENCE_TOPIC, this.presence.apply);
+    socket.on(RESUME_EVENT, (grant: TokenGrant) => {
+      if (typeof grant?.token === "string" && typeof grant.expiresAt === "number")
+        this.prepared = { token: grant.token, expiresAt: grant.expiresAt };
+    });
     socket.onAny((event: string, payload: unknown) => this.traffic.received(event, payload));
     for (const event of this.eventListeners.keys()) this.attach(event);
     return socket;
@@ -262,6 +319,8 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
 
   /** A new connection with a new token, e.g. after the session changed. Listeners are kept. */
   reconnect(): void {
+    // A token handed in advance belongs to the session before: never used for the new one.
+    this.prepared = null;
     this.close();
     this.open();
   }
@@ -339,6 +398,18 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
 
   private onConnectError(socket: Socket, error: Error & { data?: unknown; description?: unknown }) {
     let refusal = readRefusal(error);
+    const prepared = this.preparedInFlight;
+    this.preparedInFlight = null;
+    // A token handed in advance was refused (expired, already used, its session gone): not a
+    // failure yet. Try again at once: with nothing prepared left, the handshake asks getToken().
+    if (prepared && (refusal?.code === "TOKEN_INVALID" || refusal?.code === "UNAUTHORIZED")) {
+      socket.connect();
+      return;
+    }
+    // No gateway answered (it restarts, say), or one refused for another reason (a rate limit, a
+    // gateway draining or failing): the token may be unspent, and the next try takes it again. If
+    // it was spent after all, that try is refused TOKEN_INVALID and asks getToken() at once.
+    if (prepared) this.prepared ??= prepared;
     // No token was sent because the token action threw: say that, not "the handshake carried none".
     if (refusal?.code === "TOKEN_MISSING" && this.tokenFailure) refusal = this.tokenFailure;
     this.tokenFailure = null;
@@ -353,6 +424,8 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
       case "give-up":
         return this.fail(socket, decision.error);
       case "stay-disconnected":
+        // Sent away (a sign-out, the session ended): the resume token's session is gone too.
+        this.prepared = null;
         this.release();
         return this.dispatch({ type: "kicked" });
       case "socket-io-retries":
@@ -367,7 +440,7 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
         this.reconnectAfter(socket, decision.delayMs);
         break;
     }
-    if (decision.askForGateway) this.switchGateway(socket);
+    if (decision.askForGateway && this.grantsNameGateways) this.switchGateway(socket);
   }
 
   /** For what socket.io does not retry by itself: refusals and server disconnects. */
@@ -377,6 +450,13 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
       this.retryTimer = null;
       if (this.socket === socket) socket.connect();
     }, delayMs);
+  }
+
+  /** Reconnects now to the same origin; the handshake takes the resume token in hand, or asks getToken(). */
+  private moveNow(socket: Socket) {
+    if (this.socket !== socket) return;
+    this.dropSocket();
+    this.createSocket(null);
   }
 
   /**

@@ -34,6 +34,12 @@ export interface PresenceUpdate {
 /** Server -> client: this gateway is shutting down; move to another now (a fresh grant names one). */
 export const DRAIN_EVENT = "whisk.drain";
 
+/**
+ * Server -> client: a single-use token (a TokenGrant without url) for this socket's next
+ * reconnect, so a reconnect asks the web tier for nothing; sent after each connect and renewed.
+ */
+export const RESUME_EVENT = "whisk.resume";
+
 /** Bus topic: a worker's answer to `bus.request`, addressed to the requesting node. */
 export const REPLY_TOPIC = "whisk.reply";
 

@@ -7,6 +7,11 @@ import type { TokenGrant } from "../core/protocol";
 export interface WhiskProviderProps {
   /** Returns a fresh ws_token: pass the server action that calls `issueWsToken`. */
   getToken: () => Promise<TokenGrant>;
+  /**
+   * A grant the page's server component minted (`await issueWsToken()`): the first connect uses
+   * it, so a page load needs no token request. Read once; `getToken` stays the fallback.
+   */
+  initialToken?: TokenGrant;
   /** While false, nothing connects; flipping it connects or closes without remounting. */
   enabled?: boolean;
   /** The gateway's origin, if not the page's own. */
@@ -36,7 +41,7 @@ const ConnectionContext = createContext<WhiskConnection<RouteMap, EventMap> | nu
  * The connection's `online` and `visibilitychange` listeners come and go with it: installed by
  * `open()` in the effect, removed by `close()` in its cleanup.
  */
-export function WhiskProvider({ getToken, enabled = true, url, tokenRoute, devtools = true, children }: WhiskProviderProps) {
+export function WhiskProvider({ getToken, initialToken, enabled = true, url, tokenRoute, devtools = true, children }: WhiskProviderProps) {
   const getTokenRef = useRef(getToken);
   useEffect(() => {
     getTokenRef.current = getToken;
@@ -46,6 +51,7 @@ export function WhiskProvider({ getToken, enabled = true, url, tokenRoute, devto
     const latest = () => getTokenRef.current();
     return new WhiskConnection<RouteMap, EventMap>({
       getToken: tokenRoute ? withTokenRouteFallback(latest, { url: tokenRoute }) : latest,
+      initialGrant: initialToken,
       url,
     });
   });

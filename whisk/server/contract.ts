@@ -85,6 +85,8 @@ export function contractMarkdown(app: WhiskAppDefinition, title: string): string
     "`ws_token` in `auth.token` (from the app's token route, such as `POST /api/ws-token`, called with",
     "the session cookie and an allowed `Origin`), and receives `whisk.welcome`. A route is an event",
     'sent with an acknowledgement: the ack is `{ status: "ok", data }` or `{ status: "error", error: { code, message, issues? } }`.',
+    "After the welcome, `whisk.resume` brings `{ token, expiresAt }`: a single-use token for the next",
+    "reconnect (renewed while connected), so a reconnect needs no call to the token route.",
     "",
     "## Refusals every route may answer",
     "",

@@ -41,6 +41,12 @@ export interface GatewayLimits {
   handshakeBurstPerAddress: number;
   /** How often each socket's session is checked again (catches an expiry or a lost sign-out message). */
   revalidateEveryMs: number;
+  /**
+   * How long the resume token each socket holds for its next reconnect lives (single-use, bound to
+   * its session and user), and after how long the socket gets a fresh one: see resume-tokens.ts.
+   */
+  resumeTokenTtlMs: number;
+  resumeTokenRenewAfterMs: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -58,5 +64,9 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   maxConnectAttempts: 3,
   handshakesPerSecondPerAddress: 20,
   handshakeBurstPerAddress: 100,
+  // Five minutes, renewed after two: a socket always holds one with three minutes left, and a
+  // gateway of 10,000 sockets writes about 80 tokens a second to renew them.
+  resumeTokenTtlMs: 5 * 60_000,
+  resumeTokenRenewAfterMs: 2 * 60_000,
   revalidateEveryMs: 30_000,
 };

@@ -16,6 +16,7 @@ import type { WhiskMetrics } from "./metrics";
 import { type MeasuredConnection, OutboundBytes } from "./outbound-bytes";
 import { PresenceTracker } from "./presence-tracker";
 import { createRefusalReports } from "./refusal-reports";
+import { handOutResumeTokens } from "./resume-tokens";
 import type { RouteEntry } from "./route-table";
 import { createSocketServer } from "./socket-server";
 import { type AppCode, SwappableCode } from "./swappable-code";
@@ -85,6 +86,12 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   admitSockets(io, { tokens: options.tokens, sessions: options.sessions, limits, isDraining: () => draining, refuse, log });
   const presence = new PresenceTracker({ store: options.presence, bus: ctx.bus, log });
   welcomeSockets(io, { ctx, presence, routes, limits, hooks, runHook, metrics, log });
+  const resumeTokens = handOutResumeTokens(io, {
+    tokens: options.tokens,
+    ttlMs: limits.resumeTokenTtlMs,
+    renewAfterMs: limits.resumeTokenRenewAfterMs,
+    log,
+  });
 
   const stopWatchdog = startGatewayWatchdog({
     io,
@@ -111,6 +118,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     prepareSwap: (next) => code.prepareSwap(next),
     async close() {
       stopWatchdog();
+      resumeTokens.stop();
       stopMetrics();
       await presence.close({ leave: true }).catch(() => {});
       delivery.stop();

@@ -13,7 +13,17 @@
  */
 import type { Socket } from "socket.io-client";
 import type { WhiskErrorPayload } from "../core/errors";
-import type { DISCONNECT_EVENT, DRAIN_EVENT, ERROR_EVENT, PRESENCE_TOPIC, PresenceUpdate, WELCOME_EVENT, Welcome } from "../core/protocol";
+import type {
+  DISCONNECT_EVENT,
+  DRAIN_EVENT,
+  ERROR_EVENT,
+  PRESENCE_TOPIC,
+  PresenceUpdate,
+  RESUME_EVENT,
+  TokenGrant,
+  WELCOME_EVENT,
+  Welcome,
+} from "../core/protocol";
 import type { Ack } from "../core/result";
 import type { ClientRoutes, RouteName, ServerEvents } from "../server/app-types";
 import type { WhiskAppDefinition } from "../server/whisk-app";
@@ -33,6 +43,8 @@ export interface ProtocolEvents {
   [DISCONNECT_EVENT]: WhiskErrorPayload;
   /** This gateway is shutting down; it carries nothing. */
   [DRAIN_EVENT]: undefined;
+  /** A single-use token for this socket's next reconnect. */
+  [RESUME_EVENT]: TokenGrant;
   disconnect: Socket.DisconnectReason;
 }
 
