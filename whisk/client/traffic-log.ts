@@ -19,10 +19,14 @@ export interface TrafficEntry {
   result?: { status: "pending" } | EmitResult<unknown>;
 }
 
+/** Long strings are cut before they are written out: a 1 MB text costs a preview, not a megabyte of JSON. */
+const cutLongStrings = (_key: string, value: unknown) =>
+  typeof value === "string" && value.length > MAX_PREVIEW_CHARS ? `${value.slice(0, MAX_PREVIEW_CHARS)}…` : value;
+
 function previewOf(payload: unknown): string {
   let text: string;
   try {
-    text = JSON.stringify(payload) ?? String(payload);
+    text = JSON.stringify(payload, cutLongStrings) ?? String(payload);
   } catch {
     text = String(payload);
   }
