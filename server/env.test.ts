@@ -26,6 +26,12 @@ describe("readSettings", () => {
     expect(() => readSettings({ WHISK_HANDSHAKES_PER_ADDRESS: "-1" })).toThrow(/WHISK_HANDSHAKES_PER_ADDRESS/);
   });
 
+  it("traces only when OTEL_EXPORTER_OTLP_ENDPOINT names a URL, and refuses one that is not", () => {
+    expect(readSettings({}).tracing).toBe(false);
+    expect(readSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" }).tracing).toBe(true);
+    expect(() => readSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector" })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+
   it("refuses to start in production without SESSION_SECRET, saying what to set", () => {
     expect(() => readSettings({ NODE_ENV: "production" })).toThrow(SettingsError);
     expect(() => readSettings({ NODE_ENV: "production" })).toThrow(/SESSION_SECRET is not set.*openssl rand/);

@@ -6,6 +6,7 @@ import type { AnyRoute, RouteContext } from "./definitions";
 import type { GatewayDirectory } from "./gateway-directory";
 import type { RouteGroup } from "./groups";
 import { toPayloadIssues } from "./payload-issues";
+import { createRouteTable } from "./route-table";
 import type { WhiskAppDefinition } from "./whisk-app";
 
 /** What the devtools routes read: the app as it runs now (a development reload replaces it), and the shared stores. */
@@ -75,12 +76,9 @@ export function devtoolsRoutes(sources: DevtoolsSources): RouteGroup<typeof DEVT
       return { node: ctx.node.id, socket: ctx.socket.id, user: ctx.user, session: ctx.session.kind, rooms };
     }),
     check: route(z.object({ event: z.string().max(200), payload: z.unknown() }), ({ event, payload }) => {
-      const found = sources
-        .app()
-        .routes.flatMap((group) => (event.startsWith(`${group.name}.`) ? [group.routes[event.slice(group.name.length + 1)]] : []))
-        .find((each) => each !== undefined);
+      const found = createRouteTable(sources.app().routes).get(event);
       if (!found) throw new WhiskError("UNKNOWN_EVENT", `No route handles "${event.slice(0, 100)}".`);
-      const parsed = found.schema.safeParse(payload);
+      const parsed = found.route.schema.safeParse(payload);
       return parsed.success ? { valid: true as const } : { valid: false as const, issues: toPayloadIssues(parsed.error) };
     }),
     ping: route(z.object({}), () => ({ at: Date.now() })),
