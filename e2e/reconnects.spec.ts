@@ -12,7 +12,14 @@ import { copyOfTheApp, PROJECT_ROOT } from "../tests/app-copy";
  * sessions in Redis (as a deployment does), so a replaced process knows the tab's person.
  */
 const prefix = `whisk-e2e-reconnects:${randomBytes(4).toString("hex")}:`;
-const env = { WHISK_NODE_ID: "reconnects", REDIS_URL: TEST_REDIS_URL, WHISK_REDIS_PREFIX: prefix, LOG_LEVEL: "warn" };
+// A socket gets its resume token 1 s after it connects here (10 s by default).
+const env = {
+  WHISK_NODE_ID: "reconnects",
+  REDIS_URL: TEST_REDIS_URL,
+  WHISK_REDIS_PREFIX: prefix,
+  LOG_LEVEL: "warn",
+  WHISK_RESUME_TOKEN_AFTER_MS: "1000",
+};
 let server: ServerProcess;
 
 test.beforeEach(async () => {
@@ -51,9 +58,17 @@ test("a tab comes back after a restart with its resume token, asking the web tie
   page.on("request", (request) => {
     if (isServerAction(request.headers()) || new URL(request.url()).pathname === "/api/ws-token") asked.push(request.url());
   });
+  const resumeTokenArrived = new Promise<void>((resolve) => {
+    page.on("websocket", (socket) =>
+      socket.on("framereceived", ({ payload }) => {
+        if (String(payload).includes('"whisk.resume"')) resolve();
+      }),
+    );
+  });
   await page.goto(`${server.url}/hello`);
   const before = await whoAmI(page);
   // The page's first token came from the action; the gateway then handed it a resume token.
+  await resumeTokenArrived;
   expect(asked).toHaveLength(1);
   const port = server.port;
   await server.stop();

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { DEFAULT_REDIS_PREFIX, DEFAULT_SESSION_TTL_MS, DEFAULT_TOKEN_TTL_MS } from "whisk/core";
-import { type RedisTarget, TrustedProxies } from "whisk/host";
+import { DEFAULT_LIMITS, type RedisTarget, TrustedProxies } from "whisk/host";
 import { z } from "zod";
 
 const MAX_SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -27,6 +27,8 @@ const variables = z.object({
   /** Comma-separated origins whose pages may connect, e.g. "https://chat.example.com". */
   WHISK_ALLOWED_ORIGINS: z.string().optional(),
   WHISK_TOKEN_TTL_MS: z.coerce.number().int().min(100).max(300_000).default(DEFAULT_TOKEN_TTL_MS),
+  /** How long a socket is connected before the gateway hands it its first resume token (0: on connect). */
+  WHISK_RESUME_TOKEN_AFTER_MS: z.coerce.number().int().min(0).max(120_000).default(DEFAULT_LIMITS.resumeTokenFirstAfterMs),
   /** At most 30 days: a stolen session cookie stays useful no longer than that. */
   WHISK_SESSION_TTL_MS: z.coerce
     .number()
@@ -133,6 +135,8 @@ export interface Settings {
   nodeId: string;
   allowedOrigins: string[];
   tokenTtlMs: number;
+  /** How long a socket is connected before its first resume token (0: on connect). */
+  resumeTokenAfterMs: number;
   sessionTtlMs: number;
   /** The private port for /metrics and health, if any. */
   metricsPort: number | undefined;
@@ -210,6 +214,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     nodeId: values.WHISK_NODE_ID ?? "node-1",
     allowedOrigins,
     tokenTtlMs: values.WHISK_TOKEN_TTL_MS,
+    resumeTokenAfterMs: values.WHISK_RESUME_TOKEN_AFTER_MS,
     sessionTtlMs: values.WHISK_SESSION_TTL_MS,
     metricsPort: values.WHISK_METRICS_PORT,
     metricsToken: values.WHISK_METRICS_TOKEN,

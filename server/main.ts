@@ -212,6 +212,7 @@ if (runs.gateway) {
     limits: {
       handshakesPerSecondPerAddress: settings.handshakesPerAddress,
       handshakeBurstPerAddress: Math.max(1, settings.handshakesPerAddress * 5),
+      resumeTokenFirstAfterMs: settings.resumeTokenAfterMs,
     },
   });
   const directory = backend.directory;

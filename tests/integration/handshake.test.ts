@@ -7,10 +7,14 @@ import { type ServerProcess, startServerProcess } from "whisk/testing";
 import { connect, refusal, requestToken } from "./clients";
 
 const TOKEN_TTL_MS = 1_000;
+/** How long a socket is connected before its first resume token (10 s by default). */
+const RESUME_AFTER_MS = 500;
 let server: ServerProcess;
 
 beforeAll(async () => {
-  server = await startServerProcess({ env: { WHISK_NODE_ID: "it-handshake", WHISK_TOKEN_TTL_MS: String(TOKEN_TTL_MS) } });
+  server = await startServerProcess({
+    env: { WHISK_NODE_ID: "it-handshake", WHISK_TOKEN_TTL_MS: String(TOKEN_TTL_MS), WHISK_RESUME_TOKEN_AFTER_MS: String(RESUME_AFTER_MS) },
+  });
 });
 afterAll(async () => {
   // Without a build the server never started: the first error (run `npm run build` first) is the one to read.
@@ -44,14 +48,18 @@ describe("the handshake of the real server process", () => {
     first.socket.close();
   });
 
-  it("hands each socket a resume token: it reconnects the same user once, and is refused after", async () => {
+  it("hands each socket a resume token once it has been connected a while: it reconnects the same user once, and is refused after", async () => {
     const { token } = await requestToken(server.url);
     const socket = io(server.url, { path: "/whisk", auth: { token }, extraHeaders: { origin: server.url }, transports: ["websocket"] });
     const [welcome, resume] = await Promise.all([
-      new Promise<Welcome>((resolve) => socket.once("whisk.welcome", resolve)),
-      new Promise<TokenGrant>((resolve) => socket.once("whisk.resume", resolve)),
+      new Promise<Welcome & { at: number }>((resolve) =>
+        socket.once("whisk.welcome", (welcome) => resolve({ ...welcome, at: Date.now() })),
+      ),
+      new Promise<TokenGrant & { at: number }>((resolve) => socket.once("whisk.resume", (grant) => resolve({ ...grant, at: Date.now() }))),
     ]);
     socket.close();
+    // Not during the handshake: WHISK_RESUME_TOKEN_AFTER_MS after it, at the gateway's next sweep.
+    expect(resume.at - welcome.at).toBeGreaterThanOrEqual(RESUME_AFTER_MS / 2);
     expect(resume.expiresAt - Date.now()).toBeGreaterThan(4 * 60_000);
     // Not the token route's token: a resume token lives minutes (5), not WHISK_TOKEN_TTL_MS (1 s here).
     await sleep(TOKEN_TTL_MS + 200);

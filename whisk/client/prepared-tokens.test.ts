@@ -7,7 +7,7 @@
 import { io as ioClient } from "socket.io-client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { RESUME_EVENT, type TokenGrant } from "../core/protocol";
+import { RESUME_EVENT, type TokenGrant, WELCOME_EVENT } from "../core/protocol";
 import { createBuilders, defineRoutes, defineWhiskApp } from "../server";
 import { createWhisk, type GatewayLimits } from "../server/host";
 import { freePort } from "../testing/free-port";
@@ -32,7 +32,8 @@ async function startGateway(limits: Partial<GatewayLimits> = {}) {
     nodeId: "n1",
     allowedOrigins: [url],
   });
-  const { gateway } = await serveGateway(whisk, cleanups, { port, limits });
+  // Tokens on connect unless a test says otherwise (the default waits 10 s).
+  const { gateway } = await serveGateway(whisk, cleanups, { port, limits: { resumeTokenFirstAfterMs: 0, ...limits } });
   const session = await whisk.sessions.create({ userId: "u1", userName: "One" }, 60_000);
   const mint = (): Promise<TokenGrant> => whisk.issueToken({ sessionId: session.id, userId: "u1" });
   return { whisk, io: gateway.io, url, session, mint };
@@ -145,6 +146,37 @@ describe("the gateway's resume token", () => {
     for (const token of handed) live.push(await whisk.tokens.consume(token));
     expect(live.slice(0, -1)).toEqual(handed.slice(0, -1).map(() => null));
     expect(live.at(-1)).toMatchObject({ userId: "u1" });
+  });
+
+  it("comes once the socket has been connected resumeTokenFirstAfterMs, not with its handshake; a socket gone sooner costs none", async () => {
+    const { whisk, io, url, session } = await startGateway({ resumeTokenFirstAfterMs: 400 });
+    const handed = watchResumeTokens(io);
+    const connect = async () => {
+      const socket = ioClient(url, {
+        path: "/whisk",
+        auth: { token: (await whisk.issueToken({ sessionId: session.id, userId: "u1" })).token },
+        extraHeaders: { origin: url },
+        transports: ["websocket"],
+      });
+      cleanups.push(() => socket.close());
+      await new Promise((resolve) => socket.once(WELCOME_EVENT, resolve));
+      return socket;
+    };
+    const brief = await connect();
+    brief.close();
+    const connectedAt = Date.now();
+    const staying = await connect();
+    const issued = vi.spyOn(whisk.tokens, "issue");
+    let arrivedAt = 0;
+    staying.once(RESUME_EVENT, () => {
+      arrivedAt = Date.now();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handed).toHaveLength(0);
+    await vi.waitFor(() => expect(handed).toHaveLength(1), { timeout: 3_000 });
+    expect(arrivedAt - connectedAt).toBeGreaterThanOrEqual(400);
+    // Only the socket that stayed was given one: the brief one cost no token write.
+    expect(issued).toHaveBeenCalledTimes(1);
   });
 
   it("is never used for another session: reconnect() asks getToken()", async () => {

@@ -43,10 +43,12 @@ export interface GatewayLimits {
   revalidateEveryMs: number;
   /**
    * How long the resume token each socket holds for its next reconnect lives (single-use, bound to
-   * its session and user), and after how long the socket gets a fresh one: see resume-tokens.ts.
+   * its session and user), after how long the socket gets a fresh one, and how long it is
+   * connected before its first (0: on connect): see resume-tokens.ts.
    */
   resumeTokenTtlMs: number;
   resumeTokenRenewAfterMs: number;
+  resumeTokenFirstAfterMs: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -68,5 +70,8 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   // gateway of 10,000 sockets writes about 80 tokens a second to renew them.
   resumeTokenTtlMs: 5 * 60_000,
   resumeTokenRenewAfterMs: 2 * 60_000,
+  // Not during the handshake: a reconnect storm landing here costs no token writes, and a socket
+  // that lives seconds none at all. A socket cut off in its first 10 to 20 s asks getToken().
+  resumeTokenFirstAfterMs: 10_000,
   revalidateEveryMs: 30_000,
 };

@@ -90,6 +90,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     tokens: options.tokens,
     ttlMs: limits.resumeTokenTtlMs,
     renewAfterMs: limits.resumeTokenRenewAfterMs,
+    firstAfterMs: limits.resumeTokenFirstAfterMs,
     log,
   });
 
