@@ -7,10 +7,11 @@
 import { createInterface } from "node:readline";
 import { io, type Socket } from "socket.io-client";
 import { percentile } from "whisk/testing";
+import { WebSocket } from "ws";
 import { signInMember, tokenFor } from "./member-token";
 
 interface Job {
-  kind: "handshake" | "rtt" | "hold" | "listen" | "crossNode";
+  kind: "handshake" | "rtt" | "hold" | "listen" | "crossNode" | "pageLoad" | "storm";
   url: string;
   /** Whisk needs a ws_token per connection (from this URL's token route); bare socket.io does not. */
   whisk: boolean;
@@ -26,6 +27,12 @@ interface Job {
   /** crossNode: where the senders and the receiver connect (two gateways of one cluster). */
   senderUrl?: string;
   receiverUrl?: string;
+  /** listen: plain WebSocket clients of bench/raw-ws-server.ts instead of socket.io ones. */
+  raw?: boolean;
+  /** hold, storm: the gateway to connect to, when not `url` (which then only issues tokens). */
+  gatewayUrl?: string;
+  /** storm: where the sockets reconnect once their gateway dies. */
+  fallbackUrl?: string;
 }
 
 const job = JSON.parse(process.argv[2] ?? "{}") as Job;
@@ -38,10 +45,7 @@ const SOCKETS_PER_MEMBER = 10;
 
 async function token(): Promise<string | undefined> {
   if (!job.whisk) return undefined;
-  if (member.tokens >= (job.socketsPerMember ?? SOCKETS_PER_MEMBER) || member.cookie === "")
-    member = { cookie: await signInMember(job.url), tokens: 0 };
-  member.tokens += 1;
-  return tokenFor(job.url, member.cookie);
+  return tokenFor(job.url, await memberCookie());
 }
 
 /** One connection, authenticated as Whisk wants it; resolves on the welcome. */
@@ -162,12 +166,58 @@ async function roundTrips() {
   };
 }
 
+/**
+ * Counts deliveries of one event on every socket, in rounds the orchestrator asks for: on
+ * `{expect: n}` the next n messages on every socket, reported with their latencies (sender's clock,
+ * read from the message by `sentAt`) once all arrived or the time ran out.
+ */
+function deliveryCounter(
+  listeners: { on(event: string, listener: (message: never) => void): unknown }[],
+  event: string,
+  sentAt: (message: never) => number,
+) {
+  let round: { expected: number; latencies: number[]; lastAt: number; finish: () => void } | null = null;
+  for (const listener of listeners) {
+    listener.on(event, (message: never) => {
+      if (!round) return;
+      const now = Date.now();
+      round.latencies.push(now - sentAt(message));
+      round.lastAt = now;
+      if (round.latencies.length === round.expected) round.finish();
+    });
+  }
+  return async (messages: number, timeoutMs: number) => {
+    const current = { expected: messages * listeners.length, latencies: [] as number[], lastAt: 0, finish: () => {} };
+    const finished = new Promise<void>((resolve) => {
+      current.finish = resolve;
+    });
+    round = current;
+    print({ expecting: current.expected });
+    await Promise.race([finished, sleep(timeoutMs)]);
+    round = null;
+    const { expected, latencies, lastAt } = current;
+    print({ report: { listeners: listeners.length, expected, received: latencies.length, latencies, lastAt } });
+  };
+}
+
+/**
+ * Sockets that connect and stay, for the memory job; each counts `world.said` (a broadcast to
+ * everyone connected) when asked with `{expect: n}`. Ends on SIGTERM or `{stop}`.
+ */
 async function hold() {
-  const { sockets } = await openMany(job.count ?? 1000, job.concurrency ?? 50);
-  // Listen before telling the orchestrator, which answers "holding" with SIGTERM.
+  const { sockets } = await openMany(job.count ?? 1000, job.concurrency ?? 50, job.gatewayUrl);
+  const countRound = deliveryCounter(sockets, "world.said", (said: { message: string }) => Number(said.message));
+  // Listen before telling the orchestrator, which may answer "holding" with SIGTERM.
   const stopped = new Promise((resolve) => process.once("SIGTERM", resolve));
+  const commands = (async () => {
+    for await (const line of createInterface({ input: process.stdin })) {
+      const command = JSON.parse(line) as Command;
+      if ("stop" in command) return;
+      if ("expect" in command) void countRound(command.expect, command.timeoutMs);
+    }
+  })();
   print({ holding: sockets.length });
-  await stopped;
+  await Promise.race([stopped, commands]);
   for (const socket of sockets) socket.close();
   return { held: sockets.length };
 }
@@ -180,6 +230,7 @@ type Command = { expect: number; timeoutMs: number } | { say: number } | { stop:
  * `{say: n}`, n of them speak at the same instant (a burst); on `{stop}` they leave.
  */
 async function listen() {
+  if (job.raw) return listenRaw();
   const room = job.room ?? "beach";
   const { sockets, failed } = await openMany(job.count ?? 1000, job.concurrency ?? 10);
   // rejoin: true enters quietly (no "entered" notice per listener).
@@ -187,31 +238,10 @@ async function listen() {
     sockets.map((socket) => socket.timeout(60_000).emitWithAck("room.join", { room, rejoin: true })),
   );
   const listening = sockets.filter((_, i) => entered[i]?.status === "fulfilled");
-  let round: { expected: number; latencies: number[]; lastAt: number; finish: () => void } | null = null;
-  for (const socket of listening) {
-    socket.on("room.message", (message: { text: string }) => {
-      if (!round) return;
-      const now = Date.now();
-      round.latencies.push(now - Number(message.text));
-      round.lastAt = now;
-      if (round.latencies.length === round.expected) round.finish();
-    });
-  }
+  // Commands run as they come: a `say` must not wait for the round it is part of.
+  const countRound = deliveryCounter(listening, "room.message", (message: { text: string }) => Number(message.text));
   print({ ready: listening.length, failedToEnter: failed + sockets.length - listening.length });
 
-  // Commands run as they come: a `say` must not wait for the round it is part of.
-  const countRound = async (messages: number, timeoutMs: number) => {
-    const current = { expected: messages * listening.length, latencies: [] as number[], lastAt: 0, finish: () => {} };
-    const finished = new Promise<void>((resolve) => {
-      current.finish = resolve;
-    });
-    round = current;
-    print({ expecting: current.expected });
-    await Promise.race([finished, sleep(timeoutMs)]);
-    round = null;
-    const { expected, latencies, lastAt } = current;
-    print({ report: { listeners: listening.length, expected, received: latencies.length, latencies, lastAt } });
-  };
   const speak = async (speakers: number) => {
     const acks = await Promise.allSettled(
       listening.slice(0, speakers).map((socket) => socket.timeout(30_000).emitWithAck("room.send", { room, text: String(Date.now()) })),
@@ -226,6 +256,214 @@ async function listen() {
   }
   for (const socket of sockets) socket.close();
   return { listened: listening.length };
+}
+
+/** `listen` against bench/raw-ws-server.ts: plain WebSockets, which hear every message said. */
+async function listenRaw() {
+  const url = `${job.url.replace(/^http/, "ws")}/raw`;
+  const sockets: WebSocket[] = [];
+  let failed = 0;
+  const count = job.count ?? 1000;
+  const concurrency = job.concurrency ?? 10;
+  for (let i = 0; i < count; i += concurrency) {
+    const opened = await Promise.allSettled(
+      Array.from({ length: Math.min(concurrency, count - i) }, async () => {
+        const socket = new WebSocket(url, { perMessageDeflate: false });
+        await new Promise((resolve, reject) => {
+          socket.once("open", resolve);
+          socket.once("error", reject);
+        });
+        return socket;
+      }),
+    );
+    for (const each of opened) {
+      if (each.status === "fulfilled") sockets.push(each.value);
+      else failed += 1;
+    }
+  }
+  // The same counting as socket.io listeners: each socket's frames, parsed, as "room.message".
+  const listeners = sockets.map((socket) => ({
+    on: (_event: string, listener: (message: never) => void) => socket.on("message", (data) => listener(JSON.parse(String(data)) as never)),
+  }));
+  const countRound = deliveryCounter(listeners, "room.message", (message: { text: string }) => Number(message.text));
+  print({ ready: sockets.length, failedToEnter: failed });
+  for await (const line of createInterface({ input: process.stdin })) {
+    const command = JSON.parse(line) as Command;
+    if ("stop" in command) break;
+    if ("expect" in command) void countRound(command.expect, command.timeoutMs);
+  }
+  for (const socket of sockets) socket.close();
+  return { listened: sockets.length };
+}
+
+/** The ws_token the rooms page carries for its provider (`initialToken`), read from its HTML. */
+const PAGE_TOKEN = /initialToken\\?":\{\\?"token\\?":\\?"([A-Za-z0-9_-]{20,})/;
+
+/**
+ * Time to connected, as a browser opening a page lives it. Whisk: the rooms page (it reads the
+ * session cookie and mints the first token), then the socket with that token; and, to compare,
+ * the way before the page carried a token: the page, a request to the token route, the socket.
+ * Bare socket.io serves no page: the socket alone. `concurrency` loads at a time.
+ */
+async function pageLoads() {
+  const count = job.count ?? 100;
+  const concurrency = job.concurrency ?? 5;
+  const withPageToken: number[] = [];
+  const withTokenRoute: number[] = [];
+  const pageOnly: number[] = [];
+  const loadOnce = async (viaTokenRoute: boolean) => {
+    if (!job.whisk) {
+      const at = performance.now();
+      (await open()).socket.close();
+      return withPageToken.push(performance.now() - at);
+    }
+    const cookie = await memberCookie();
+    const at = performance.now();
+    const html = await (await fetch(`${job.url}/rooms/bench`, { headers: { cookie } })).text();
+    const pageMs = performance.now() - at;
+    let token = PAGE_TOKEN.exec(html)?.[1];
+    if (!token) throw new Error("the rooms page carried no initial token");
+    if (viaTokenRoute) {
+      const response = await fetch(`${job.url}/api/chat-token`, { method: "POST", headers: { origin: job.url, cookie } });
+      token = ((await response.json()) as { token: string }).token;
+    }
+    (await open(job.url, token)).socket.close();
+    (viaTokenRoute ? withTokenRoute : withPageToken).push(performance.now() - at);
+    if (!viaTokenRoute) pageOnly.push(pageMs);
+  };
+  const runAll = async (viaTokenRoute: boolean, loads = count) => {
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next++ < loads) await loadOnce(viaTokenRoute);
+      }),
+    );
+    return loads / ((performance.now() - started) / 1000);
+  };
+  // Unmeasured first: a page's first renders compile its code, and the first sockets the client's.
+  await runAll(false, concurrency * 2);
+  await runAll(true, concurrency * 2);
+  for (const timings of [withPageToken, withTokenRoute, pageOnly]) timings.length = 0;
+  const perSecond = await runAll(false);
+  const viaTokenRoutePerSecond = job.whisk ? await runAll(true) : undefined;
+  return {
+    loads: count,
+    perSecond,
+    p50: percentile(withPageToken, 50),
+    p95: percentile(withPageToken, 95),
+    ...(job.whisk
+      ? {
+          pageP50: percentile(pageOnly, 50),
+          viaTokenRoutePerSecond,
+          viaTokenRouteP50: percentile(withTokenRoute, 50),
+          viaTokenRouteP95: percentile(withTokenRoute, 95),
+        }
+      : {}),
+  };
+}
+
+/** A member's cookie, a new member every SOCKETS_PER_MEMBER calls (the user's cap per gateway). */
+async function memberCookie(): Promise<string> {
+  if (member.tokens >= (job.socketsPerMember ?? SOCKETS_PER_MEMBER) || member.cookie === "")
+    member = { cookie: await signInMember(job.url), tokens: 0 };
+  member.tokens += 1;
+  return member.cookie;
+}
+
+/**
+ * A reconnect storm. `count` sockets connect to `gatewayUrl` and (Whisk) wait until each holds
+ * the resume token the gateway hands it; then the orchestrator kills that gateway. Every socket
+ * at once reconnects to `fallbackUrl`, as a load balancer would send it: Whisk's with its resume
+ * token, or, if that is refused, a token from the token route, as the client falls back to it.
+ * A handshake that fails otherwise is tried again after 100-500 ms. Reports when the last socket
+ * was welcomed again, and how many token requests and retries that took.
+ */
+async function storm() {
+  const count = job.count ?? 1000;
+  const gatewayUrl = job.gatewayUrl ?? job.url;
+  const fallbackUrl = job.fallbackUrl ?? job.url;
+  const clients: { cookie: string; resume?: string; socket: Socket }[] = [];
+  for (let i = 0; i < count; i += 50) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, count - i) }, async () => {
+        const cookie = job.whisk ? await memberCookie() : "";
+        const token = job.whisk ? await tokenFor(job.url, cookie) : undefined;
+        const client: { cookie: string; resume?: string; socket: Socket } = { cookie, socket: connectOnce(gatewayUrl, token) };
+        client.socket.on("whisk.resume", (grant: { token: string }) => {
+          client.resume = grant.token;
+        });
+        await welcomed(client.socket);
+        return client;
+      }),
+    );
+    clients.push(...batch);
+  }
+  while (job.whisk && clients.some((client) => !client.resume)) await sleep(200);
+  let tokenRequests = 0;
+  let retries = 0;
+  let back = 0;
+  let lastAt = 0;
+  const allBack = new Promise<void>((resolve) => {
+    const comeBack = async (client: (typeof clients)[number]) => {
+      let token = client.resume;
+      client.resume = undefined;
+      for (;;) {
+        const socket = connectOnce(fallbackUrl, token);
+        try {
+          await welcomed(socket);
+          client.socket = socket;
+          break;
+        } catch (error) {
+          socket.close();
+          const code = (error as { data?: { code?: string } }).data?.code;
+          if (job.whisk && (code === "TOKEN_INVALID" || code === "UNAUTHORIZED" || token === undefined)) {
+            tokenRequests += 1;
+            token = await tokenFor(job.url, client.cookie);
+          } else {
+            retries += 1;
+            await sleep(100 + Math.random() * 400);
+          }
+        }
+      }
+      lastAt = Date.now();
+      if (++back === clients.length) resolve();
+    };
+    for (const client of clients) client.socket.once("disconnect", () => void comeBack(client));
+  });
+  print({ armed: clients.length });
+  await allBack;
+  print({ back: back, lastAt, tokenRequests, retries });
+  await createInterface({ input: process.stdin })[Symbol.asyncIterator]().next();
+  for (const client of clients) client.socket.close();
+  return { sockets: clients.length, tokenRequests, retries };
+}
+
+/** A socket.io connection with no reconnection of its own (the storm job reconnects by hand). */
+function connectOnce(url: string, token: string | undefined): Socket {
+  return io(url, {
+    path: "/whisk",
+    transports: ["websocket"],
+    auth: job.whisk ? { token } : {},
+    extraHeaders: { origin: job.url },
+    reconnection: false,
+    forceNew: true,
+  });
+}
+
+/** Resolves on the welcome; rejects on a refusal, or after 20 s without either. */
+function welcomed(socket: Socket): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no welcome in 20 s")), 20_000);
+    socket.once("whisk.welcome", (welcome) => {
+      clearTimeout(timer);
+      resolve(welcome);
+    });
+    socket.once("connect_error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
 }
 
 /**
@@ -268,7 +506,7 @@ async function crossNode() {
   return { offered: job.rate, sent, refused, received: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-const run = { handshake: handshakes, rtt: roundTrips, hold, listen, crossNode }[job.kind];
+const run = { handshake: handshakes, rtt: roundTrips, hold, listen, crossNode, pageLoad: pageLoads, storm }[job.kind];
 const result = await run();
 print({ result, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 });
 process.exit(0);

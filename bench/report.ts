@@ -9,6 +9,31 @@ type Row = [label: string, path: (string | number)[], better: "higher" | "lower"
 const pick = (figures: unknown, path: (string | number)[]) =>
   path.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], figures) as number;
 
+const median = (values: number[]) => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+/**
+ * A figure of one server: from its rounds (`runs`, each with the room's fan-out steps found by
+ * size) when the jobs that swing ran several times, as their median and every round's value;
+ * otherwise the one run's.
+ */
+function figureOf(figures: Figures, path: (string | number)[], smoke: boolean): { value: number; each: number[] } {
+  const runs = figures.runs as Figures[] | undefined;
+  const inRuns = runs?.[0] && (path[0] as string) in withFanout(runs[0], smoke);
+  if (!runs || !inRuns) return { value: pick(withFanout(figures, smoke), path), each: [] };
+  const each = runs.map((run) => pick(withFanout(run, smoke), path));
+  return { value: median(each), each };
+}
+
+const withFanout = (figures: Figures, smoke: boolean) => ({
+  ...figures,
+  fanout: Object.fromEntries(sizesFor(smoke).fanout.map((n) => [n, roomStep(figures, n)])),
+});
+
 /** The room step of `size` listeners, found by size (steps stop early when a room is too slow). */
 const roomStep = (figures: Figures, size: number) =>
   ((figures.room as { steps?: { size: number }[] } | undefined)?.steps ?? []).find((step) => step.size === size);
@@ -16,6 +41,7 @@ const roomStep = (figures: Figures, size: number) =>
 function rows(smoke: boolean): Row[] {
   const sizes = sizesFor(smoke);
   const { rate: crossRate } = sizes.crossNode;
+  const largest = sizes.memorySockets.at(-1) as number;
   return [
     ["handshakes per second (Whisk: token issue + consumption)", ["handshakes", "perSecond"], "higher"],
     ["handshakes per second with the token in hand (Whisk: consumption only)", ["handshakes", "withTokenInHandPerSecond"], "higher"],
@@ -29,6 +55,19 @@ function rows(smoke: boolean): Row[] {
       [`memory per socket: resident, bytes (${n} sockets)`, ["memory", String(n), "bytesPerSocket"], "lower"],
       [`memory per socket: JS heap, bytes (${n} sockets)`, ["memory", String(n), "heapBytesPerSocket"], "lower"],
     ]),
+    [
+      `memory per socket of the gateway process alone (Whisk: WHISK_ROLE=ws), resident, bytes (${largest} sockets)`,
+      ["gatewayMemory", String(largest), "bytesPerSocket"],
+      "lower",
+    ],
+    [
+      `memory per socket of the gateway process alone, JS heap, bytes (${largest} sockets)`,
+      ["gatewayMemory", String(largest), "heapBytesPerSocket"],
+      "lower",
+    ],
+    [`one broadcast to all ${largest} sockets: p95 delivery, ms`, ["memory", "broadcast", "p95"], "lower"],
+    [`one broadcast to all ${largest} sockets: last delivery, ms`, ["memory", "broadcast", "lastMs"], "lower"],
+    [`the same, gateway process alone: last delivery, ms`, ["gatewayMemory", "broadcast", "lastMs"], "lower"],
     ...sizes.fanout.flatMap((n): Row[] => [
       [`fan-out to a room of ${n}: deliveries per second`, ["fanout", n, "deliveriesPerSecond"], "higher"],
       [`fan-out to a room of ${n}: p50 delivery, ms`, ["fanout", n, "p50"], "lower"],
@@ -43,40 +82,92 @@ function rows(smoke: boolean): Row[] {
     ],
     [`cross-node p50, ms (${crossRate}/s, client > ws-1 > ws-2 > client)`, ["crossNode", "p50"], "lower"],
     [`cross-node p99, ms (${crossRate}/s)`, ["crossNode", "p99"], "lower"],
+    [`reconnect storm: ms until all ${sizes.stormSockets} sockets of a killed gateway are back on another`, ["storm", "ms"], "lower"],
   ];
 }
 
 const format = (value: number) =>
   typeof value === "number" && Number.isFinite(value) ? (value >= 100 ? Math.round(value).toLocaleString("en") : value.toFixed(1)) : "n/a";
 
+/**
+ * Each figure of bare socket.io and Whisk, and Whisk's ratio. A figure measured in several rounds
+ * is their median, with every round's value after it, so the spread shows.
+ */
 export function renderTable(results: Record<string, unknown>): string {
-  const withFanout = (figures: Figures) => ({
-    ...figures,
-    fanout: Object.fromEntries(sizesFor(results.smoke === true).fanout.map((n) => [n, roomStep(figures, n)])),
-  });
-  const bare = withFanout(results.bare as Figures);
-  const whisk = withFanout(results.whisk as Figures);
+  const smoke = results.smoke === true;
+  const cell = ({ value, each }: { value: number; each: number[] }) =>
+    each.length > 1 ? `${format(value)} (${each.map(format).join(", ")})` : format(value);
   const lines = ["| figure | bare socket.io | Whisk | Whisk / bare |", "| --- | ---: | ---: | ---: |"];
-  for (const [label, path, better] of rows(results.smoke === true)) {
-    const b = pick(bare, path);
-    const w = pick(whisk, path);
-    const ratio = better === "higher" ? w / b : b / w;
-    lines.push(`| ${label} | ${format(b)} | ${format(w)} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : "n/a"} |`);
+  for (const [label, path, better] of rows(smoke)) {
+    const b = figureOf(results.bare as Figures, path, smoke);
+    const w = figureOf(results.whisk as Figures, path, smoke);
+    const ratio = better === "higher" ? w.value / b.value : b.value / w.value;
+    lines.push(`| ${label} | ${cell(b)} | ${cell(w)} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : "n/a"} |`);
   }
   return lines.join("\n");
+}
+
+/** Fan-out against the practical limit: a raw `ws` server sending one frame built once per message. */
+export function renderLimit(results: Record<string, unknown>): string {
+  const smoke = results.smoke === true;
+  const lines = ["| figure | raw ws | bare socket.io | Whisk | Whisk / raw |", "| --- | ---: | ---: | ---: | ---: |"];
+  for (const n of sizesFor(smoke).fanout) {
+    for (const [label, field] of [
+      ["deliveries per second", "deliveriesPerSecond"],
+      ["p50 delivery, ms", "p50"],
+      ["p99 delivery, ms", "p99"],
+    ] as const) {
+      const path = ["fanout", n, field];
+      const raw = figureOf(results.raw as Figures, path, smoke).value;
+      const [bare, whisk] = [figureOf(results.bare as Figures, path, smoke).value, figureOf(results.whisk as Figures, path, smoke).value];
+      const ratio = field === "deliveriesPerSecond" ? whisk / raw : raw / whisk;
+      lines.push(
+        `| fan-out to a room of ${n}: ${label} | ${format(raw)} | ${format(bare)} | ${format(whisk)} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : "n/a"} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+/** Time to connected for a page load, and what the reconnect storm asked of each tier. */
+export function renderConnecting(results: Record<string, unknown>): string {
+  const bare = results.bare as Figures;
+  const whisk = results.whisk as Figures;
+  const storm = (figures: Figures, field: string) => format(pick(figures, ["storm", field]));
+  return [
+    "| job | figure | bare socket.io | Whisk |",
+    "| --- | --- | ---: | ---: |",
+    `| page load to connected (Whisk: the rooms page with its token, then the socket; bare: the socket alone) | p50, ms | ${format(pick(bare, ["pageLoad", "p50"]))} | ${format(pick(whisk, ["pageLoad", "p50"]))} |`,
+    `| | p95, ms | ${format(pick(bare, ["pageLoad", "p95"]))} | ${format(pick(whisk, ["pageLoad", "p95"]))} |`,
+    `| | page loads per second, 5 at a time | ${format(pick(bare, ["pageLoad", "perSecond"]))} | ${format(pick(whisk, ["pageLoad", "perSecond"]))} |`,
+    `| | the page alone, p50, ms | | ${format(pick(whisk, ["pageLoad", "pageP50"]))} |`,
+    `| the same with a token request after the page (before the page carried one) | p50, ms | | ${format(pick(whisk, ["pageLoad", "viaTokenRouteP50"]))} |`,
+    `| | p95, ms | | ${format(pick(whisk, ["pageLoad", "viaTokenRouteP95"]))} |`,
+    `| | page loads per second, 5 at a time | | ${format(pick(whisk, ["pageLoad", "viaTokenRoutePerSecond"]))} |`,
+    `| reconnect storm (a gateway killed, its sockets back on another) | sockets | ${storm(bare, "sockets")} | ${storm(whisk, "sockets")} |`,
+    `| | ms until all are back | ${storm(bare, "ms")} | ${storm(whisk, "ms")} |`,
+    `| | requests to the token route | | ${storm(whisk, "tokenRequests")} |`,
+    `| | handshakes tried again (refused or unanswered) | ${storm(bare, "retries")} | ${storm(whisk, "retries")} |`,
+    `| | CPU of the gateway that took them, ms | ${storm(bare, "fallbackGatewayCpuMs")} | ${storm(whisk, "fallbackGatewayCpuMs")} |`,
+    `| | CPU of the web node, ms | | ${storm(whisk, "webCpuMs")} |`,
+  ].join("\n");
 }
 
 /** Server and load-generator CPU time per job, to show neither starved the other. */
 function renderCpu(results: Record<string, unknown>): string {
   const jobs: [string, string[]][] = [
     ["handshakes", ["handshakes"]],
-    ["route round trips", ["roundTrip"]],
+    ["page loads", ["pageLoad"]],
+    ["route round trips (first round)", ["roundTrip"]],
     ["cross-node path (all server processes)", ["crossNode"]],
   ];
   const lines = ["| job | bare: server / load CPU, ms | Whisk: server / load CPU, ms |", "| --- | ---: | ---: |"];
   for (const [label, path] of jobs) {
     const cell = (name: string) => {
-      const figures = pick(results[name], path) as unknown as { serverCpuMs?: number; clientCpuMs?: number } | undefined;
+      const all = results[name] as Figures & { runs?: Figures[] };
+      const figures = (pick(all, path) ?? pick(all.runs?.[0], path)) as unknown as
+        | { serverCpuMs?: number; clientCpuMs?: number }
+        | undefined;
       return `${format(figures?.serverCpuMs ?? Number.NaN)} / ${format(figures?.clientCpuMs ?? Number.NaN)}`;
     };
     lines.push(`| ${label} | ${cell("bare")} | ${cell("whisk")} |`);
@@ -152,6 +243,14 @@ export function renderReport(results: Record<string, unknown>): string {
 Made by \`npm run bench\` (production build, loopback, load from separate processes; ${String(results.seconds)} s) on ${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}, ${String(results.when)}. The ratio is Whisk's share of bare socket.io's figure (1.00 = as good; above 1 = better).
 
 ${renderTable(results)}
+
+Fan-out against what this machine can do: a plain \`ws\` server (\`bench/raw-ws-server.ts\`) that sends each message as one frame built once, to plain WebSocket clients (one run):
+
+${renderLimit(results)}
+
+Connecting: a page load, and a reconnect storm:
+
+${renderConnecting(results)}
 
 The cross-node jobs, each on three fresh gateways over Redis: senders on ws-1, the receiver on ws-2, nobody on ws-3 (Whisk also runs its web node and a worker, counted in its server CPU):
 

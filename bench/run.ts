@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { io, type Socket } from "socket.io-client";
 import { percentile, type RedisClusterProcess, startRedisCluster } from "whisk/testing";
+import { WebSocket } from "ws";
 import { LoadProcess, runLoad } from "./load";
 import { memberToken } from "./member-token";
 import { cpuMs } from "./process-stats";
@@ -23,7 +24,10 @@ import {
   METRICS_TOKEN,
   type RedisPlace,
   readMonitor,
+  startGatewayAlone,
+  startGatewayPair,
   startMultiNode,
+  startRawWs,
   startTarget,
   type Target,
   type TargetName,
@@ -42,12 +46,17 @@ export const sizesFor = (smoke: boolean) =>
         burstSpeakers: 10,
         crossNode: { rate: 20, seconds: 1, senders: 2, settleMs: 0 },
         crossNodeRoom: { rate: 10, seconds: 1, senders: 2, settleMs: 0 },
+        stormSockets: 50,
+        // Seconds sooner than the default, for a test that runs in seconds.
+        resumeTokenAfterMs: 1_000,
+        pageLoads: 10,
+        repeats: 1,
       }
     : {
         handshakes: 500,
         roundTrip: { rate: 500, seconds: 5 },
         rateSteps: [2_000, 4_000, 8_000, 12_000, 16_000, 20_000, 24_000],
-        memorySockets: [1_000, 5_000],
+        memorySockets: [1_000, 5_000, 10_000],
         roomSteps: [1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000, 10_000],
         fanout: [1_000, 5_000],
         messagesPerStep: 10,
@@ -55,6 +64,13 @@ export const sizesFor = (smoke: boolean) =>
         crossNode: { rate: 500, seconds: 5, senders: 50, settleMs: 5_000 },
         // Each room message reaches every sender too: 200/s to 21 sockets is 4,200 deliveries a second.
         crossNodeRoom: { rate: 200, seconds: 5, senders: 20, settleMs: 5_000 },
+        stormSockets: 5_000,
+        // The default: the storm starts once every socket holds the resume token it gets then.
+        resumeTokenAfterMs: 10_000,
+        pageLoads: 200,
+        // The jobs whose ratios swing from run to run (memory, round trips, rooms) run this many
+        // times on fresh servers, bare and Whisk in turns; the report gives the median and spread.
+        repeats: 3,
       };
 export type Sizes = ReturnType<typeof sizesFor>;
 
@@ -112,11 +128,13 @@ async function measureHighestRate(target: Target, sizes: Sizes) {
  * Memory per socket on a fresh server: after a warm-up (so lazily loaded code is not counted),
  * sockets are added up to each size and held; growth since the baseline, divided by the sockets
  * held. Every reading follows a full garbage collection, so it counts what the sockets hold, not
- * the garbage of their handshakes.
+ * the garbage of their handshakes. At the largest size, one broadcast to everyone connected
+ * (`world.say`): how long until every socket has it.
  */
 async function measureMemory(target: Target, sizes: Sizes) {
   const whisk = target.name === "whisk";
-  const warmUp = new LoadProcess({ kind: "hold", url: target.url, whisk, count: 100, concurrency: 50 });
+  const url = target.gatewayUrl;
+  const warmUp = new LoadProcess({ kind: "hold", url: target.url, gatewayUrl: url, whisk, count: 100, concurrency: 50 });
   await warmUp.next("holding");
   warmUp.child.kill("SIGTERM");
   await warmUp.done;
@@ -127,10 +145,14 @@ async function measureMemory(target: Target, sizes: Sizes) {
   let held = 0;
   try {
     for (const sockets of sizes.memorySockets) {
-      progress(`${target.name}: memory with ${sockets} sockets`);
-      const holder = new LoadProcess({ kind: "hold", url: target.url, whisk, count: sockets - held, concurrency: 50 });
-      holders.push(holder);
-      held = Number((await holder.next("holding")).holding) + held;
+      progress(`${target.name}${url ? " (gateway alone)" : ""}: memory with ${sockets} sockets`);
+      const adding: LoadProcess[] = [];
+      for (let wanted = sockets - held; wanted > 0; wanted -= LISTENERS_PER_PROCESS) {
+        const count = Math.min(LISTENERS_PER_PROCESS, wanted);
+        adding.push(new LoadProcess({ kind: "hold", url: target.url, gatewayUrl: url, whisk, count, concurrency: 50 }));
+      }
+      holders.push(...adding);
+      for (const line of await Promise.all(adding.map((holder) => holder.next("holding")))) held += Number(line.holding);
       const now = await readMonitor(target.pid);
       if (!baseline || !now) throw new Error(`${target.name}: the server's memory monitor did not answer`);
       memory[String(sockets)] = {
@@ -144,12 +166,29 @@ async function measureMemory(target: Target, sizes: Sizes) {
         heapUsedMb: Math.round(now.heapUsed / 1e6),
       };
     }
+    memory.broadcast = await broadcastToAll(target, holders, held);
   } finally {
     for (const holder of holders) holder.child.kill("SIGTERM");
     await Promise.all(holders.map((holder) => holder.done));
   }
   await sleep(500);
   return memory;
+}
+
+/** One `world.say` to everyone the holders hold: the delivery latencies, and when the last one arrived. */
+async function broadcastToAll(target: Target, holders: LoadProcess[], held: number) {
+  progress(`${target.name}: a broadcast to all ${held} sockets`);
+  const publisher = await openPublisher(target);
+  try {
+    await waitForQuiet([target.pid]);
+    const reports = expectRound(holders, 1);
+    await Promise.all(holders.map((holder) => holder.next("expecting")));
+    const started = Date.now();
+    await publisher.timeout(30_000).emitWithAck("world.say", { message: String(started) });
+    return summarise(await reports, started, held);
+  } finally {
+    publisher.close();
+  }
 }
 
 /** Listener processes of at most 1,000 sockets each, so no generator starves its own sockets. */
@@ -166,25 +205,31 @@ interface RoundReport {
 /**
  * One room that grows in steps (Hashrocket's broadcast test): at each size, `messagesPerStep`
  * broadcasts; p95 of delivery is the figure. At the first step, a burst: many listeners speak at
- * once, and the server's longest event-loop stall is read.
+ * once, and the server's longest event-loop stall is read. With `raw`, the fan-out steps alone,
+ * against bench/raw-ws-server.ts (plain WebSockets, no burst).
  */
-async function measureRoom(target: Target, sizes: Sizes) {
+async function measureRoom(target: Target, sizes: Sizes, options: { raw?: boolean } = {}) {
+  const { raw = false } = options;
   const whisk = target.name === "whisk";
   const room = "beach";
   const listeners: LoadProcess[] = [];
-  const publisher = await openPublisher(target, room);
+  const publisher = raw ? await openRawPublisher(target) : await openPublisher(target, room);
+  const say = (text: string): Promise<unknown> => {
+    if (!("emitWithAck" in publisher)) return Promise.resolve(publisher.send(JSON.stringify({ say: text })));
+    return publisher.timeout(30_000).emitWithAck("room.send", { room, text });
+  };
   const steps: Record<string, unknown>[] = [];
   let burst: Record<string, unknown> = {};
   try {
     let size = 0;
-    for (const wanted of sizes.roomSteps) {
+    for (const wanted of raw ? sizes.fanout : sizes.roomSteps) {
       const before = listeners.length;
       while (size < wanted) {
         const count = Math.min(LISTENERS_PER_PROCESS, wanted - size);
-        listeners.push(new LoadProcess({ kind: "listen", url: target.url, whisk, count, room }));
+        listeners.push(new LoadProcess({ kind: "listen", url: target.url, whisk, count, room, raw }));
         size += count;
       }
-      progress(`${target.name}: room of ${size}`);
+      progress(`${raw ? "raw ws" : target.name}: room of ${size}`);
       const ready = await Promise.all(listeners.slice(before).map((listener) => listener.next("ready")));
       const failedToEnter = ready.reduce((sum, line) => sum + Number(line.failedToEnter), 0);
 
@@ -199,14 +244,14 @@ async function measureRoom(target: Target, sizes: Sizes) {
       // written, Whisk once it is queued, so awaiting each would pace the two differently.
       const acks: Promise<unknown>[] = [];
       for (let i = 0; i < sizes.messagesPerStep; i++) {
-        acks.push(publisher.timeout(30_000).emitWithAck("room.send", { room, text: String(Date.now()) }));
+        acks.push(say(String(Date.now())));
         await sleep(100); // under the per-socket rate limit
       }
       await Promise.all(acks);
       const parts = await reports;
       const step = summarise(parts, started, size);
       steps.push({ ...step, failedToEnter, serverCpuMs: cpuMs(target.pid) - cpu0 });
-      if (!burst.speakers) burst = await measureBurst(target, listeners, sizes.burstSpeakers);
+      if (!burst.speakers && !raw) burst = await measureBurst(target, listeners, sizes.burstSpeakers);
       if (step.received < step.expected || step.p95 > 500) break;
     }
   } finally {
@@ -247,6 +292,8 @@ function summarise(parts: RoundReport[], started: number, size: number) {
     expected: parts.reduce((sum, part) => sum + part.expected, 0),
     received,
     deliveriesPerSecond: Math.round(received / (Math.max(1, lastAt - started) / 1000)),
+    /** From the first send to the last delivery. */
+    lastMs: lastAt - started,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
@@ -276,11 +323,28 @@ async function measureBurst(target: Target, listeners: LoadProcess[], speakers: 
   };
 }
 
-async function openPublisher(target: Target, room: string): Promise<Socket> {
+/** A plain WebSocket to bench/raw-ws-server.ts, to say things with. */
+async function openRawPublisher(target: Target): Promise<WebSocket> {
+  const socket = new WebSocket(`${target.url.replace(/^http/, "ws")}/raw`, { perMessageDeflate: false });
+  await new Promise((resolve, reject) => {
+    socket.once("open", resolve);
+    socket.once("error", reject);
+  });
+  return socket;
+}
+
+/** A member's socket to say things with, in `room` if one is given. */
+async function openPublisher(target: Target, room?: string): Promise<Socket> {
   const auth = target.name === "whisk" ? { token: await memberToken(target.url) } : {};
-  const socket = io(target.url, { path: "/whisk", transports: ["websocket"], auth, extraHeaders: { origin: target.url }, forceNew: true });
+  const socket = io(target.gatewayUrl ?? target.url, {
+    path: "/whisk",
+    transports: ["websocket"],
+    auth,
+    extraHeaders: { origin: target.url },
+    forceNew: true,
+  });
   await new Promise((resolve) => socket.once("whisk.welcome", resolve));
-  await socket.timeout(10_000).emitWithAck("room.join", { room, rejoin: true });
+  if (room) await socket.timeout(10_000).emitWithAck("room.join", { room, rejoin: true });
   return socket;
 }
 
@@ -375,21 +439,129 @@ export async function measureCrossNode(
   }
 }
 
-async function measure(name: TargetName, sizes: Sizes) {
-  const figures: Record<string, unknown> = {};
-  const target = await startTarget(name);
+/**
+ * A reconnect storm: `stormSockets` sockets on one gateway, which is killed (SIGKILL); every
+ * socket comes back on the other at once. Whisk's with the resume token each holds (the load
+ * waits until each has one), so the web tier is not asked; bare socket.io's with nothing to show.
+ * Milliseconds from the kill until the last socket is welcomed again, with the CPU it cost the gateway
+ * that takes them and (Whisk) the web node.
+ */
+async function measureStorm(name: TargetName, sizes: Sizes) {
+  progress(`${name}: reconnect storm of ${sizes.stormSockets} sockets`);
+  const pair = await startGatewayPair(name, sizes.resumeTokenAfterMs);
+  const clients: LoadProcess[] = [];
   try {
-    figures.memory = await measureMemory(target, sizes);
-    figures.handshakes = await measureHandshakes(target, sizes);
+    for (let placed = 0; placed < sizes.stormSockets; placed += LISTENERS_PER_PROCESS) {
+      const count = Math.min(LISTENERS_PER_PROCESS, sizes.stormSockets - placed);
+      const job = {
+        kind: "storm",
+        url: pair.url,
+        gatewayUrl: pair.dyingUrl,
+        fallbackUrl: pair.fallbackUrl,
+        whisk: name === "whisk",
+        count,
+      };
+      clients.push(new LoadProcess(job));
+    }
+    await Promise.all(clients.map((client) => client.next("armed")));
+    const watched = [pair.fallbackPid, ...(pair.webPid ? [pair.webPid] : [])];
+    await waitForQuiet(watched);
+    const [fallback0, web0] = watched.map(cpuMs);
+    const killedAt = Date.now();
+    pair.kill();
+    const back = await Promise.all(clients.map((client) => client.next("back")));
+    const sum = (key: string) => back.reduce((total, line) => total + Number(line[key]), 0);
+    const figures = {
+      sockets: sum("back"),
+      ms: Math.max(...back.map((line) => Number(line.lastAt))) - killedAt,
+      tokenRequests: sum("tokenRequests"),
+      retries: sum("retries"),
+      fallbackGatewayCpuMs: cpuMs(pair.fallbackPid) - (fallback0 ?? 0),
+      ...(pair.webPid ? { webCpuMs: cpuMs(pair.webPid) - (web0 ?? 0) } : {}),
+    };
+    for (const client of clients) client.send({ stop: true });
+    await Promise.all(clients.map((client) => client.done));
+    return figures;
+  } finally {
+    for (const client of clients) client.child.kill("SIGTERM");
+    await pair.stop();
+  }
+}
+
+/** Time to connected for a page load (Whisk: page, its token, the socket; bare: the socket alone). */
+async function measurePageLoads(target: Target, sizes: Sizes) {
+  progress(`${target.name}: page loads`);
+  const cpu0 = cpuMs(target.pid);
+  const run = await runLoad({ kind: "pageLoad", url: target.url, whisk: target.name === "whisk", count: sizes.pageLoads, concurrency: 5 });
+  return { ...run.result, serverCpuMs: cpuMs(target.pid) - cpu0, clientCpuMs: run.cpuMs };
+}
+
+/**
+ * One round of the single-process jobs on a fresh server: memory, round trips and the room (the
+ * figures that swing from run to run) every round; handshakes, page loads and the highest rate
+ * held (which vary little) in the first round only, as `once`.
+ */
+async function measureRound(name: TargetName, sizes: Sizes, firstRound: boolean) {
+  const target = await startTarget(name);
+  const run: Record<string, unknown> = {};
+  const once: Record<string, unknown> = {};
+  try {
+    run.memory = await measureMemory(target, sizes);
+    if (firstRound) {
+      once.handshakes = await measureHandshakes(target, sizes);
+      once.pageLoad = await measurePageLoads(target, sizes);
+    }
     progress(`${name}: round trips`);
-    figures.roundTrip = await roundTripAt(target, sizes.roundTrip.rate, sizes.roundTrip.seconds, "world.say");
-    figures.pingRoundTrip = await roundTripAt(target, sizes.roundTrip.rate, sizes.roundTrip.seconds, "world.ping");
-    figures.highestRate = await measureHighestRate(target, sizes);
-    figures.room = await measureRoom(target, sizes);
+    run.roundTrip = await roundTripAt(target, sizes.roundTrip.rate, sizes.roundTrip.seconds, "world.say");
+    run.pingRoundTrip = await roundTripAt(target, sizes.roundTrip.rate, sizes.roundTrip.seconds, "world.ping");
+    if (firstRound) once.highestRate = await measureHighestRate(target, sizes);
+    run.room = await measureRoom(target, sizes);
   } finally {
     await target.stop();
   }
+  // Bare socket.io is one process already: its gateway alone is the server above.
+  run.gatewayMemory = name === "whisk" ? await measureGatewayAlone(sizes) : run.memory;
+  return { run, once };
+}
+
+/** Memory per socket of Whisk's gateway as a process of its own (`WHISK_ROLE=ws`, no Next.js in it). */
+async function measureGatewayAlone(sizes: Sizes) {
+  const gateway = await startGatewayAlone();
+  try {
+    return await measureMemory(gateway, sizes);
+  } finally {
+    await gateway.stop();
+  }
+}
+
+/**
+ * `sizes.repeats` rounds of bare socket.io's and Whisk's single-process jobs, taken in turns
+ * (bare's, then Whisk's; again), so a machine that slows down over minutes weighs on each alike.
+ * Every round's figures are kept in `runs`; the report gives their median and spread.
+ */
+async function measureRounds(sizes: Sizes) {
+  const figures: Record<TargetName, Record<string, unknown> & { runs: Record<string, unknown>[] }> = {
+    bare: { runs: [] },
+    whisk: { runs: [] },
+  };
+  for (let round = 0; round < sizes.repeats; round++) {
+    for (const name of ["bare", "whisk"] as const) {
+      const { run, once } = await measureRound(name, sizes, round === 0);
+      Object.assign(figures[name], once);
+      figures[name].runs.push(run);
+    }
+  }
   return figures;
+}
+
+/** The fan-out steps against the raw `ws` server: the practical limit of this machine. */
+async function measureRawLimit(sizes: Sizes) {
+  const target = await startRawWs();
+  try {
+    return await measureRoom(target, sizes, { raw: true });
+  } finally {
+    await target.stop();
+  }
 }
 
 type CrossNodeJob = [figure: string, target: CrossNodeTargetName, redis: RedisPlace, event: "room.whisper" | "room.send"];
@@ -445,7 +617,9 @@ export async function runBenchmarks(options: { smoke?: boolean } = {}) {
     smoke,
   };
   const sizes = sizesFor(smoke);
-  const figures = { bare: await measure("bare", sizes), whisk: await measure("whisk", sizes) };
+  const figures = await measureRounds(sizes);
+  results.raw = { room: await measureRawLimit(sizes) };
+  for (const name of ["bare", "whisk"] as const) figures[name].storm = await measureStorm(name, sizes);
   const redisCluster = await startRedisCluster();
   try {
     const crossNode = await measureCrossNodeJobs(sizes, redisCluster, smoke ? 1 : 5);

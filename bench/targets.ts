@@ -29,9 +29,14 @@ export interface Target {
   name: TargetName;
   /** Where clients get tokens (Whisk) and connect. */
   url: string;
+  /** Where clients connect, when not `url`: a gateway process of its own (`WHISK_ROLE=ws`). */
+  gatewayUrl?: string;
+  /** The process that holds the sockets. */
   pid: number;
   stop(): Promise<unknown>;
 }
+
+const ONE_REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 export async function startTarget(name: TargetName): Promise<Target> {
   if (name === "whisk") {
@@ -41,9 +46,76 @@ export async function startTarget(name: TargetName): Promise<Target> {
   return startBare();
 }
 
-async function startBare(env: Record<string, string> = {}, preload: Record<string, string> = monitored): Promise<Target> {
+/**
+ * Whisk's gateway as a process of its own (`WHISK_ROLE=ws`, no Next.js in it), beside a web node
+ * that issues the tokens, over Redis: the process whose memory per socket a deployment pays.
+ */
+export async function startGatewayAlone(): Promise<Target> {
+  const cluster = await startCluster({
+    cwd: root,
+    redisUrl: ONE_REDIS,
+    topology: { web: ["web-1"], ws: ["ws-1"], worker: [] },
+    env: { LOG_LEVEL: "warn", ...monitored, ...uncapped },
+  });
+  const gateway = cluster.nodes["ws-1"];
+  return { name: "whisk", url: cluster.url, gatewayUrl: gateway?.url, pid: gateway?.child.pid as number, stop: () => cluster.stop() };
+}
+
+/** The practical limit for fan-out: bench/raw-ws-server.ts, a plain `ws` server. */
+export const startRawWs = () => startScript("raw-ws-server.ts", {}, monitored);
+
+/** Two gateways for the reconnect storm: the clients of the first move to the second when it is killed. */
+export interface GatewayPair {
+  /** Where Whisk's clients get tokens; the Origin of every client. */
+  url: string;
+  dyingUrl: string;
+  fallbackUrl: string;
+  /** The second gateway's process, and (Whisk) the web node's: what the storm costs each. */
+  fallbackPid: number;
+  webPid?: number;
+  kill(): void;
+  stop(): Promise<unknown>;
+}
+
+export async function startGatewayPair(name: TargetName, resumeTokenAfterMs: number): Promise<GatewayPair> {
+  if (name === "whisk") {
+    const cluster = await startCluster({
+      cwd: root,
+      redisUrl: ONE_REDIS,
+      topology: { web: ["web-1"], ws: ["ws-1", "ws-2"], worker: [] },
+      env: { LOG_LEVEL: "warn", WHISK_RESUME_TOKEN_AFTER_MS: String(resumeTokenAfterMs), ...uncapped },
+    });
+    const [dying, fallback] = cluster.gateways;
+    return {
+      url: cluster.url,
+      dyingUrl: dying?.url as string,
+      fallbackUrl: fallback?.url as string,
+      fallbackPid: fallback?.child.pid as number,
+      webPid: cluster.web[0]?.child.pid,
+      kill: () => dying?.child.kill("SIGKILL"),
+      stop: () => cluster.stop(),
+    };
+  }
+  // Joined by the Redis adapter, as a scaled-out socket.io deployment is.
+  const env = { REDIS_URL: ONE_REDIS, BENCH_ADAPTER_KEY: `bench-${randomBytes(4).toString("hex")}` };
+  const [dying, fallback] = [await startBare(env, {}), await startBare(env, {})];
+  return {
+    url: dying.url,
+    dyingUrl: dying.url,
+    fallbackUrl: fallback.url,
+    fallbackPid: fallback.pid,
+    kill: () => process.kill(dying.pid, "SIGKILL"),
+    stop: () => Promise.all([dying.stop(), fallback.stop()]),
+  };
+}
+
+function startBare(env: Record<string, string> = {}, preload: Record<string, string> = monitored): Promise<Target> {
+  return startScript("bare-server.ts", env, preload);
+}
+
+async function startScript(script: string, env: Record<string, string>, preload: Record<string, string>): Promise<Target> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", join(here, "bare-server.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(here, script)], {
     env: { ...process.env, PORT: String(port), ...preload, ...env },
     stdio: "ignore",
   });
@@ -61,7 +133,7 @@ async function startBare(env: Record<string, string> = {}, preload: Record<strin
 
 function stopChild(child: ChildProcess) {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(null);
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(null);
     child.once("exit", resolve);
     child.kill("SIGTERM");
   });
