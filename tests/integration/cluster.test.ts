@@ -186,6 +186,12 @@ describe("the cluster: 1 web, 3 gateways, 1 worker over Redis", () => {
     expect(bob.socket.connected).toBe(true);
     // A token issued before the sign-out cannot bring the session back.
     expect((await refusal(gateway(2), { token: spare.token, origin: cluster.url })).data?.code).toBe("UNAUTHORIZED");
+    // Nor can the old cookie, though the web node unsealed it moments ago (and keeps what a cookie
+    // holds for a minute): it gets a new guest, not the person who signed out.
+    const again = await requestToken(cluster.url, tab1.cookie);
+    const guest = await connect(gateway(0), { token: again.token, origin: cluster.url });
+    open.push(guest);
+    expect(guest.welcome.user.id).not.toBe(tab1.welcome.user.id);
   });
 
   it("writes JSON logs on every node that hold no token, no cookie and no message text", async () => {

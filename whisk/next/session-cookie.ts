@@ -1,6 +1,7 @@
-import { getIronSession, type IronSession } from "iron-session";
+import { getIronSession, type IronSession, unsealData } from "iron-session";
 import { cookies } from "next/headers";
 import type { NewSession, SessionRecord } from "../session/session-store";
+import { UnsealedCookies } from "./unsealed-cookies";
 import { whiskRuntime } from "./whisk-runtime";
 
 /** All the cookie holds: which shared session record is ours. The record lives in the store. */
@@ -8,17 +9,35 @@ interface SessionCookie {
   sid?: string;
 }
 
+const unsealed = new UnsealedCookies();
+
+function cookieOptions() {
+  const { config } = whiskRuntime();
+  return { password: config.sessionSecret, cookieName: config.cookieName, ttl: Math.floor(config.sessionTtlMs / 1000) };
+}
+
+/** The cookie as iron-session opens it, to write or clear it. */
 async function openCookie(): Promise<IronSession<SessionCookie>> {
   // cookies() first: while Next prerenders at build time it marks the page dynamic and stops
   // there, before anything asks for the runtime, which only exists in a running server.
   const store = await cookies();
   const { config } = whiskRuntime();
   return getIronSession<SessionCookie>(store, {
-    password: config.sessionSecret,
-    cookieName: config.cookieName,
-    ttl: Math.floor(config.sessionTtlMs / 1000),
+    ...cookieOptions(),
     cookieOptions: { httpOnly: true, sameSite: "lax", secure: config.secureCookies, path: "/" },
   });
+}
+
+/** The session id the cookie holds, to read it only: unsealed once a minute per cookie (unsealed-cookies.ts). */
+async function cookieSessionId(): Promise<string | undefined> {
+  const seal = (await cookies()).get(whiskRuntime().config.cookieName)?.value;
+  if (!seal) return undefined;
+  const known = unsealed.get(seal);
+  if (known !== undefined) return known;
+  const { password, ttl } = cookieOptions();
+  const { sid } = await unsealData<SessionCookie>(seal, { password, ttl });
+  if (typeof sid === "string") unsealed.set(seal, sid);
+  return typeof sid === "string" ? sid : undefined;
 }
 
 /**
@@ -30,9 +49,9 @@ async function openCookie(): Promise<IronSession<SessionCookie>> {
  * if (!session) redirect("/");
  */
 export async function currentSession(): Promise<SessionRecord | null> {
-  const cookie = await openCookie();
-  if (!cookie.sid) return null;
-  return whiskRuntime().sessions.get(cookie.sid);
+  const sessionId = await cookieSessionId();
+  if (!sessionId) return null;
+  return whiskRuntime().sessions.get(sessionId);
 }
 
 /**
@@ -58,9 +77,10 @@ export async function currentMember(): Promise<SessionRecord | null> {
  */
 export async function ensureSession(newUser: () => NewSession | Promise<NewSession>): Promise<SessionRecord> {
   const runtime = whiskRuntime();
-  const cookie = await openCookie();
-  const existing = cookie.sid ? await runtime.sessions.get(cookie.sid) : null;
+  const sessionId = await cookieSessionId();
+  const existing = sessionId ? await runtime.sessions.get(sessionId) : null;
   if (existing) return existing;
+  const cookie = await openCookie();
   const created = await runtime.sessions.create(await newUser(), runtime.config.sessionTtlMs, {
     kind: "guest",
     untilUsedMs: runtime.config.guestSessionTtlMs,
