@@ -374,8 +374,9 @@ async function memberCookie(): Promise<string> {
 /**
  * A reconnect storm. `count` sockets connect to `gatewayUrl` and (Whisk) wait until each holds
  * the resume token the gateway hands it; then the orchestrator kills that gateway. Every socket
- * at once reconnects to `fallbackUrl`, as a load balancer would send it: Whisk's with its resume
- * token, or, if that is refused, a token from the token route, as the client falls back to it.
+ * at once reconnects to another: Whisk's to one its resume token names, with that token (or, if it
+ * is refused, a token from the token route, as WhiskConnection falls back to it); bare socket.io's
+ * to `fallbackUrl`.
  * A handshake that fails otherwise is tried again after 100-500 ms. Reports when the last socket
  * was welcomed again, and how many token requests and retries that took.
  */
@@ -383,15 +384,16 @@ async function storm() {
   const count = job.count ?? 1000;
   const gatewayUrl = job.gatewayUrl ?? job.url;
   const fallbackUrl = job.fallbackUrl ?? job.url;
-  const clients: { cookie: string; resume?: string; socket: Socket }[] = [];
+  const clients: StormClient[] = [];
   for (let i = 0; i < count; i += 50) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(50, count - i) }, async () => {
         const cookie = job.whisk ? await memberCookie() : "";
         const token = job.whisk ? await tokenFor(job.url, cookie) : undefined;
-        const client: { cookie: string; resume?: string; socket: Socket } = { cookie, socket: connectOnce(gatewayUrl, token) };
-        client.socket.on("whisk.resume", (grant: { token: string }) => {
+        const client: StormClient = { cookie, socket: connectOnce(gatewayUrl, token) };
+        client.socket.on("whisk.resume", (grant: { token: string; gateways?: string[] }) => {
           client.resume = grant.token;
+          client.gateways = grant.gateways;
         });
         await welcomed(client.socket);
         return client;
@@ -405,11 +407,13 @@ async function storm() {
   let back = 0;
   let lastAt = 0;
   const allBack = new Promise<void>((resolve) => {
-    const comeBack = async (client: (typeof clients)[number]) => {
+    const comeBack = async (client: StormClient) => {
       let token = client.resume;
       client.resume = undefined;
+      // Where the resume token says the other gateways are, as WhiskConnection moves (else the fallback).
+      const url = client.gateways?.[Math.floor(Math.random() * client.gateways.length)] ?? fallbackUrl;
       for (;;) {
-        const socket = connectOnce(fallbackUrl, token);
+        const socket = connectOnce(url, token);
         try {
           await welcomed(socket);
           client.socket = socket;
@@ -437,6 +441,13 @@ async function storm() {
   await createInterface({ input: process.stdin })[Symbol.asyncIterator]().next();
   for (const client of clients) client.socket.close();
   return { sockets: clients.length, tokenRequests, retries };
+}
+
+interface StormClient {
+  cookie: string;
+  socket: Socket;
+  resume?: string;
+  gateways?: string[];
 }
 
 /** A socket.io connection with no reconnection of its own (the storm job reconnects by hand). */

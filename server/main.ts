@@ -207,7 +207,14 @@ server.on("upgrade", (req, socket, head) => {
 
 let stopAnnouncing: (() => Promise<void>) | undefined;
 if (runs.gateway) {
+  // Pages reach this gateway directly (WHISK_PUBLIC_URL): its resume tokens name the others.
+  const directory = backend.directory;
+  const otherGateways =
+    directory && settings.publicUrl
+      ? async () => (await directory.live()).filter((gateway) => gateway.nodeId !== settings.nodeId).map((gateway) => gateway.url)
+      : undefined;
   whisk.attachGateway(server, {
+    otherGateways,
     trustedProxies: settings.trustedProxies,
     limits: {
       handshakesPerSecondPerAddress: settings.handshakesPerAddress,
@@ -215,7 +222,6 @@ if (runs.gateway) {
       resumeTokenFirstAfterMs: settings.resumeTokenAfterMs,
     },
   });
-  const directory = backend.directory;
   if (directory && settings.publicUrl) {
     const gateway = { nodeId: settings.nodeId, url: settings.publicUrl };
     stopAnnouncing = keepAnnouncing(directory, gateway, 1_000, (error) => log.warn({ err: String(error) }, "gateway announcement failed"));

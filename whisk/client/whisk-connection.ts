@@ -16,6 +16,7 @@ import { type ConnectionEvent, type ConnectionState, INITIAL_STATE, transition }
 import { PresenceCache } from "./presence-cache";
 import type { PresentUsers } from "./presence-view";
 import { readRefusal } from "./read-refusal";
+import { readResumeGrant } from "./resume-grant";
 import { type ConnectionFailure, countsAfterWelcome, decideRetry, NO_FAILURES } from "./retry-policy";
 import { type RoomConnection, RoomFeeds } from "./room-feeds";
 import { TrafficLog } from "./traffic-log";
@@ -96,6 +97,11 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
    * once with `getToken()`; unanswered (the gateway unreachable), it is kept for the next try.
    */
   private preparedInFlight: TokenGrant | null = null;
+  /**
+   * Where the last resume token may take this client instead of its gateway (direct gateways
+   * only): each is tried once, then the web tier is asked (`getToken()`).
+   */
+  private otherGateways: string[] = [];
   /**
    * Whether token grants name the gateway to connect to (a web tier picking among gateways that
    * pages reach directly). Only then can asking for a grant move this connection elsewhere;
@@ -302,9 +308,12 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
     // Behind one origin, the resume token in hand is enough: the load balancer picks another.
     socket.on(DRAIN_EVENT, () => (this.grantsNameGateways ? this.switchGateway(socket, { evenToSameUrl: true }) : this.moveNow(socket)));
     socket.on(PRESENCE_TOPIC, this.presence.apply);
-    socket.on(RESUME_EVENT, (grant: TokenGrant) => {
-      if (typeof grant?.token === "string" && typeof grant.expiresAt === "number")
-        this.prepared = { token: grant.token, expiresAt: grant.expiresAt };
+    socket.on(RESUME_EVENT, (payload: unknown) => {
+      const resume = readResumeGrant(payload);
+      if (!resume) return;
+      this.prepared = resume.grant;
+      this.otherGateways = resume.gateways;
+      if (resume.gateways.length > 0) this.grantsNameGateways = true;
     });
     socket.onAny((event: string, payload: unknown) => this.traffic.received(event, payload));
     for (const event of this.eventListeners.keys()) this.attach(event);
@@ -321,6 +330,7 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   reconnect(): void {
     // A token handed in advance belongs to the session before: never used for the new one.
     this.prepared = null;
+    this.otherGateways = [];
     this.close();
     this.open();
   }
@@ -426,6 +436,7 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
       case "stay-disconnected":
         // Sent away (a sign-out, the session ended): the resume token's session is gone too.
         this.prepared = null;
+        this.otherGateways = [];
         this.release();
         return this.dispatch({ type: "kicked" });
       case "socket-io-retries":
@@ -460,11 +471,14 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   }
 
   /**
-   * Asks `getToken()` for a gateway and moves if the grant names another one; `evenToSameUrl`
-   * reconnects with the grant even to the same URL, to leave a draining gateway now.
+   * Moves to another gateway: one the last resume token named, with that token (a storm of
+   * clients leaving a dead or draining gateway asks the web tier nothing), or else the one a
+   * `getToken()` grant names. `evenToSameUrl` reconnects with the grant even to the same URL, to
+   * leave a draining gateway now.
    */
   private switchGateway(socket: Socket, options: { evenToSameUrl?: boolean } = {}) {
-    if (this.switching) return;
+    if (this.switching || this.socket !== socket) return;
+    if (this.moveWithResumeToken()) return;
     this.switching = true;
     const generation = this.generation;
     this.options.getToken().then(
@@ -481,6 +495,20 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
         this.switching = false;
       },
     );
+  }
+
+  /** Moves to a gateway the resume token named, with it, if there is one left to try and the token is fresh. */
+  private moveWithResumeToken(): boolean {
+    const others = this.otherGateways.filter((url) => url !== this.url);
+    if (others.length === 0 || !this.prepared) return false;
+    const url = others[Math.floor(Math.random() * others.length)] as string;
+    this.otherGateways = others.filter((other) => other !== url);
+    const prepared = this.takePrepared();
+    if (!prepared) return false;
+    // The state stays as it is: the new socket's welcome updates the node, with no error shown.
+    this.dropSocket();
+    this.createSocket({ ...prepared, url });
+    return true;
   }
 
   private fail(socket: Socket, error: WhiskErrorPayload) {

@@ -35,10 +35,13 @@ export interface PresenceUpdate {
 export const DRAIN_EVENT = "whisk.drain";
 
 /**
- * Server -> client: a single-use token (a TokenGrant without url) for this socket's next
- * reconnect, so a reconnect asks the web tier for nothing; sent after each connect and renewed.
+ * Server -> client: a single-use token (a ResumeGrant) for this socket's next reconnect, so a
+ * reconnect asks the web tier for nothing; sent once a socket has been connected a while, and renewed.
  */
 export const RESUME_EVENT = "whisk.resume";
+
+/** At most this many other gateways in a ResumeGrant. */
+export const MAX_RESUME_GATEWAYS = 8;
 
 /** Bus topic: a worker's answer to `bus.request`, addressed to the requesting node. */
 export const REPLY_TOPIC = "whisk.reply";
@@ -55,6 +58,17 @@ export interface TokenGrant {
   expiresAt: number;
   /** The gateway to connect to; absent means the page's own origin. */
   url?: string;
+}
+
+/**
+ * What `whisk.resume` brings: a token for the next reconnect and, where pages reach gateways
+ * directly (not behind one origin), the other live gateways' URLs, so a client whose gateway died
+ * or drains moves to one of them with this token instead of asking the web tier where to go.
+ */
+export interface ResumeGrant {
+  token: string;
+  expiresAt: number;
+  gateways?: string[];
 }
 
 /** An event name is `group.event`: two lower-camel words joined by one dot. */

@@ -128,10 +128,14 @@ class WhiskInstance<AppContext> {
     };
   }
 
-  /** Attaches a gateway to an HTTP server this process owns; it admits pages from `allowedOrigins`. */
+  /**
+   * Attaches a gateway to an HTTP server this process owns; it admits pages from `allowedOrigins`.
+   * `otherGateways`: where pages reach gateways directly, the URLs of the others, which resume
+   * tokens carry so a client whose gateway dies moves with its token, not through the web tier.
+   */
   attachGateway(
     httpServer: HttpServer,
-    gatewayOptions: { trustedProxies?: readonly string[]; limits?: Partial<GatewayLimits> } = {},
+    gatewayOptions: { trustedProxies?: readonly string[]; limits?: Partial<GatewayLimits>; otherGateways?: () => Promise<string[]> } = {},
   ): Gateway<AppContext> {
     const gateway = createGateway({
       httpServer,

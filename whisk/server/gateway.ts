@@ -46,6 +46,8 @@ export interface GatewayOptions<AppContext> {
   /** Where the gateway counts sockets and slow-client outcomes. */
   metrics: WhiskMetrics;
   path?: string;
+  /** The other live gateways' URLs, where pages reach gateways directly: sent with resume tokens. */
+  otherGateways?: () => Promise<string[]>;
 }
 
 export interface Gateway<AppContext = unknown> {
@@ -91,6 +93,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     ttlMs: limits.resumeTokenTtlMs,
     renewAfterMs: limits.resumeTokenRenewAfterMs,
     firstAfterMs: limits.resumeTokenFirstAfterMs,
+    otherGateways: options.otherGateways,
     log,
   });
 

@@ -1,5 +1,5 @@
 import type { Server, Socket } from "socket.io";
-import { RESUME_EVENT } from "../core/protocol";
+import { MAX_RESUME_GATEWAYS, RESUME_EVENT, type ResumeGrant } from "../core/protocol";
 import type { TokenStore } from "../session/token-store";
 import type { SocketIdentity } from "./auth-middleware";
 import type { Logger } from "./logger";
@@ -17,6 +17,8 @@ export interface ResumeTokenOptions {
   renewAfterMs: number;
   /** How long a socket is connected before its first (0: at once, on connect). */
   firstAfterMs: number;
+  /** The other live gateways' URLs (direct gateways only): read once a sweep, sent with each token. */
+  otherGateways?: () => Promise<string[]>;
   log: Logger;
 }
 
@@ -31,9 +33,22 @@ export interface ResumeTokenOptions {
  * that lives seconds costs none at all. It gets a fresh one once its last is `renewAfterMs` old.
  * One sweep for the whole gateway, not a timer per socket; the one a renewal replaces is spent
  * then, so the store holds one per socket. The client falls back to `getToken()` while it has none.
+ *
+ * Where pages reach gateways directly, each token also names the other live gateways: a client
+ * whose gateway dies or drains moves to one of them with it, so even then the web tier is not asked.
  */
 export function handOutResumeTokens(io: Server, options: ResumeTokenOptions): { stop(): void } {
-  const { tokens, ttlMs, renewAfterMs, firstAfterMs, log } = options;
+  const { tokens, ttlMs, renewAfterMs, firstAfterMs, otherGateways, log } = options;
+  let gateways: string[] = [];
+  const lookUpGateways = async () => {
+    if (!otherGateways) return;
+    try {
+      gateways = (await otherGateways()).slice(0, MAX_RESUME_GATEWAYS);
+    } catch (error) {
+      log.warn({ err: String(error) }, "could not read the live gateways; resume tokens name none until the next sweep");
+      gateways = [];
+    }
+  };
   const handOut = (socket: Socket) => {
     const identity = socket.data.identity as SocketIdentity | undefined;
     if (!identity) return;
@@ -45,7 +60,8 @@ export function handOutResumeTokens(io: Server, options: ResumeTokenOptions): { 
         // The one it replaces is spent now: a socket holds one resume token, not one per renewal.
         const replaced = socket.data.resumeToken as string | undefined;
         socket.data.resumeToken = token;
-        socket.emit(RESUME_EVENT, { token, expiresAt });
+        const grant: ResumeGrant = gateways.length > 0 ? { token, expiresAt, gateways } : { token, expiresAt };
+        socket.emit(RESUME_EVENT, grant);
         if (replaced) return tokens.consume(replaced);
       })
       .catch((error) => log.warn({ err: String(error) }, "could not issue a resume token; the client will ask for a token instead"));
@@ -60,6 +76,7 @@ export function handOutResumeTokens(io: Server, options: ResumeTokenOptions): { 
     if (sweeping) return;
     sweeping = true;
     try {
+      await lookUpGateways();
       const now = Date.now();
       let handed = 0;
       for (const socket of [...io.of("/").sockets.values()]) {
@@ -71,6 +88,7 @@ export function handOutResumeTokens(io: Server, options: ResumeTokenOptions): { 
       sweeping = false;
     }
   };
+  void lookUpGateways();
   if (firstAfterMs === 0) io.on("connection", handOut);
   const timer = setInterval(() => void sweep(), Math.min(SWEEP_MS, renewAfterMs, firstAfterMs || SWEEP_MS));
   timer.unref();
