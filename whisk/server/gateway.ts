@@ -7,6 +7,7 @@ import type { SessionStore } from "../session/session-store";
 import type { TokenStore } from "../session/token-store";
 import { admitSockets } from "./admission";
 import { startBusDelivery } from "./bus-delivery";
+import { SessionEnds } from "./close-at";
 import type { HandlerContext } from "./definitions";
 import { DEFAULT_LIMITS, type GatewayLimits } from "./gateway-limits";
 import { startGatewayWatchdog } from "./gateway-watchdog";
@@ -87,7 +88,8 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
   let draining = false;
   admitSockets(io, { tokens: options.tokens, sessions: options.sessions, limits, isDraining: () => draining, refuse, log });
   const presence = new PresenceTracker({ store: options.presence, bus: ctx.bus, log });
-  welcomeSockets(io, { ctx, presence, routes, limits, hooks, runHook, metrics, log });
+  const sessionEnds = new SessionEnds(io.of("/"));
+  welcomeSockets(io, { ctx, presence, sessionEnds, routes, limits, hooks, runHook, metrics, log });
   const resumeTokens = handOutResumeTokens(io, {
     tokens: options.tokens,
     ttlMs: limits.resumeTokenTtlMs,
@@ -122,6 +124,7 @@ export function createGateway<AppContext>(options: GatewayOptions<AppContext>): 
     prepareSwap: (next) => code.prepareSwap(next),
     async close() {
       stopWatchdog();
+      sessionEnds.stop();
       resumeTokens.stop();
       stopMetrics();
       await presence.close({ leave: true }).catch(() => {});

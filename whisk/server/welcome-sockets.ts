@@ -2,7 +2,7 @@ import type { Server, Socket } from "socket.io";
 import { nodeRoom, sessionRoom, userRoom } from "../core/address";
 import { WELCOME_EVENT, type Welcome } from "../core/protocol";
 import type { SocketIdentity } from "./auth-middleware";
-import { closeAt } from "./close-at";
+import type { SessionEnds } from "./close-at";
 import type { HandlerContext } from "./definitions";
 import { dispatchEvents } from "./event-dispatch";
 import type { GatewayLimits } from "./gateway-limits";
@@ -24,6 +24,8 @@ export function welcomeSockets<AppContext>(
   options: {
     ctx: HandlerContext<AppContext>;
     presence: PresenceTracker;
+    /** Closes each socket when its session ends. */
+    sessionEnds: SessionEnds;
     routes: ReadonlyMap<string, RouteEntry>;
     limits: GatewayLimits;
     hooks: WhiskHooks<AppContext>;
@@ -39,9 +41,8 @@ export function welcomeSockets<AppContext>(
     const ctx = new SocketRouteContext(socket, identity, base, presence, options.limits.maxRoomsPerSocket);
     dispatchEvents(socket, ctx, { routes: options.routes, limits: options.limits, metrics: options.metrics, log });
     // The session's end is known: close the socket then, not at the next revalidation.
-    const expiry = closeAt(identity.sessionExpiresAt, () => socket.disconnect(true));
+    options.sessionEnds.watch(identity.sessionExpiresAt);
     socket.on("disconnect", (reason) => {
-      expiry.cancel();
       presence.leaveAll(socket.id).catch((error) => log.warn({ err: String(error) }, "presence leave failed"));
       runHook(() => hooks.onDisconnect?.(connection, reason, base));
     });
