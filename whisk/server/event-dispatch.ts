@@ -3,7 +3,7 @@ import { toErrorPayload, toWhiskError, WhiskError } from "../core/errors";
 import { ERROR_EVENT } from "../core/protocol";
 import { failed, ok } from "../core/result";
 import type { RouteContext } from "./definitions";
-import { createEventRateGuard, disconnectFlooder } from "./event-rate-guard";
+import { disconnectFlooder, EventRateGuard, type RateGuardConfig } from "./event-rate-guard";
 import type { GatewayLimits } from "./gateway-limits";
 import type { Logger } from "./logger";
 import type { WhiskMetrics } from "./metrics";
@@ -15,65 +15,102 @@ export const UNKNOWN_ROUTE_LABEL = "(unknown)";
 
 type Ack = (reply: unknown) => void;
 
-/**
- * Every client event of one socket, from arrival to answer: its cost taken from the socket's
- * rate budget (a flooder is refused, then disconnected), its route run, and the handler's value
- * (or a typed error) sent back as the ack, or as a `whisk.error` event when there is no ack.
- * Each answer is timed by route and result code, and runs in a span when the bus carries traces.
- */
-export function dispatchEvents<AppContext>(
-  socket: Socket,
-  ctx: RouteContext<AppContext>,
-  options: {
-    routes: ReadonlyMap<string, RouteEntry>;
-    limits: Pick<GatewayLimits, "eventBurst" | "eventsPerSecond" | "floodDisconnectAfter">;
-    metrics: Pick<WhiskMetrics, "routeDuration" | "errors">;
-    log: Logger;
-  },
-): void {
-  const { routes, metrics, log } = options;
-  const tracing = ctx.bus.tracing;
-  const record = (route: string, code: string, startedAt: number) => {
-    metrics.routeDuration.observe({ route, code }, (performance.now() - startedAt) / 1000);
-    if (code !== "ok") metrics.errors.inc({ source: "route", code });
-  };
-  const rate = createEventRateGuard({
-    capacity: options.limits.eventBurst,
-    perSecond: options.limits.eventsPerSecond,
-    disconnectAfter: options.limits.floodDisconnectAfter,
-  });
+/** What a socket needs once it sends: the `ctx` its routes get, and its rate budget. */
+interface Sender<AppContext> {
+  ctx: RouteContext<AppContext>;
+  rate: EventRateGuard;
+}
 
-  socket.onAny((event: unknown, ...args: unknown[]) => {
+/**
+ * Every client event of a gateway's sockets, from arrival to answer: its cost taken from the
+ * socket's rate budget (a flooder is refused, then disconnected), its route run, and the handler's
+ * value (or a typed error) sent back as the ack, or as a `whisk.error` event when there is no ack.
+ * Each answer is timed by route and result code, and runs in a span when the bus carries traces.
+ *
+ * One listener for every socket (socket.io calls it with `this` = the socket), not closures per
+ * socket; a socket's route context and budget are made at its first event, since most sockets
+ * (a room's listeners) never send one. A fresh budget is full, as it would be by then anyway.
+ */
+export class EventDispatch<AppContext> {
+  readonly #senders = new WeakMap<Socket, Sender<AppContext>>();
+  readonly #onAny: (this: Socket, event: unknown, ...args: unknown[]) => void;
+  readonly #rateConfig: RateGuardConfig;
+
+  constructor(
+    private readonly options: {
+      routes: ReadonlyMap<string, RouteEntry>;
+      limits: Pick<GatewayLimits, "eventBurst" | "eventsPerSecond" | "floodDisconnectAfter">;
+      metrics: Pick<WhiskMetrics, "routeDuration" | "errors">;
+      log: Logger;
+      /** The `ctx` of the routes `socket` calls; made once, at its first event. */
+      contextOf(socket: Socket): RouteContext<AppContext>;
+    },
+  ) {
+    const { limits } = options;
+    this.#rateConfig = { capacity: limits.eventBurst, perSecond: limits.eventsPerSecond, disconnectAfter: limits.floodDisconnectAfter };
+    const dispatch = this;
+    this.#onAny = function (event, ...args) {
+      dispatch.#receive(this, event, args);
+    };
+  }
+
+  /** Starts answering `socket`'s events. */
+  attach(socket: Socket): void {
+    socket.onAny(this.#onAny);
+  }
+
+  #receive(socket: Socket, event: unknown, args: unknown[]): void {
+    const { routes, log } = this.options;
     const ack = typeof args.at(-1) === "function" ? (args.pop() as Ack) : undefined;
     const name = typeof event === "string" ? event : String(event);
     const startedAt = performance.now();
     const route = routes.get(name);
-    const verdict = rate.check(route?.route.cost);
-    if (verdict === "allow") return answer(name, route ? name : UNKNOWN_ROUTE_LABEL, args[0], ack, startedAt);
+    const sender = this.#senderOf(socket);
+    const verdict = sender.rate.check(route?.route.cost);
+    if (verdict === "allow") {
+      this.#answer(socket, sender.ctx, name, route ? name : UNKNOWN_ROUTE_LABEL, args[0], ack, startedAt);
+      return;
+    }
     reply(socket, name, ack, new WhiskError("RATE_LIMITED"));
-    record(route ? name : UNKNOWN_ROUTE_LABEL, "RATE_LIMITED", startedAt);
+    this.#record(route ? name : UNKNOWN_ROUTE_LABEL, "RATE_LIMITED", startedAt);
     if (verdict === "disconnect") {
-      log.warn({ socket: socket.id, user: ctx.user.id }, "flooding socket disconnected");
+      log.warn({ socket: socket.id, user: sender.ctx.user.id }, "flooding socket disconnected");
       disconnectFlooder(socket);
     }
-  });
+  }
 
-  const run = (event: string, payload: unknown, ack: Ack | undefined) =>
-    runRoute(routes, event, payload, ctx)
-      // Inside the chain: a value socket.io cannot serialise (a BigInt, a cycle) throws here,
-      // and must become this client's INTERNAL error, not an unhandled rejection.
-      .then((data) => ack?.(ok(data ?? null)));
-  const answer = (event: string, label: string, payload: unknown, ack: Ack | undefined, startedAt: number) => {
-    const answered = tracing
-      ? inSpan("route", label, { attributes: { "whisk.route": label, "whisk.socket": socket.id, "whisk.user": ctx.user.id } }, () =>
-          run(event, payload, ack),
-        )
-      : run(event, payload, ack);
+  #senderOf(socket: Socket): Sender<AppContext> {
+    let sender = this.#senders.get(socket);
+    if (!sender) {
+      sender = { ctx: this.options.contextOf(socket), rate: new EventRateGuard(this.#rateConfig) };
+      this.#senders.set(socket, sender);
+    }
+    return sender;
+  }
+
+  #answer(
+    socket: Socket,
+    ctx: RouteContext<AppContext>,
+    event: string,
+    label: string,
+    payload: unknown,
+    ack: Ack | undefined,
+    startedAt: number,
+  ) {
+    const { routes, log } = this.options;
+    const run = () =>
+      runRoute(routes, event, payload, ctx)
+        // Inside the chain: a value socket.io cannot serialise (a BigInt, a cycle) throws here,
+        // and must become this client's INTERNAL error, not an unhandled rejection.
+        .then((data) => ack?.(ok(data ?? null)));
+    const answered = ctx.bus.tracing
+      ? inSpan("route", label, { attributes: { "whisk.route": label, "whisk.socket": socket.id, "whisk.user": ctx.user.id } }, run)
+      : run();
     answered
-      .then(() => record(label, "ok", startedAt))
+      .then(() => this.#record(label, "ok", startedAt))
       .catch((thrown: unknown) => {
         const error = toWhiskError(thrown);
-        record(label, error.code, startedAt);
+        this.#record(label, error.code, startedAt);
         if (error.code === "INTERNAL") log.error({ err: error.cause, event: event.slice(0, 100) }, "route handler threw");
         try {
           reply(socket, event, ack, error);
@@ -81,7 +118,13 @@ export function dispatchEvents<AppContext>(
           log.error({ err: replyError }, "could not send an error reply");
         }
       });
-  };
+  }
+
+  #record(route: string, code: string, startedAt: number): void {
+    const { metrics } = this.options;
+    metrics.routeDuration.observe({ route, code }, (performance.now() - startedAt) / 1000);
+    if (code !== "ok") metrics.errors.inc({ source: "route", code });
+  }
 }
 
 /** An error goes back as the ack when there is one, else as a whisk.error event. */

@@ -1,35 +1,53 @@
 import type { Socket } from "socket.io";
 import { toErrorPayload, WhiskError } from "../core/errors";
 import { DISCONNECT_EVENT } from "../core/protocol";
-import { type BucketConfig, fullBucket, takeToken } from "./token-bucket";
+import { type BucketConfig, type BucketState, takeToken } from "./token-bucket";
 
 export type RateVerdict = "allow" | "refuse" | "disconnect";
 
 const WINDOW_MS = 10_000;
 
+export type RateGuardConfig = BucketConfig & { disconnectAfter: number };
+
 /**
  * One socket's event budget: a token bucket, and a count of refusals in the last 10 s. A socket
- * over budget is refused (RATE_LIMITED); one that keeps flooding is disconnected.
+ * over budget is refused (RATE_LIMITED); one that keeps flooding is disconnected. A class with
+ * its state in its own fields (it is the bucket), so each socket's guard is one small object.
  */
-export function createEventRateGuard(config: BucketConfig & { disconnectAfter: number }, now: () => number = Date.now) {
-  let bucket = fullBucket(config, now());
-  let refused = 0;
-  let windowStart = now();
-  return {
-    /** `cost`: what this event takes from the budget (its route's cost; 1 for most). */
-    check(cost = 1): RateVerdict {
-      const at = now();
-      const taken = takeToken(bucket, config, at, cost);
-      bucket = taken.state;
-      if (taken.allowed) return "allow";
-      if (at - windowStart > WINDOW_MS) {
-        windowStart = at;
-        refused = 0;
-      }
-      refused += 1;
-      return refused > config.disconnectAfter ? "disconnect" : "refuse";
-    },
-  };
+export class EventRateGuard implements BucketState {
+  tokens: number;
+  updatedAt: number;
+  #refused = 0;
+  #windowStart: number;
+
+  constructor(
+    private readonly config: RateGuardConfig,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = config.capacity;
+    this.updatedAt = now();
+    this.#windowStart = this.updatedAt;
+  }
+
+  /** `cost`: what this event takes from the budget (its route's cost; 1 for most). */
+  check(cost = 1): RateVerdict {
+    const at = this.now();
+    const { allowed, state } = takeToken(this, this.config, at, cost);
+    this.tokens = state.tokens;
+    this.updatedAt = state.updatedAt;
+    if (allowed) return "allow";
+    if (at - this.#windowStart > WINDOW_MS) {
+      this.#windowStart = at;
+      this.#refused = 0;
+    }
+    this.#refused += 1;
+    return this.#refused > this.config.disconnectAfter ? "disconnect" : "refuse";
+  }
+}
+
+/** A socket's guard, its bucket full. */
+export function createEventRateGuard(config: RateGuardConfig, now: () => number = Date.now): EventRateGuard {
+  return new EventRateGuard(config, now);
 }
 
 /**
