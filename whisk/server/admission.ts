@@ -5,7 +5,7 @@ import type { TokenStore } from "../session/token-store";
 import { authMiddleware, type SocketIdentity } from "./auth-middleware";
 import { limitConnectAttempts } from "./connect-attempts";
 import { connectError } from "./connect-error";
-import { createConnectionSlots } from "./connection-slots";
+import { ConnectionSlots } from "./connection-slots";
 import type { GatewayLimits } from "./gateway-limits";
 import { clientAddressOf, type ReportRefusal } from "./handshake-gate";
 import type { Logger } from "./logger";
@@ -27,7 +27,7 @@ export function admitSockets(
   },
 ): void {
   const { refuse, log } = options;
-  const slots = createConnectionSlots(options.limits.maxConnectionsPerUser);
+  const slots = new ConnectionSlots(options.limits.maxConnectionsPerUser);
   const checkToken = authMiddleware(options.tokens, options.sessions);
 
   io.use(
@@ -44,11 +44,10 @@ export function admitSockets(
       if (whisk?.code === "INTERNAL") log.error({ err: error?.cause }, "token check failed");
       if (error) return next(error);
       const { user } = socket.data.identity as SocketIdentity;
-      if (!slots.reserve(socket, user.id)) {
+      if (!slots.admit(socket, user.id, next)) {
         refuse("LIMIT_REACHED", socket.handshake.headers.origin, clientAddressOf(socket));
-        return next(connectError("LIMIT_REACHED"));
+        next(connectError("LIMIT_REACHED"));
       }
-      next();
     });
   });
 }
