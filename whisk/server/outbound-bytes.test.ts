@@ -59,6 +59,25 @@ describe("OutboundBytes", () => {
     expect(onCut.mock.calls[0]?.[0]).toBe(120_000);
   });
 
+  it("stops counting queued bytes once engine.io flushes them to the transport", () => {
+    const outbound = new OutboundBytes({ budgetBytes: 100_000, onCut: () => {} });
+    const connection = new FakeConnection();
+    outbound.watch(connection);
+    connection.transport.socket.bufferedAmount = 1; // the kernel is behind: packets wait in engine.io's buffer
+    connection.send("x".repeat(40_000));
+    connection.send("x".repeat(40_000));
+    expect(outbound.held(connection)).toBe(80_001);
+    // The kernel catches up and engine.io flushes (a new write buffer): the bytes are the WebSocket's now.
+    connection.transport.socket.bufferedAmount = 0;
+    connection.send("x".repeat(10));
+    connection.transport.socket.bufferedAmount = 5;
+    expect(outbound.held(connection)).toBe(5);
+    // Counting starts again from nothing: 40 KB more is well under the budget.
+    connection.send("x".repeat(40_000));
+    expect(outbound.held(connection)).toBe(40_005);
+    expect(connection.close).not.toHaveBeenCalled();
+  });
+
   it("never cuts a reader that keeps up, however much it is sent in total", async () => {
     const outbound = new OutboundBytes({ budgetBytes: 100_000, onCut: () => {} });
     const connection = new FakeConnection();

@@ -21,16 +21,25 @@ export interface MeasuredConnection extends CuttableConnection {
     readonly socket?: { readonly bufferedAmount?: number; terminate?(): void };
   };
   on(event: "packetCreate", listener: (this: MeasuredConnection, packet: { data?: unknown }) => void): unknown;
-  on(event: "flush", listener: (this: MeasuredConnection) => void): unknown;
+}
+
+/** What a lagging connection has queued: `bytes` in `buffer`, engine.io's write buffer then. */
+interface Queued {
+  bytes: number;
+  /** engine.io replaces its write buffer at each flush: another one means these bytes went out. */
+  buffer: unknown;
+  cut: boolean;
 }
 
 export class OutboundBytes {
-  /** Bytes in each connection's write buffer, counted as packets go in (walking it is O(n)). */
-  private readonly queued = new WeakMap<object, { bytes: number; cut: boolean }>();
-  // One pair of listeners for every connection (engine.io calls them with `this` = the
-  // connection), rather than two closures per connection: thousands of sockets share them.
+  /**
+   * Bytes in each lagging connection's write buffer, counted as packets go in (walking it is
+   * O(n)). Made at the first packet a connection could not send at once: most never have one.
+   */
+  private readonly queued = new WeakMap<object, Queued>();
+  // One listener for every connection (engine.io calls it with `this` = the connection), rather
+  // than closures per connection: thousands of sockets share it.
   private readonly onPacketCreate: (this: MeasuredConnection, packet: { data?: unknown }) => void;
-  private readonly onFlush: (this: MeasuredConnection) => void;
 
   constructor(options: {
     budgetBytes: number;
@@ -46,8 +55,8 @@ export class OutboundBytes {
       // and its earlier writes have all reached the kernel: nothing waits. The path of every
       // packet to a reader that keeps up, so it costs nothing more than this test.
       if (this.transport?.writable) return;
-      const state = outbound.queued.get(this);
-      if (!state || state.cut) return;
+      const state = outbound.queuedIn(this) ?? outbound.startQueue(this);
+      if (state.cut) return;
       state.bytes += sizeOf(packet.data);
       const held = outbound.held(this);
       if (held <= options.budgetBytes) return;
@@ -56,18 +65,11 @@ export class OutboundBytes {
       process.nextTick(cutConnection, this);
       options.onCut(held);
     };
-    // A flush hands the whole write buffer to the transport, whose own buffer is measured apart.
-    this.onFlush = function () {
-      const state = outbound.queued.get(this);
-      if (state) state.bytes = 0;
-    };
   }
 
   /** Starts counting a new connection's outbound bytes; it is cut as soon as it goes over budget. */
   watch(connection: MeasuredConnection): void {
-    this.queued.set(connection, { bytes: 0, cut: false });
     connection.on("packetCreate", this.onPacketCreate);
-    connection.on("flush", this.onFlush);
   }
 
   /** Bytes `connection` holds for its client now. */
@@ -76,7 +78,24 @@ export class OutboundBytes {
     // A transport that can take a packet now has handed everything to the kernel: nothing waits.
     if (transport?.writable) return 0;
     const inSocket = transport?.name === "websocket" ? (transport.socket?.bufferedAmount ?? 0) : 0;
-    return (this.queued.get(connection)?.bytes ?? 0) + inSocket;
+    return (this.queuedIn(connection)?.bytes ?? 0) + inSocket;
+  }
+
+  /** What `connection` has queued since its last flush (none counted: undefined). */
+  private queuedIn(connection: MeasuredConnection): Queued | undefined {
+    const state = this.queued.get(connection);
+    if (state && state.buffer !== connection.writeBuffer && !state.cut) {
+      // Flushed since: those bytes went to the transport, whose own buffer is measured apart.
+      state.bytes = 0;
+      state.buffer = connection.writeBuffer;
+    }
+    return state;
+  }
+
+  private startQueue(connection: MeasuredConnection): Queued {
+    const state = { bytes: 0, buffer: connection.writeBuffer, cut: false };
+    this.queued.set(connection, state);
+    return state;
   }
 }
 
