@@ -18,37 +18,37 @@ export class MemorySessionStore implements SessionStore {
   /** Every live session, copied: what a development server writes to disk. */
   snapshot(): SessionRecord[] {
     this.sweep();
-    return [...this.records.values()].map((record) => structuredClone(record));
+    return [...this.records.values()].map(copyOf);
   }
 
   async create(session: NewSession, ttlMs: number, options?: CreateOptions): Promise<SessionRecord> {
     const record = newSessionRecord(session, ttlMs, this.now(), options);
     this.records.set(record.id, record);
-    return structuredClone(record);
+    return copyOf(record);
   }
 
   async get(sessionId: string): Promise<SessionRecord | null> {
     const record = this.live(sessionId);
-    return record ? structuredClone(record) : null;
+    return record ? copyOf(record) : null;
   }
 
   async confirm(sessionId: string): Promise<SessionRecord | null> {
     const record = this.live(sessionId);
     if (!record) return null;
-    if (record.pendingTtlMs === undefined) return structuredClone(record);
+    if (record.pendingTtlMs === undefined) return copyOf(record);
     // A new record rather than `delete record.pendingTtlMs`: a delete turns the object into a
     // hash table (about 450 bytes more per session kept, measured in a heap snapshot).
     const { pendingTtlMs, ...used } = record;
     const confirmed: SessionRecord = { ...used, expiresAt: this.now() + pendingTtlMs };
     this.records.set(sessionId, confirmed);
-    return structuredClone(confirmed);
+    return copyOf(confirmed);
   }
 
   async update(sessionId: string, patch: Record<string, unknown>): Promise<SessionRecord | null> {
     const record = this.live(sessionId);
     if (!record) return null;
     record.data = { ...record.data, ...structuredClone(patch) };
-    return structuredClone(record);
+    return copyOf(record);
   }
 
   async delete(sessionId: string): Promise<void> {
@@ -72,4 +72,13 @@ export class MemorySessionStore implements SessionStore {
   private sweep() {
     for (const id of this.records.keys()) this.live(id);
   }
+}
+
+/**
+ * A record as handed out: a new object with its own copy of `data`, the one mutable part. The
+ * strings (id, user id and name) are the stored record's own: immutable, so shared safely, and
+ * a gateway keeping them for each socket (its identity) holds no copies of its own.
+ */
+function copyOf(record: SessionRecord): SessionRecord {
+  return { ...record, data: structuredClone(record.data) };
 }
