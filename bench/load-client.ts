@@ -363,12 +363,23 @@ async function pageLoads() {
   };
 }
 
-/** A member's cookie, a new member every SOCKETS_PER_MEMBER calls (the user's cap per gateway). */
-async function memberCookie(): Promise<string> {
-  if (member.tokens >= (job.socketsPerMember ?? SOCKETS_PER_MEMBER) || member.cookie === "")
-    member = { cookie: await signInMember(job.url), tokens: 0 };
-  member.tokens += 1;
-  return member.cookie;
+/**
+ * A member's cookie, a new member every SOCKETS_PER_MEMBER calls (the user's cap per gateway).
+ * Calls made at once wait for one sign-in, so they share its member as calls made in turn do.
+ */
+let signingIn: Promise<void> = Promise.resolve();
+function memberCookie(): Promise<string> {
+  const turn = signingIn.then(async () => {
+    if (member.tokens >= (job.socketsPerMember ?? SOCKETS_PER_MEMBER) || member.cookie === "")
+      member = { cookie: await signInMember(job.url), tokens: 0 };
+    member.tokens += 1;
+    return member.cookie;
+  });
+  signingIn = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  return turn;
 }
 
 /**

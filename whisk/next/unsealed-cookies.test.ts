@@ -28,6 +28,13 @@ describe("UnsealedCookies", () => {
     expect(cache.get("y".repeat(2 * 1024 * 1024), 1)).toBeUndefined();
   });
 
+  it("lets go of the cookies past their life as new ones come, without being read", () => {
+    const cache = new UnsealedCookies({ maxEntries: 10_000, maxBytes: 10_000_000, lifeMs: 60_000 });
+    for (let i = 0; i < 1_000; i++) cache.set(`seal-${i}`, `s${i}`, 0);
+    cache.set("seal-late", "s-late", 60_000);
+    expect(cache.size.entries).toBe(1);
+  });
+
   it("counts a seal set twice once", () => {
     const cache = new UnsealedCookies({ maxEntries: 10, maxBytes: 10_000, lifeMs: 60_000 });
     cache.set("seal-a", "s1", 0);

@@ -39,8 +39,11 @@ export class UnsealedCookies {
     this.delete(seal);
     this.entries.set(seal, { sessionId, until: now + this.options.lifeMs });
     this.bytes += size;
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.options.maxEntries && this.bytes <= this.options.maxBytes) break;
+    // Entries leave in the order they came (all live as long), so the oldest go first: those past
+    // their life, then any past a bound. What is held is the last minute's cookies, at most.
+    for (const [oldest, entry] of this.entries) {
+      const overBound = this.entries.size > this.options.maxEntries || this.bytes > this.options.maxBytes;
+      if (!overBound && entry.until > now) break;
       this.delete(oldest);
     }
   }
