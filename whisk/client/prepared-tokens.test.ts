@@ -179,6 +179,22 @@ describe("the gateway's resume token", () => {
     expect(issued).toHaveBeenCalledTimes(1);
   });
 
+  it("is kept when an app listener on the same event is added and removed: a dropped connection still comes back on it", async () => {
+    const { io, url, mint } = await startGateway({ resumeTokenFirstAfterMs: 300 });
+    const handed = watchResumeTokens(io);
+    const getToken = vi.fn(mint);
+    const { connection } = connectionTo(url, getToken);
+    connection.open();
+    await connected(connection as never);
+    // Before the token comes: removing the app's listener must leave the connection's own.
+    const stop = connection.on("whisk.resume" as "lab.ping", () => {});
+    stop();
+    await vi.waitFor(() => expect(handed).toHaveLength(1), { timeout: 3_000 });
+    for (const socket of io.of("/").sockets.values()) socket.conn.close(true);
+    await vi.waitFor(() => expect(handed).toHaveLength(2), { timeout: 10_000 });
+    expect(getToken).toHaveBeenCalledTimes(1);
+  });
+
   it("is never used for another session: reconnect() asks getToken()", async () => {
     const { url, mint } = await startGateway();
     const getToken = vi.fn(mint);

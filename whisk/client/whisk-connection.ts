@@ -74,6 +74,8 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
   private socket: Socket | null = null;
   private readonly stateListeners = new Set<() => void>();
   private readonly eventListeners = new Map<string, Set<Listener>>();
+  /** The one socket handler per listened event that hands it to `eventListeners`, to remove it alone. */
+  private readonly socketHandlers = new Map<string, (payload: unknown) => void>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private failures = NO_FAILURES;
   /** A `getToken()` asking for a gateway is under way: one at a time. */
@@ -373,8 +375,11 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
       listeners.delete(listener as Listener);
       if (listeners.size === 0) {
         this.eventListeners.delete(event);
-        // Only the listener attach() added; whisk.error's own handler stays.
-        if (event !== ERROR_EVENT) this.socket?.off(event);
+        // Only the handler attach() added: the connection's own (whisk.error, whisk.resume,
+        // presence...) stay on the socket.
+        const handler = this.socketHandlers.get(event);
+        this.socketHandlers.delete(event);
+        if (handler) this.socket?.off(event as string, handler as (...args: unknown[]) => void);
       }
     };
   }
@@ -392,7 +397,12 @@ export class WhiskConnection<Routes extends RouteMap, Events extends EventMap> {
 
   private attach(event: string) {
     if (event === ERROR_EVENT) return;
-    this.socket?.on(event, (payload: unknown) => this.notify(event, payload));
+    let handler = this.socketHandlers.get(event);
+    if (!handler) {
+      handler = (payload: unknown) => this.notify(event, payload);
+      this.socketHandlers.set(event, handler);
+    }
+    this.socket?.on(event, handler);
   }
 
   private notify(event: string, payload: unknown) {
