@@ -7,11 +7,11 @@
 import { io as ioClient } from "socket.io-client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { RESUME_EVENT, type TokenGrant, WELCOME_EVENT } from "../core/protocol";
+import { RESUME_EVENT, type TokenGrant } from "../core/protocol";
 import { createBuilders, defineRoutes, defineWhiskApp } from "../server";
 import { createWhisk, type GatewayLimits } from "../server/host";
 import { freePort } from "../testing/free-port";
-import { serveGateway } from "../testing/in-process-gateway";
+import { connectAs, serveGateway } from "../testing/in-process-gateway";
 import type { ConnectionState } from "./connection-state";
 import { WhiskConnection } from "./whisk-connection";
 
@@ -151,17 +151,7 @@ describe("the gateway's resume token", () => {
   it("comes once the socket has been connected resumeTokenFirstAfterMs, not with its handshake; a socket gone sooner costs none", async () => {
     const { whisk, io, url, session } = await startGateway({ resumeTokenFirstAfterMs: 400 });
     const handed = watchResumeTokens(io);
-    const connect = async () => {
-      const socket = ioClient(url, {
-        path: "/whisk",
-        auth: { token: (await whisk.issueToken({ sessionId: session.id, userId: "u1" })).token },
-        extraHeaders: { origin: url },
-        transports: ["websocket"],
-      });
-      cleanups.push(() => socket.close());
-      await new Promise((resolve) => socket.once(WELCOME_EVENT, resolve));
-      return socket;
-    };
+    const connect = () => connectAs(whisk, url, { id: "u1", sessionId: session.id }, { origin: url, cleanups });
     const brief = await connect();
     brief.close();
     const connectedAt = Date.now();

@@ -3,11 +3,11 @@
  * socket's route context and budget made at its first event and kept, a flooder refused then
  * disconnected with the notice, and its neighbour unaffected.
  */
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { DISCONNECT_EVENT } from "../core/protocol";
-import { serveGateway } from "../testing/in-process-gateway";
+import { connectAs, serveGateway } from "../testing/in-process-gateway";
 import { nextEventRaw, requestRaw } from "../testing/typed-client";
 import { createBuilders } from "./builders";
 import { createWhisk } from "./create-whisk";
@@ -48,20 +48,7 @@ async function startGateway() {
   const { url, gateway } = await serveGateway(whisk, cleanups, {
     limits: { eventBurst: 3, eventsPerSecond: 0.001, floodDisconnectAfter: 2 },
   });
-  const connect = async (userId: string): Promise<Socket> => {
-    const session = await whisk.sessions.create({ userId, userName: userId }, 60_000);
-    const { token } = await whisk.issueToken({ sessionId: session.id, userId });
-    const socket = io(url, {
-      path: "/whisk",
-      auth: { token },
-      extraHeaders: { origin: "http://lab.test" },
-      transports: ["websocket"],
-      reconnection: false,
-    });
-    cleanups.push(() => socket.close());
-    await nextEventRaw(socket, "whisk.welcome");
-    return socket;
-  };
+  const connect = (userId: string): Promise<Socket> => connectAs(whisk, url, { id: userId }, { origin: "http://lab.test", cleanups });
   return { gateway, connect };
 }
 

@@ -8,11 +8,11 @@ import { context, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { WhiskError } from "../core/errors";
-import { serveGateway } from "../testing/in-process-gateway";
+import { connectAs, serveGateway } from "../testing/in-process-gateway";
 import { nextEventRaw, requestRaw } from "../testing/typed-client";
 import { createBuilders } from "./builders";
 import { createWhisk, type Whisk } from "./create-whisk";
@@ -69,17 +69,7 @@ async function startLab(options: { tracing: boolean }): Promise<{ whisk: Whisk<o
   // Room for the thousand invented names below without tripping the flood guard.
   const { url } = await serveGateway(whisk, cleanups, { limits: { eventBurst: 5_000, eventsPerSecond: 5_000 } });
   whisk.startWorkers();
-  const session = await whisk.sessions.create({ userId: "u1", userName: "One" }, 60_000);
-  const { token } = await whisk.issueToken({ sessionId: session.id, userId: "u1" });
-  const socket = io(url, {
-    path: "/whisk",
-    auth: { token },
-    extraHeaders: { origin: "http://lab.test" },
-    transports: ["websocket"],
-    reconnection: false,
-  });
-  cleanups.push(() => socket.close());
-  await nextEventRaw(socket, "whisk.welcome");
+  const socket = await connectAs(whisk, url, { id: "u1", name: "One" }, { origin: "http://lab.test", cleanups });
   return { whisk, socket };
 }
 
