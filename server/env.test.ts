@@ -26,6 +26,14 @@ describe("readSettings", () => {
     expect(() => readSettings({ WHISK_HANDSHAKES_PER_ADDRESS: "-1" })).toThrow(/WHISK_HANDSHAKES_PER_ADDRESS/);
   });
 
+  it("hands resume tokens 10 s after connecting unless WHISK_RESUME_TOKEN_AFTER_MS says otherwise, and refuses what is not 0 to 120,000 ms", () => {
+    expect(readSettings({}).resumeTokenAfterMs).toBe(10_000);
+    expect(readSettings({ WHISK_RESUME_TOKEN_AFTER_MS: "0" }).resumeTokenAfterMs).toBe(0);
+    for (const wrong of ["-1", "soon", "120001", "1.5"]) {
+      expect(() => readSettings({ WHISK_RESUME_TOKEN_AFTER_MS: wrong })).toThrow(/WHISK_RESUME_TOKEN_AFTER_MS/);
+    }
+  });
+
   it("traces only when OTEL_EXPORTER_OTLP_ENDPOINT names a URL, and refuses one that is not", () => {
     expect(readSettings({}).tracing).toBe(false);
     expect(readSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" }).tracing).toBe(true);

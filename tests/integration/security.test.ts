@@ -87,6 +87,26 @@ describe("security of the real server process", () => {
     expect((await fetch(`${server.url}/api/session`, { headers: { cookie } })).status).toBe(200);
   });
 
+  it("names nobody for a tampered or forged session cookie, a thousand times over, and still knows the real one", async () => {
+    const { cookie } = await requestToken(server.url);
+    const [name, seal = ""] = cookie.split("=");
+    const session = (value: string) => fetch(`${server.url}/api/session`, { headers: { cookie: `${name}=${value}` } });
+    expect((await session(seal)).status).toBe(200);
+    // The server has just unsealed (and keeps) the real one: one character changed is refused.
+    const flipped = `${seal.slice(0, 40)}${seal[40] === "A" ? "B" : "A"}${seal.slice(41)}`;
+    expect((await session(flipped)).status).toBe(401);
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 1_000; i++) {
+      const status = (await session(`Fe26.2*1*${i}*forged*${"x".repeat(200)}~2`)).status;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    console.log(
+      `session cookies: 1 tampered and 1,000 forged -> ${JSON.stringify(Object.fromEntries(statuses))}; the real one still known`,
+    );
+    expect(Object.fromEntries(statuses)).toEqual({ 401: 1_000 });
+    expect((await session(seal)).status).toBe(200);
+  });
+
   it("gives a session made for a cookieless token request 2 minutes, and the full TTL once a socket connects with it", async () => {
     const grant = await requestToken(server.url);
     const minutesLeft = async () => {
