@@ -16,7 +16,7 @@ test("three users land on different gateways and share a room; another room hear
   await expect(carol.page.getByRole("heading", { name: "Bubble Beach" })).toBeVisible();
   // The page writes the notice from its data, the name in an element of its own.
   await carol.expectMessage("Carol entered the room");
-  const notice = carol.page.getByRole("log").getByRole("listitem").filter({ hasText: "entered the room" });
+  const notice = carol.page.getByRole("log").getByRole("listitem").filter({ hasText: "Carol entered the room" });
   await expect(notice.locator("bdi")).toHaveText("Carol");
 
   await alice.say("Hello, room");
@@ -193,7 +193,7 @@ test("a gateway restarted mid-conversation: the banner shows, users come back, a
   }
 });
 
-test("a whisper lost on a failing network reaches its page, once, after the page reconnects", async ({ users }) => {
+test("a whisper and a notice lost on a failing network reach their page, once, after the page reconnects", async ({ users }) => {
   const [sam, tia] = await users(["Sam", "Tia"]);
   // Tia's WebSocket through a route this test controls: while `dropping`, what the server sends her is lost.
   let dropping = false;
@@ -214,8 +214,12 @@ test("a whisper lost on a failing network reaches its page, once, after the page
   dropping = true;
   await sam.say("@Tia: lost on the way");
   await sam.expectMessage("lost on the way");
+  // Someone comes in meanwhile: the notice is a line of the room's history, caught up like any.
+  await users(["Uma"]);
+  await sam.expectMessage("Uma entered the room");
   await tia.page.waitForTimeout(500);
   await tia.expectNoMessage("lost on the way");
+  await tia.expectNoMessage("Uma entered the room");
   // The network gives up: the page's socket closes, and it reconnects and asks its inbox for what it missed.
   dropping = false;
   for (const { page, server } of sockets.splice(0)) {
@@ -226,6 +230,8 @@ test("a whisper lost on a failing network reaches its page, once, after the page
   const whisper = tia.page.getByRole("log").getByRole("listitem").filter({ hasText: "lost on the way" });
   await expect(whisper).toHaveCount(1);
   await expect(whisper).toContainText("(private)");
+  await tia.expectMessage("Uma entered the room");
+  await expect(tia.page.getByRole("log").getByRole("listitem").filter({ hasText: "Uma entered the room" })).toHaveCount(1);
 });
 
 test("signing out ends the session everywhere: every tab is disconnected and back at the front door", async ({ users }) => {

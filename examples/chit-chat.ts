@@ -60,9 +60,6 @@ async function main() {
     socketOptions: { extraHeaders: { origin: url } },
   });
   const room = options.room as ClientRooms<WhiskApp>["room"]["id"];
-  connection.on("room.notice", (notice) => {
-    if (notice.room === room) print(`* ${notice.user.name} entered the room`);
-  });
   connection.on("inbox.message", (whisper) => {
     if (whisper.chatRoom === room) print(`(private) ${whisper.from.name} to ${whisper.to.name}: ${whisper.text}`);
   });
@@ -88,7 +85,7 @@ async function main() {
       const key = `${message.position.epoch}:${message.position.offset}`;
       if (printed.has(key)) continue;
       printed.add(key);
-      print(`${message.author.name}: ${message.text}`);
+      print(message.notice === "entered" ? `* ${message.author.name} entered the room` : `${message.author.name}: ${message.text}`);
     }
   });
   connection.open();

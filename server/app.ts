@@ -6,7 +6,6 @@
 import { defineWhiskApp } from "whisk/server";
 import { chatInbox } from "./chat-inbox";
 import { chatRooms } from "./chat-rooms";
-import { roomObservers } from "./observers/room";
 import { worldObservers } from "./observers/world";
 import { roomRoutes } from "./routes/room";
 import { worldRoutes } from "./routes/world";
@@ -15,7 +14,7 @@ import { chatWorkers } from "./workers/chat";
 export const app = defineWhiskApp({
   rooms: [chatRooms, chatInbox],
   routes: [worldRoutes, roomRoutes],
-  observers: [worldObservers, roomObservers],
+  observers: [worldObservers],
   workers: [chatWorkers],
 });
 

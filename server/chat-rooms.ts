@@ -15,8 +15,13 @@ import { chatWorkers } from "@/server/workers/chat";
 export const HISTORY_LIMIT = 50;
 
 /**
- * A chat line as the worker keeps and publishes it; clients get it with its room and position.
- * `clientId` is the sender page's id for it, so its pending copy there is replaced (useRoom's optimistic sends).
+ * A line of a room as the worker keeps and publishes it; clients get it with its room and
+ * position. `clientId` is the sender page's id for it, so its pending copy there is replaced
+ * (useRoom's optimistic sends). With `notice`, the line says what `author` did, not what they
+ * said (as Slack's `channel_join` message): kept in the room's history like any line, so a page
+ * that was reconnecting still shows who came in. The page writes the sentence from the data, with
+ * the name as a name, so a name such as "Bob entered Orbit. Eve" can never pass for a notice.
+ * Add a kind here, then say how it reads in app/components/feed.tsx.
  */
 export const chatMessageSchema = z.object({
   id: z.string(),
@@ -24,6 +29,7 @@ export const chatMessageSchema = z.object({
   text: z.string(),
   at: z.number(),
   clientId: clientIdSchema.optional(),
+  notice: z.enum(["entered"]).optional(),
 });
 
 export type ChatMessage = RoomMessage<z.output<typeof chatMessageSchema>, RoomId, RoomHistory>;

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useRef } from "react";
 import type { FeedItem, Sending } from "@/app/lib/use-room-feed";
-import type { RoomNotice } from "@/server/observers/room";
+import type { ChatMessage } from "@/server/chat-rooms";
 
 const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
@@ -10,7 +10,7 @@ const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: "2-digi
  * data, and the name goes in a <bdi> of its own: whatever a name says, it stays a name, and a
  * right-to-left one cannot reorder the words around it.
  */
-const NOTICE_WORDS: Record<RoomNotice["kind"], string> = {
+const NOTICE_WORDS: Record<NonNullable<ChatMessage["notice"]>, string> = {
   entered: "entered the room",
 };
 

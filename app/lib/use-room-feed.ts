@@ -1,14 +1,13 @@
 "use client";
 /**
- * Everything a room shows, in order: its messages (history, live, and what was missed across a
- * reconnect, from `useRoom`), with the notices heard while here and the private messages said here
- * (from this user's inbox, `useInbox`, caught up the same way).
+ * Everything a room shows, in order: its lines (messages and notices such as "Ann entered the
+ * room": history, live, and what was missed across a reconnect, from `useRoom`), with the private
+ * messages said here (from this user's inbox, `useInbox`, caught up the same way).
  */
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 import type { ChatMessage } from "@/server/chat-rooms";
-import type { RoomNotice } from "@/server/observers/room";
 import type { RoomId } from "@/server/rooms";
-import { useInbox, useRoom, useWhiskEvent } from "./whisk";
+import { useInbox, useRoom } from "./whisk";
 
 /** A message this page sent that the room has not sent back yet: on its way, or failed (with why). */
 export interface Sending {
@@ -18,43 +17,33 @@ export interface Sending {
 }
 
 export type FeedItem =
-  | ({ kind: "message"; sending?: Sending } & Omit<ChatMessage, "position" | "room">)
-  | { kind: "notice"; notice: RoomNotice["kind"]; id: string; user: { id: string; name: string }; at: number }
+  | ({ kind: "message"; sending?: Sending } & Omit<ChatMessage, "position" | "room" | "notice">)
+  | { kind: "notice"; notice: NonNullable<ChatMessage["notice"]>; id: string; user: { id: string; name: string }; at: number }
   | { kind: "private"; id: string; from: { id: string; name: string }; to: { id: string; name: string }; text: string; at: number }
   /** The room would not let us in (someone there has a name like ours), in the server's words. */
   | { kind: "refused"; id: string; text: string };
 
-type LiveItem = Extract<FeedItem, { kind: "notice" | "private" }>;
-
-const MAX_LIVE_ITEMS = 200;
+type PrivateItem = Extract<FeedItem, { kind: "private" }>;
 
 export function useRoomFeed(roomId: RoomId, me: { id: string; name: string }) {
   // What is said shows at once, as sending, until the room's copy takes its place.
   const room = useRoom("room", roomId, { optimistic: ({ text }) => ({ id: "", author: me, text, at: Date.now() }) });
-  const [live, setLive] = useState<LiveItem[]>([]);
-  // A new room starts with no notices.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the reset is what a room change means
-  useEffect(() => setLive([]), [roomId]);
-  const hear = (item: LiveItem) =>
-    setLive((heard) => (heard.some((each) => each.id === item.id) ? heard : [...heard, item].slice(-MAX_LIVE_ITEMS)));
-
-  useWhiskEvent("room.notice", (notice) => {
-    if (notice.room === roomId) hear({ kind: "notice", notice: notice.kind, id: notice.id, user: notice.user, at: notice.at });
-  });
   // Whispers said in this room, from this user's inbox: kept, so none is lost across a reconnect.
   const inbox = useInbox("inbox");
   const whispers = useMemo(
     () =>
       inbox.messages
         .filter((whisper) => whisper.chatRoom === roomId)
-        .map(({ id, from, to, text, at }): LiveItem => ({ kind: "private", id, from, to, text, at })),
+        .map(({ id, from, to, text, at }): PrivateItem => ({ kind: "private", id, from, to, text, at })),
     [inbox.messages, roomId],
   );
 
   const items = useMemo(() => {
-    // Messages keep their order from the room; notices and whispers go in by time.
-    const merged: FeedItem[] = room.messages.map((message) => ({ kind: "message", ...message }));
-    for (const item of [...live, ...whispers].sort((a, b) => a.at - b.at)) {
+    // The room's lines keep their order from the room; whispers go in by time.
+    const merged: FeedItem[] = room.messages.map(({ notice, ...message }) =>
+      notice ? { kind: "notice", notice, id: message.id, user: message.author, at: message.at } : { kind: "message", ...message },
+    );
+    for (const item of [...whispers].sort((a, b) => a.at - b.at)) {
       const after = merged.findLastIndex((each) => "at" in each && each.at <= item.at);
       merged.splice(after + 1, 0, item);
     }
@@ -68,7 +57,7 @@ export function useRoomFeed(roomId: RoomId, me: { id: string; name: string }) {
       merged.push({ kind: "message", ...message, id: `pending:${clientId}`, sending: { clientId, state, error: reason } });
     }
     return merged;
-  }, [room.messages, room.pending, room.status, room.error, live, whispers, roomId]);
+  }, [room.messages, room.pending, room.status, room.error, whispers, roomId]);
 
   return { items, entered: room.status === "joined", say: room.send, retry: room.retry, discard: room.discard };
 }

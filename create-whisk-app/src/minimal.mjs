@@ -9,7 +9,6 @@ const OVERLAY = join(dirname(fileURLToPath(import.meta.url)), "..", "variants", 
 /** Files and folders of the chat-room demo, and of what needs it: its tests, benchmark and pictures. */
 export const CHAT_FILES = [
   "server/routes/room.ts",
-  "server/observers/room.ts",
   "server/workers/chat.ts",
   "server/rooms.ts",
   "server/chat-rooms.ts",
@@ -90,7 +89,7 @@ const EDITS = [
   // The tour's server/app.ts lists this template's groups (e2e/tour.spec.ts writes it as shown).
   [
     "README.md",
-    "rooms: [chatRooms, chatInbox],\n  routes: [worldRoutes, roomRoutes, pingRoutes],\n  observers: [worldObservers, roomObservers, pingObservers],\n  workers: [chatWorkers],",
+    "rooms: [chatRooms, chatInbox],\n  routes: [worldRoutes, roomRoutes, pingRoutes],\n  observers: [worldObservers, pingObservers],\n  workers: [chatWorkers],",
     "routes: [worldRoutes, pingRoutes],\n  observers: [worldObservers, pingObservers],\n  workers: [],",
   ],
 ];

@@ -45,7 +45,9 @@ async function memberInRoom(url: string, name: string): Promise<Connected & { he
   const client = await connect(url, { token: (await requestMemberToken(url, name)).token });
   open.push(client);
   const heard: string[] = [];
-  client.socket.on("room.message", (message: { text: string }) => heard.push(message.text));
+  client.socket.on("room.message", (message: { text: string; notice?: string }) => {
+    if (!message.notice) heard.push(message.text);
+  });
   const entered = await request(client.socket, "room.join", { room: ROOM });
   if (entered.status !== "ok") throw new Error(`${name} could not enter the room`);
   return { ...client, heard };

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PresenceUpdate } from "whisk/core";
 import { type ServerProcess, startServerProcess } from "whisk/testing";
-import { type Connected, connect, nextEvent, request, requestMemberToken, requestRaw, requestToken, signIn } from "./clients";
+import { type Connected, connect, nextEvent, nextSaid, request, requestMemberToken, requestRaw, requestToken, signIn } from "./clients";
 
 let server: ServerProcess;
 const open: Connected[] = [];
@@ -26,19 +26,27 @@ async function newClient(): Promise<Connected> {
 }
 
 describe("chat routes on the real server process", () => {
-  it("enters a room, announces it through the worker, and returns its history", async () => {
+  it("enters a room, announces it through the worker as a line of the room's history, and returns that history", async () => {
     const alice = await newClient();
-    const notice = nextEvent(alice.socket, "room.notice");
+    const notice = nextEvent(alice.socket, "room.message");
     const ack = await request(alice.socket, "room.join", { room: "beach" });
     expect(ack).toMatchObject({ status: "ok", data: { room: "beach", resumed: false } });
     // Data, not a sentence: the page writes the sentence, with the name as a name.
-    expect(await notice).toEqual({
+    const entered = await notice;
+    expect(entered).toEqual({
       id: expect.any(String),
       room: "beach",
-      kind: "entered",
-      user: alice.welcome.user,
+      notice: "entered",
+      author: alice.welcome.user,
+      text: "",
       at: expect.any(Number),
+      position: { epoch: expect.any(String), offset: expect.any(String) },
     });
+    // Kept: a page that was reconnecting, or comes later, still shows who came in.
+    const later = await newClient();
+    const page = await request(later.socket, "room.join", { room: "beach" });
+    if (page.status !== "ok") throw new Error("the later client could not enter");
+    expect(page.data.messages.filter((line) => line.id === entered.id)).toEqual([entered]);
   });
 
   it("keeps room messages in history, and a returning client gets exactly what it missed", async () => {
@@ -46,7 +54,7 @@ describe("chat routes on the real server process", () => {
     const bob = await newClient();
     await request(alice.socket, "room.join", { room: "orbit" });
     await request(bob.socket, "room.join", { room: "orbit" });
-    const first = nextEvent(bob.socket, "room.message");
+    const first = nextSaid(bob.socket);
     await request(alice.socket, "room.send", { room: "orbit", text: "one" });
     const seen = await first;
     await request(alice.socket, "room.send", { room: "orbit", text: "two" });
@@ -73,11 +81,13 @@ describe("chat routes on the real server process", () => {
       error: { code: "FORBIDDEN" },
     });
     const heard: string[] = [];
-    bob.socket.on("room.message", (message: { text: string }) => heard.push(message.text));
-    const aliceHears = nextEvent(alice.socket, "room.message");
+    bob.socket.on("room.message", (message: { text: string; notice?: string }) => {
+      if (!message.notice) heard.push(message.text);
+    });
+    const aliceHears = nextSaid(alice.socket);
     await request(alice.socket, "room.send", { room: "room", text: "only the room" });
     expect((await aliceHears).text).toBe("only the room");
-    const bobHears = nextEvent(bob.socket, "room.message");
+    const bobHears = nextSaid(bob.socket);
     await request(bob.socket, "room.send", { room: "dog-park", text: "park" });
     expect((await bobHears).text).toBe("park");
     expect(heard).toEqual(["park"]);
@@ -96,12 +106,14 @@ describe("chat routes on the real server process", () => {
     expect(await request(alice.socket, "room.leave", { room: "beach" })).toEqual({ status: "ok", data: { room: "beach" } });
     await bobSeesHerGo;
     const heard: string[] = [];
-    alice.socket.on("room.message", (message: { text: string }) => heard.push(message.text));
+    alice.socket.on("room.message", (message: { text: string; notice?: string }) => {
+      if (!message.notice) heard.push(message.text);
+    });
     expect(await request(alice.socket, "room.send", { room: "beach", text: "still here?" })).toMatchObject({
       status: "error",
       error: { code: "FORBIDDEN", message: "Join the room before sending to it." },
     });
-    const bobHears = nextEvent(bob.socket, "room.message");
+    const bobHears = nextSaid(bob.socket);
     await request(bob.socket, "room.send", { room: "beach", text: "she left" });
     expect((await bobHears).text).toBe("she left");
     // Leaving a room never entered is answered and changes nothing; a made-up room is a bad payload.
@@ -113,7 +125,7 @@ describe("chat routes on the real server process", () => {
     });
     // The socket goes on: back in, it hears the room again.
     await request(alice.socket, "room.join", { room: "beach", rejoin: true });
-    const aliceHears = nextEvent(alice.socket, "room.message");
+    const aliceHears = nextSaid(alice.socket);
     await request(bob.socket, "room.send", { room: "beach", text: "welcome back" });
     expect((await aliceHears).text).toBe("welcome back");
     expect(heard).toEqual(["welcome back"]);
@@ -134,7 +146,7 @@ describe("chat routes on the real server process", () => {
     expect(ack).toMatchObject({ status: "ok", data: { to: { id: bob.welcome.user.id } } });
     expect(await bobGets).toMatchObject({ text: "psst", from: { id: alice.welcome.user.id } });
     expect((await aliceGets).text).toBe("psst");
-    const carolSentinel = nextEvent(carol.socket, "room.message");
+    const carolSentinel = nextSaid(carol.socket);
     await request(alice.socket, "room.send", { room: "beach", text: "sentinel" });
     await carolSentinel;
     expect(carolGot).toEqual([]);
@@ -220,10 +232,41 @@ describe("chat routes on the real server process", () => {
     expect(await request(secondTab.socket, "room.join", { room: "dog-park" })).toMatchObject({ status: "ok" });
   });
 
+  it("keeps a send repeated 1,030 times with one clientId (a retry, a replay) as one line, and serves the room on", async () => {
+    const alice = await newClient();
+    const bob = await newClient();
+    for (const client of [alice, bob]) await request(client.socket, "room.join", { room: "orbit", rejoin: true });
+    const bobHeard: { text: string; clientId?: string }[] = [];
+    bob.socket.on("room.message", (line: { text: string; clientId?: string; notice?: string }) => {
+      if (!line.notice) bobHeard.push(line);
+    });
+    const packet = { room: "orbit" as const, text: "said once", clientId: "replayed-0123456789abcdef" };
+    // Within the socket's burst (40, less the join's 5): every one is accepted, a job each.
+    const burst = await Promise.all(Array.from({ length: 30 }, () => request(alice.socket, "room.send", packet)));
+    expect(burst.filter((ack) => ack.status === "ok")).toHaveLength(30);
+    // Then 1,000 more at once: refused over budget, and the socket cut for flooding.
+    const cut = nextEvent(alice.socket, "disconnect");
+    const flood = await Promise.allSettled(Array.from({ length: 1_000 }, () => request(alice.socket, "room.send", packet)));
+    await cut;
+    const accepted = 30 + flood.filter((each) => each.status === "fulfilled" && each.value.status === "ok").length;
+    // Time for the worker to run every accepted job, so a copy kept twice would show below.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The same clientId from another person is their own line.
+    const sentinel = nextSaid(bob.socket);
+    expect(await request(bob.socket, "room.send", { ...packet, text: "mine" })).toMatchObject({ status: "ok" });
+    expect((await sentinel).text).toBe("mine");
+    const latecomer = await newClient();
+    const page = await request(latecomer.socket, "room.join", { room: "orbit", rejoin: true });
+    if (page.status !== "ok") throw new Error("the latecomer could not enter");
+    expect(page.data.messages.filter((line) => line.clientId === packet.clientId).map((line) => line.text)).toEqual(["said once", "mine"]);
+    expect(bobHeard.map((line) => line.text)).toEqual(["said once", "mine"]);
+    console.log(`one clientId 1,030 times: ${accepted} accepted by the rate budget, 1 line kept and sent`);
+  });
+
   it("signs the author from the session, whatever the payload says", async () => {
     const client = await newClient();
     await request(client.socket, "room.join", { room: "room" });
-    const heard = nextEvent(client.socket, "room.message");
+    const heard = nextSaid(client.socket);
     await requestRaw(client.socket, "room.send", { room: "room", text: "who am I", author: { id: "x", name: "Admin" } });
     expect((await heard).author).toEqual(client.welcome.user);
   });

@@ -94,7 +94,10 @@ export async function refusal(
  * (`typedClient<typeof testApp>()` from whisk/testing); a test about input the app does not
  * declare (an unknown event, a malformed payload) says so with `requestRaw`.
  */
-export const { request, nextEvent } = typedClient<WhiskApp>();
+export const { request, nextEvent, nextEventWhere } = typedClient<WhiskApp>();
+
+/** The next line said in a room, heard on `socket`: a `room.message` that is not a notice ("Ann entered the room"). */
+export const nextSaid = (socket: Socket, ms?: number) => nextEventWhere(socket, "room.message", (line) => !line.notice, ms);
 export { requestRaw } from "whisk/testing";
 
 /** `list[index]`, or a failure that says it is missing. */

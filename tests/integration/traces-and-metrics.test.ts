@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Cluster, startCluster, TEST_REDIS_URL } from "whisk/testing";
-import { at, type Connected, connect, metricValue, nextEvent, request, requestMemberToken, requestRaw } from "./clients";
+import { at, type Connected, connect, metricValue, nextSaid, request, requestMemberToken, requestRaw } from "./clients";
 import { type CollectedSpan, startOtlpCollector } from "./otlp-collector";
 
 const METRICS_TOKEN = "traces-test-metrics-token-0123456789abcdef";
@@ -59,7 +59,7 @@ describe("traces across processes", () => {
   it("carries one trace from a route on the gateway through the worker's job to the delivery", async () => {
     const ann = await member("Ann Trace");
     await request(ann.socket, "room.join", { room: "beach" });
-    const heard = nextEvent(ann.socket, "room.message");
+    const heard = nextSaid(ann.socket);
     expect(await request(ann.socket, "room.send", { room: "beach", text: "traced line" })).toEqual({ status: "ok", data: { sent: true } });
     await heard;
 
@@ -96,7 +96,7 @@ describe("metrics across processes", () => {
   it("shows routes by result code on the gateway, and jobs, queue and bus on the worker", async () => {
     const cy = await member("Cy Metrics");
     await request(cy.socket, "room.join", { room: "orbit" });
-    const heard = nextEvent(cy.socket, "room.message");
+    const heard = nextSaid(cy.socket);
     await request(cy.socket, "room.send", { room: "orbit", text: "counted" });
     await heard;
     expect(await requestRaw(cy.socket, "room.send", { room: "orbit", text: 42 })).toMatchObject({ error: { code: "BAD_PAYLOAD" } });

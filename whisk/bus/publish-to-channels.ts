@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import type { RedisConnection } from "../core/redis-connection";
+import { redisScript } from "../core/redis-script";
 
 /** Publishes its first argument on every channel named after it: one command, whatever the count. */
-const PUBLISH_ON_EACH = "for i = 2, #ARGV do redis.call('PUBLISH', ARGV[i], ARGV[1]) end";
-const PUBLISH_ON_EACH_SHA = createHash("sha1").update(PUBLISH_ON_EACH).digest("hex");
+const publishOnEach = redisScript("for i = 2, #ARGV do redis.call('PUBLISH', ARGV[i], ARGV[1]) end");
 
 /**
  * Sends one bus message on each of its channels. On one Redis, several channels go in a single
@@ -20,11 +19,5 @@ export async function publishToChannels(redis: RedisConnection, channels: readon
     await redis.publish(channels[0] as string, text);
     return;
   }
-  try {
-    await redis.evalsha(PUBLISH_ON_EACH_SHA, 0, text, ...channels);
-  } catch (error) {
-    // A Redis that has not seen the script yet (or was restarted, or flushed its scripts) learns it.
-    if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
-    await redis.eval(PUBLISH_ON_EACH, 0, text, ...channels);
-  }
+  await publishOnEach(redis, [], [text, ...channels]);
 }

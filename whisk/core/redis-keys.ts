@@ -30,6 +30,8 @@ export function redisKeys(prefix = DEFAULT_REDIS_PREFIX) {
     /** A room's message stream, and the epoch that tells clients whether its offsets still hold. */
     history: (stream: string) => `${prefix}{history:${stream}}`,
     historyEpoch: (stream: string) => `${prefix}{history:${stream}}:epoch`,
+    /** A message name `appendOnce` kept in a room's stream, expiring when a repeat may be kept again. */
+    historyOnce: (stream: string, name: string) => `${prefix}{history:${stream}}:once:${name}`,
     /** A room's present sockets: a sorted set by expiry and a hash of their entries. */
     presenceExpiries: (room: string) => `${prefix}{presence:${room}}:expiries`,
     presenceEntries: (room: string) => `${prefix}{presence:${room}}:entries`,

@@ -30,8 +30,21 @@ export interface StreamBounds {
   ttlMs?: number;
 }
 
+/** How long `appendOnce` remembers a name: longer than any client's retry or queue's redelivery waits. */
+export const ONCE_WINDOW_MS = 10 * 60_000;
+
+/** The longest name `appendOnce` takes, in characters (a user id and a client id fit many times over). */
+export const MAX_ONCE_LENGTH = 256;
+
 export interface HistoryStore {
   append(stream: string, message: unknown, bounds?: StreamBounds): Promise<HistoryPosition>;
+  /**
+   * As `append`, for a message named by `once` (its sender's id and its page's client id): a
+   * second message of that name in the same stream within `ONCE_WINDOW_MS` is not kept, and
+   * answers `null`. A client's retry, or a job queue's redelivery, is then kept once. Atomic: of
+   * any number of concurrent calls with one name, exactly one keeps its message.
+   */
+  appendOnce(stream: string, message: unknown, once: string, bounds?: StreamBounds): Promise<HistoryPosition | null>;
   /** The last `limit` entries, oldest first. */
   recent(stream: string, limit: number): Promise<HistoryPage>;
   /**
@@ -54,4 +67,10 @@ export function compareOffsets(a: string, b: string): number {
     if (difference !== 0n) return difference > 0n ? 1 : -1;
   }
   return 0;
+}
+
+/** Refuses a name `appendOnce` should not keep: empty, or longer than `MAX_ONCE_LENGTH`. */
+export function checkOnceName(once: string): void {
+  if (once.length === 0 || once.length > MAX_ONCE_LENGTH)
+    throw new Error(`A message's once name is 1 to ${MAX_ONCE_LENGTH} characters (got ${once.length}).`);
 }

@@ -1,5 +1,13 @@
 import { randomBytes } from "node:crypto";
-import type { HistoryEntry, HistoryPage, HistoryPosition, HistoryStore, StreamBounds } from "./history-store";
+import {
+  checkOnceName,
+  type HistoryEntry,
+  type HistoryPage,
+  type HistoryPosition,
+  type HistoryStore,
+  ONCE_WINDOW_MS,
+  type StreamBounds,
+} from "./history-store";
 
 interface Stream {
   epoch: string;
@@ -12,10 +20,19 @@ interface Stream {
 /** Appends between two sweeps of expired streams: their memory is freed without a timer. */
 const SWEEP_EVERY = 256;
 
+/**
+ * The most `appendOnce` names kept at once, every stream together (at most `MAX_ONCE_LENGTH`
+ * characters each: a few megabytes). Past it the oldest are forgotten first, which only makes
+ * a repeat of a message that old kept again.
+ */
+export const MAX_ONCE_NAMES = 20_000;
+
 /** History in memory, for the embedded mode: each stream keeps its last `keep` entries. */
 export class MemoryHistoryStore implements HistoryStore {
   private readonly streams = new Map<string, Stream>();
   private appends = 0;
+  /** `stream NUL name` of each message `appendOnce` kept, to when it is forgotten; oldest first. */
+  private readonly onceNames = new Map<string, number>();
 
   constructor(private readonly keep = 1_000) {}
 
@@ -28,6 +45,21 @@ export class MemoryHistoryStore implements HistoryStore {
     if (state.entries.length > keep) state.entries.splice(0, state.entries.length - keep);
     if (bounds.ttlMs !== undefined) state.expiresAt = Date.now() + bounds.ttlMs;
     return { epoch: state.epoch, offset };
+  }
+
+  async appendOnce(stream: string, message: unknown, once: string, bounds: StreamBounds = {}): Promise<HistoryPosition | null> {
+    checkOnceName(once);
+    const name = `${stream}\u0000${once}`;
+    const now = Date.now();
+    if ((this.onceNames.get(name) ?? 0) > now) return null;
+    // Set anew, so the map stays in order of forgetting and the oldest go first.
+    this.onceNames.delete(name);
+    this.onceNames.set(name, now + ONCE_WINDOW_MS);
+    for (const [oldest, until] of this.onceNames) {
+      if (until > now && this.onceNames.size <= MAX_ONCE_NAMES) break;
+      this.onceNames.delete(oldest);
+    }
+    return this.append(stream, message, bounds);
   }
 
   private sweep() {

@@ -2,16 +2,35 @@ import { randomBytes } from "node:crypto";
 import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
 import type { RedisConnection } from "../core/redis-connection";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
+import { redisScript } from "../core/redis-script";
 import {
+  checkOnceName,
   compareOffsets,
   type HistoryEntry,
   type HistoryPage,
   type HistoryPosition,
   type HistoryStore,
+  ONCE_WINDOW_MS,
   type StreamBounds,
 } from "./history-store";
 
 type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * `appendOnce` in one step: the message's name is taken (or it was: nothing more), then the
+ * epoch, the entry and the expiries as `append` writes them. A script, so a process that dies
+ * halfway cannot leave a name taken with no message kept (its retry would then keep nothing).
+ * KEYS: stream, epoch, name. ARGV: fresh epoch, name's window (ms), trim (`~` or `=`), max
+ * length, the message, the stream's ttl (ms, or empty).
+ */
+const appendOnceScript = redisScript(`if not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[2]) then return false end
+local epoch = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'GET')
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], ARGV[4], '*', 'm', ARGV[5])
+if ARGV[6] ~= '' then
+  redis.call('PEXPIRE', KEYS[1], ARGV[6])
+  redis.call('PEXPIRE', KEYS[2], ARGV[6])
+end
+return { epoch or ARGV[1], id }`);
 
 /**
  * History in Redis Streams: one stream per room, trimmed to about `keep` entries, offsets are the
@@ -50,6 +69,22 @@ export class RedisHistoryStore implements HistoryStore {
     const failure = epochRead?.[0] ?? added?.[0] ?? (added ? null : new Error("the history write was discarded"));
     if (failure) throw failure;
     return { epoch: (epochRead?.[1] as string | null) ?? fresh, offset: added?.[1] as string };
+  }
+
+  async appendOnce(stream: string, message: unknown, once: string, bounds: StreamBounds = {}): Promise<HistoryPosition | null> {
+    checkOnceName(once);
+    const exact = bounds.maxLength !== undefined || bounds.ttlMs !== undefined;
+    const keys = [this.key(stream), this.keys.historyEpoch(stream), this.keys.historyOnce(stream, once)];
+    const args = [
+      randomBytes(6).toString("hex"),
+      String(ONCE_WINDOW_MS),
+      exact ? "=" : "~",
+      String(Math.min(bounds.maxLength ?? this.keep, this.keep)),
+      JSON.stringify(message),
+      bounds.ttlMs === undefined ? "" : String(bounds.ttlMs),
+    ];
+    const kept = (await appendOnceScript(this.redis, keys, args)) as [epoch: string, offset: string] | null;
+    return kept ? { epoch: kept[0], offset: kept[1] } : null;
   }
 
   async recent(stream: string, limit: number): Promise<HistoryPage> {

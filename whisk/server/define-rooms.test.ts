@@ -91,6 +91,30 @@ describe("defineRooms", () => {
     expect(published).toEqual({ text: "hello", room: "front", position: { epoch: page.epoch, offset: page.entries[0]?.offset } });
   });
 
+  it("publishes a message named once only once: a repeat of its name is neither kept nor sent, and answers null", async () => {
+    const ctx = handlerContext();
+    const sent: unknown[] = [];
+    const bus = { to: () => ({ publish: async (_topic: unknown, payload: unknown) => void sent.push(payload) }) } as unknown as Bus;
+    const rooms = defineRooms("desk", { id: z.string(), message: note, history: { onJoin: 5 } });
+    const first = await rooms.publish({ ...ctx, bus }, "front", { text: "hello" }, { once: "u1:abcdef0123456789" });
+    const repeats = await Promise.all(
+      Array.from({ length: 20 }, () => rooms.publish({ ...ctx, bus }, "front", { text: "hello" }, { once: "u1:abcdef0123456789" })),
+    );
+    expect(first?.position.offset).toBeDefined();
+    expect(repeats.every((repeat) => repeat === null)).toBe(true);
+    expect(sent).toEqual([first]);
+    expect((await ctx.history.recent("desk:front", 5)).entries).toHaveLength(1);
+    // Another room, or another name, is another message.
+    expect(await rooms.publish({ ...ctx, bus }, "back", { text: "hello" }, { once: "u1:abcdef0123456789" })).not.toBeNull();
+    expect(await rooms.publish({ ...ctx, bus }, "front", { text: "hello" }, { once: "u2:abcdef0123456789" })).not.toBeNull();
+    expect(sent).toHaveLength(3);
+  });
+
+  it("refuses once on a group that keeps no history (nothing could remember the name)", async () => {
+    const rooms = defineRooms("feed", { id: z.string(), message: note, history: false });
+    await expect(rooms.publish(handlerContext(), "news", { text: "hello" }, { once: "u1:x" })).rejects.toThrow(/once needs history/);
+  });
+
   it("publishes without keeping when the group keeps no history", async () => {
     const ctx = handlerContext();
     const rooms = defineRooms("feed", { id: z.string(), message: note, history: false });

@@ -128,12 +128,22 @@ export interface RoomGroup<
   /**
    * Keeps `message` in the room's history (when the group keeps one), then sends it to everyone in
    * the room, on every gateway; resolves to what they receive. From a route, an observer or a worker.
+   * With `once` (a group that keeps history): the message's name, such as its sender's id and its
+   * page's `clientId`. A message of that name already kept in the room within ten minutes (a retry
+   * of a send whose answer was lost, a job delivered twice) is neither kept nor sent again, and
+   * this resolves to `null`.
    */
   publish(
     ctx: Pick<HandlerContext<unknown>, "bus" | "history">,
     room: z.output<Id>,
     message: z.input<Message>,
   ): Promise<MessageOf<Message, Id, History>>;
+  publish(
+    ctx: Pick<HandlerContext<unknown>, "bus" | "history">,
+    room: z.output<Id>,
+    message: z.input<Message>,
+    options: { once?: string },
+  ): Promise<MessageOf<Message, Id, History> | null>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the widest room group, for lists of any app's groups
@@ -268,12 +278,16 @@ export function defineRooms<
     observers,
     topic,
     stream,
-    async publish(ctx: Pick<HandlerContext<unknown>, "bus" | "history">, room: string, payload: unknown) {
+    async publish(ctx: Pick<HandlerContext<unknown>, "bus" | "history">, room: string, payload: unknown, { once }: { once?: string } = {}) {
       // Checked before it is kept: history holds nothing a client could not be sent.
       const message = checkedMessage(options.message, payload, `the "${name}" rooms`);
-      const position = kept
-        ? await ctx.history.append(stream(room), message, { maxLength: history.maxLength, ttlMs: history.ttlMs })
-        : undefined;
+      if (once !== undefined && !kept) throw new Error(`publish's once needs history: the "${name}" rooms keep none.`);
+      const bounds = kept ? { maxLength: history.maxLength, ttlMs: history.ttlMs } : undefined;
+      const position =
+        once !== undefined
+          ? await ctx.history.appendOnce(stream(room), message, once, bounds)
+          : bounds && (await ctx.history.append(stream(room), message, bounds));
+      if (position === null) return null;
       const published = { ...message, room, ...(position ? { position } : {}) };
       await ctx.bus.to(toRoom(room)).publish(topic, published);
       return published;

@@ -23,7 +23,7 @@ type ObserversOfRooms<Rooms extends readonly AnyRoomGroup[]> = { [K in keyof Roo
  * the server, and, through `typeof app`, for the client's types.
  *
  * @example
- * export const app = defineWhiskApp({ rooms: [chatRooms], routes: [roomRoutes], observers: [roomObservers], workers: [] });
+ * export const app = defineWhiskApp({ rooms: [chatRooms], routes: [roomRoutes], observers: [worldObservers], workers: [] });
  * export type WhiskApp = typeof app;
  */
 export function defineWhiskApp<

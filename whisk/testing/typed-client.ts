@@ -61,6 +61,13 @@ export interface TypedClient<App extends WhiskAppDefinition> {
   ): Promise<Ack<ClientRoutes<App>[E]["output"]>>;
   /** The next `event` on `socket`: an observer's event or one of Whisk's own; a failure after `ms`. */
   nextEvent<E extends ReceivedEventName<App>>(socket: Socket, event: E, ms?: number): Promise<ReceivedEvents<App>[E]>;
+  /** The next `event` on `socket` whose payload `where` accepts (the others pass by); a failure after `ms`. */
+  nextEventWhere<E extends ReceivedEventName<App>>(
+    socket: Socket,
+    event: E,
+    where: (payload: ReceivedEvents<App>[E]) => boolean,
+    ms?: number,
+  ): Promise<ReceivedEvents<App>[E]>;
 }
 
 /**
@@ -71,6 +78,8 @@ export function typedClient<App extends WhiskAppDefinition>(): TypedClient<App> 
   return {
     request: (socket, event, input) => requestRaw(socket, event, input) as Promise<Ack<ClientRoutes<App>[typeof event]["output"]>>,
     nextEvent: (socket, event, ms) => nextEventRaw(socket, event, ms) as Promise<ReceivedEvents<App>[typeof event]>,
+    nextEventWhere: (socket, event, where, ms) =>
+      nextEventRaw(socket, event, ms, where as (payload: unknown) => boolean) as Promise<ReceivedEvents<App>[typeof event]>,
   };
 }
 
@@ -83,13 +92,24 @@ export function requestRaw(socket: Socket, event: string, ...args: unknown[]): P
   return socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, ...args) as Promise<Ack<unknown>>;
 }
 
-/** Untyped: the next `event` on `socket`, whatever its name, or a failure after `ms`. */
-export function nextEventRaw(socket: Socket, event: string, ms = EVENT_TIMEOUT_MS): Promise<unknown> {
+/** Untyped: the next `event` on `socket` (that `where` accepts, if given), whatever its name, or a failure after `ms`. */
+export function nextEventRaw(
+  socket: Socket,
+  event: string,
+  ms = EVENT_TIMEOUT_MS,
+  where?: (payload: unknown) => boolean,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
-    socket.once(event, (payload: unknown) => {
+    const heard = (payload: unknown) => {
+      if (where && !where(payload)) return;
+      socket.off(event, heard);
       clearTimeout(timer);
       resolve(payload);
-    });
+    };
+    const timer = setTimeout(() => {
+      socket.off(event, heard);
+      reject(new Error(`no "${event}"${where ? " of the kind awaited" : ""} within ${ms} ms`));
+    }, ms);
+    socket.on(event, heard);
   });
 }

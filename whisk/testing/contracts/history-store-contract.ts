@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { HistoryPosition, HistoryStore } from "../../history/history-store";
+import { type HistoryPosition, type HistoryStore, MAX_ONCE_LENGTH } from "../../history/history-store";
 
 interface HistoryStoreFixture {
   store: HistoryStore;
@@ -21,6 +21,7 @@ export function runHistoryStoreContract(name: string, make: () => Promise<Histor
     });
     readingCases(() => current);
     resumingCases(() => current);
+    onceCases(() => current);
   });
 }
 
@@ -124,5 +125,52 @@ function resumingCases(fixture: CurrentFixture) {
     const oneMore = await store().since("room", positions[68] as HistoryPosition, 50);
     expect(oneMore.resumed).toBe(false);
     expect(oneMore.entries).toHaveLength(50);
+  });
+}
+
+/** A message named with `appendOnce`: kept once however often it comes, at once or later. */
+function onceCases(fixture: CurrentFixture) {
+  const store = () => fixture().store;
+  it("keeps a named message once: the same name 1,000 times, 100 of them at once, is one entry", async () => {
+    const first = await store().appendOnce("room", { text: "hello" }, "u1:abcdef0123456789");
+    expect(first).not.toBeNull();
+    const atOnce = await Promise.all(
+      Array.from({ length: 100 }, () => store().appendOnce("room", { text: "hello" }, "u1:abcdef0123456789")),
+    );
+    for (let i = 0; i < 900; i++) expect(await store().appendOnce("room", { text: "hello" }, "u1:abcdef0123456789")).toBeNull();
+    expect(atOnce.every((position) => position === null)).toBe(true);
+    const page = await store().recent("room", 50);
+    expect(page.entries.map((entry) => entry.message)).toEqual([{ text: "hello" }]);
+    expect(page.entries[0]?.offset).toBe(first?.offset);
+  });
+
+  it("of concurrent first calls with one name, exactly one keeps its message", async () => {
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => store().appendOnce("room", { i }, "u1:race")));
+    expect(answers.filter((position) => position !== null)).toHaveLength(1);
+    expect((await store().recent("room", 50)).entries).toHaveLength(1);
+  });
+
+  it("keeps names apart by stream and by name, and keeps a stream's bounds", async () => {
+    expect(await store().appendOnce("a", { in: "a" }, "u1:same")).not.toBeNull();
+    expect(await store().appendOnce("b", { in: "b" }, "u1:same")).not.toBeNull();
+    expect(await store().appendOnce("a", { in: "a2" }, "u2:same")).not.toBeNull();
+    for (let i = 1; i <= 8; i++) await store().appendOnce("inbox:u3", { i }, `u1:${i}`, { maxLength: 5 });
+    expect((await store().recent("a", 50)).entries.map((entry) => entry.message)).toEqual([{ in: "a" }, { in: "a2" }]);
+    expect((await store().recent("inbox:u3", 50)).entries.map((entry) => (entry.message as { i: number }).i)).toEqual([4, 5, 6, 7, 8]);
+  });
+
+  it("resumes across named and plain messages alike", async () => {
+    const seen = await store().append("room", { i: 1 });
+    await store().appendOnce("room", { i: 2 }, "u1:two");
+    await store().append("room", { i: 3 });
+    const page = await store().since("room", seen, 50);
+    expect(page.resumed).toBe(true);
+    expect(page.entries.map((entry) => entry.message)).toEqual([{ i: 2 }, { i: 3 }]);
+  });
+
+  it(`refuses an empty name and one over ${MAX_ONCE_LENGTH} characters, keeping nothing`, async () => {
+    await expect(store().appendOnce("room", { i: 1 }, "")).rejects.toThrow(/once name/);
+    await expect(store().appendOnce("room", { i: 1 }, "x".repeat(MAX_ONCE_LENGTH + 1))).rejects.toThrow(/once name/);
+    expect((await store().recent("room", 50)).entries).toEqual([]);
   });
 }
