@@ -4,6 +4,7 @@ import { expect, test } from "whisk/testing/playwright";
 /**
  * The rooms page brings its first ws_token with it (its layout mints it on the server), so a page
  * load connects with no token request; the page is never cached, and the token in it works once.
+ * The hello-world page does the same for a returning visitor, guest or member.
  */
 const isServerAction = (headers: Record<string, string>) => "next-action" in headers;
 
@@ -22,6 +23,24 @@ test("signing in opens the room and connects with no token request of its own", 
   await page.reload();
   await expect(page.getByRole("status")).toHaveText(/^Connected to /);
   expect(actions).toEqual(["/"]);
+});
+
+test("hello-world: a first visit asks the action once (it makes the guest); a return visit connects with no token request", async ({
+  page,
+}) => {
+  const asked: string[] = [];
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (isServerAction(request.headers()) || path === "/api/ws-token") asked.push(path);
+  });
+  await page.goto("/hello");
+  await expect(page.getByRole("status")).toHaveText(/^Connected to /);
+  expect(asked).toEqual(["/hello"]);
+  const response = await page.request.get("/hello");
+  expect(response.headers()["cache-control"]).toMatch(/no-store/);
+  await page.reload();
+  await expect(page.getByRole("status")).toHaveText(/^Connected to /);
+  expect(asked).toEqual(["/hello"]);
 });
 
 test("the page holding a token is never stored, and its token connects once only", async ({ page, baseURL }) => {

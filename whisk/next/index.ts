@@ -7,6 +7,6 @@
  * import { issueWsToken } from "whisk/next";
  * export const getWsToken = async () => issueWsToken({ newUser: () => ({ userId: crypto.randomUUID(), userName: "Guest" }) });
  */
-export { issueWsToken, isTrustedRequestOrigin, refuseForeignOrigin } from "./issue-ws-token";
+export { issueWsToken, isTrustedRequestOrigin, pageWsToken, refuseForeignOrigin } from "./issue-ws-token";
 export { currentMember, currentSession, endSession, ensureSession, startSession } from "./session-cookie";
 export { type WhiskRuntime, whiskRuntime } from "./whisk-runtime";

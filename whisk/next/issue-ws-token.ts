@@ -1,8 +1,8 @@
 import { ERROR_CODES, WhiskError } from "../core/errors";
 import { isOriginAllowed } from "../core/origin-allow-list";
 import type { TokenGrant } from "../core/protocol";
-import type { NewSession } from "../session/session-store";
-import { currentMember, ensureSession } from "./session-cookie";
+import type { NewSession, SessionRecord } from "../session/session-store";
+import { currentMember, currentSession, ensureSession } from "./session-cookie";
 import { whiskRuntime } from "./whisk-runtime";
 
 /**
@@ -19,9 +19,25 @@ import { whiskRuntime } from "./whisk-runtime";
  * }
  */
 export async function issueWsToken(options: { newUser?: () => NewSession | Promise<NewSession> } = {}): Promise<TokenGrant> {
-  const runtime = whiskRuntime();
   const session = options.newUser ? await ensureSession(options.newUser) : await currentMember();
   if (!session) throw new WhiskError("UNAUTHORIZED", "Sign in first: there is no session to issue a ws_token for.");
+  return grantFor(session);
+}
+
+/**
+ * The first ws_token of a page open to guests, minted in its server component for
+ * `WhiskProvider`'s `initialToken`: for the visitor's session, guest or member, so a return visit
+ * connects with no token request. `undefined` on a first visit: a page cannot set the cookie a new
+ * session needs, so its provider asks `getToken` (an action, which can). Reading the cookie makes
+ * the page dynamic: never cached, a token for each load.
+ */
+export async function pageWsToken(): Promise<TokenGrant | undefined> {
+  const session = await currentSession();
+  return session ? grantFor(session) : undefined;
+}
+
+async function grantFor(session: SessionRecord): Promise<TokenGrant> {
+  const runtime = whiskRuntime();
   const issued = await runtime.issueToken({ sessionId: session.id, userId: session.userId });
   const grant: TokenGrant = { token: issued.token, expiresAt: issued.expiresAt };
   const url = await runtime.config.pickGatewayUrl?.();
