@@ -446,7 +446,7 @@ export async function measureCrossNode(
  * Milliseconds from the kill until the last socket is welcomed again, with the CPU it cost the gateway
  * that takes them and (Whisk) the web node.
  */
-async function measureStorm(name: TargetName, sizes: Sizes) {
+export async function measureStorm(name: TargetName, sizes: Sizes) {
   progress(`${name}: reconnect storm of ${sizes.stormSockets} sockets`);
   const pair = await startGatewayPair(name, sizes.resumeTokenAfterMs);
   const clients: LoadProcess[] = [];

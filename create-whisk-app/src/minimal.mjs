@@ -34,6 +34,7 @@ export const CHAT_FILES = [
   "examples",
   "e2e/chit-chat.spec.ts",
   "tests/integration/chat-routes.test.ts",
+  "tests/integration/chat-lines.ts",
   "tests/integration/chat-presence-cluster.test.ts",
   // Attacks on the chat's rooms: history pages, guests and names in a room.
   "tests/integration/attack-answers.test.ts",

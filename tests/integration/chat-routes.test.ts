@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PresenceUpdate } from "whisk/core";
 import { type ServerProcess, startServerProcess } from "whisk/testing";
-import { type Connected, connect, nextEvent, nextSaid, request, requestMemberToken, requestRaw, requestToken, signIn } from "./clients";
+import { nextSaid } from "./chat-lines";
+import { type Connected, connect, nextEvent, request, requestMemberToken, requestRaw, requestToken, signIn } from "./clients";
 
 let server: ServerProcess;
 const open: Connected[] = [];

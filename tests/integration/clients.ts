@@ -95,9 +95,6 @@ export async function refusal(
  * declare (an unknown event, a malformed payload) says so with `requestRaw`.
  */
 export const { request, nextEvent, nextEventWhere } = typedClient<WhiskApp>();
-
-/** The next line said in a room, heard on `socket`: a `room.message` that is not a notice ("Ann entered the room"). */
-export const nextSaid = (socket: Socket, ms?: number) => nextEventWhere(socket, "room.message", (line) => !line.notice, ms);
 export { requestRaw } from "whisk/testing";
 
 /** `list[index]`, or a failure that says it is missing. */

@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Cluster, startCluster, TEST_REDIS_URL } from "whisk/testing";
-import { at, type Connected, connect, metricValue, nextSaid, request, requestMemberToken, requestRaw } from "./clients";
+import { nextSaid } from "./chat-lines";
+import { at, type Connected, connect, metricValue, request, requestMemberToken, requestRaw } from "./clients";
 import { type CollectedSpan, startOtlpCollector } from "./otlp-collector";
 
 const METRICS_TOKEN = "traces-test-metrics-token-0123456789abcdef";
