@@ -1,4 +1,5 @@
 import type { Envelope } from "../core/envelope";
+import { jsonCopy } from "../core/json-copy";
 import type { BusTransport, StopConsuming, Unsubscribe } from "./transport";
 
 type Consumer = (envelope: Envelope) => Promise<void>;
@@ -19,7 +20,9 @@ export class MemoryTransport implements BusTransport {
   constructor(private readonly onHandlerError: (error: unknown, envelope: Envelope) => void = () => {}) {}
 
   async publish(envelope: Envelope): Promise<void> {
-    for (const listener of [...this.listeners]) queueMicrotask(() => listener(structuredClone(envelope)));
+    // Written once and read by each listener, as over Redis: each gets a copy of its own.
+    const text = JSON.stringify(envelope);
+    for (const listener of [...this.listeners]) queueMicrotask(() => listener(JSON.parse(text) as Envelope));
   }
 
   subscribe(listener: (envelope: Envelope) => void): Unsubscribe {
@@ -40,7 +43,7 @@ export class MemoryTransport implements BusTransport {
     // A job runs in a later turn of the event loop, as a worker process would take it: a burst of
     // jobs then does not lengthen the turn that queued them.
     setImmediate(() => {
-      consumer(structuredClone(envelope)).catch((error) => this.onHandlerError(error, envelope));
+      consumer(jsonCopy(envelope)).catch((error) => this.onHandlerError(error, envelope));
     });
   }
 

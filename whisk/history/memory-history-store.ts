@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { jsonCopy } from "../core/json-copy";
 import {
   checkOnceName,
   type HistoryEntry,
@@ -40,7 +41,7 @@ export class MemoryHistoryStore implements HistoryStore {
     if (++this.appends % SWEEP_EVERY === 0) this.sweep();
     const state = this.stream(stream);
     const offset = String(state.next++);
-    state.entries.push({ offset, message: structuredClone(message) });
+    state.entries.push({ offset, message: jsonCopy(message) });
     const keep = Math.min(bounds.maxLength ?? this.keep, this.keep);
     if (state.entries.length > keep) state.entries.splice(0, state.entries.length - keep);
     if (bounds.ttlMs !== undefined) state.expiresAt = Date.now() + bounds.ttlMs;
@@ -69,7 +70,7 @@ export class MemoryHistoryStore implements HistoryStore {
 
   async recent(stream: string, limit: number): Promise<HistoryPage> {
     const state = this.stream(stream);
-    return { epoch: state.epoch, entries: structuredClone(state.entries.slice(-limit)), resumed: false };
+    return { epoch: state.epoch, entries: jsonCopy(state.entries.slice(-limit)), resumed: false };
   }
 
   async since(stream: string, position: HistoryPosition, limit: number): Promise<HistoryPage> {
@@ -84,7 +85,7 @@ export class MemoryHistoryStore implements HistoryStore {
     const entries = state.entries.slice(after + 1 - oldest);
     // More than a page behind: an exact catch-up would be an unbounded answer, so the latest page.
     if (entries.length > limit) return this.recent(stream, limit);
-    return { epoch: state.epoch, entries: structuredClone(entries), resumed: true };
+    return { epoch: state.epoch, entries: jsonCopy(entries), resumed: true };
   }
 
   private stream(name: string): Stream {

@@ -1,3 +1,4 @@
+import { jsonCopy } from "../core/json-copy";
 import { type CreateOptions, type NewSession, newSessionRecord, type SessionRecord, type SessionStore } from "./session-store";
 
 /** Sessions in a Map, for the embedded mode. Records expire; every read returns a copy. */
@@ -10,7 +11,7 @@ export class MemorySessionStore implements SessionStore {
     private readonly now: () => number = Date.now,
     records: readonly SessionRecord[] = [],
   ) {
-    for (const record of records) if (record.expiresAt > now()) this.records.set(record.id, structuredClone(record));
+    for (const record of records) if (record.expiresAt > now()) this.records.set(record.id, jsonCopy(record));
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
   }
@@ -47,7 +48,7 @@ export class MemorySessionStore implements SessionStore {
   async update(sessionId: string, patch: Record<string, unknown>): Promise<SessionRecord | null> {
     const record = this.live(sessionId);
     if (!record) return null;
-    record.data = { ...record.data, ...structuredClone(patch) };
+    record.data = { ...record.data, ...jsonCopy(patch) };
     return copyOf(record);
   }
 
@@ -80,5 +81,5 @@ export class MemorySessionStore implements SessionStore {
  * a gateway keeping them for each socket (its identity) holds no copies of its own.
  */
 function copyOf(record: SessionRecord): SessionRecord {
-  return { ...record, data: structuredClone(record.data) };
+  return { ...record, data: jsonCopy(record.data) };
 }

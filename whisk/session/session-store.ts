@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { jsonCopy } from "../core/json-copy";
 
 /**
  * The shared session record: the server-side half of the iron-session cookie.
@@ -54,7 +55,7 @@ export function newSessionRecord(session: NewSession, ttlMs: number, now: number
     userName: session.userName,
     createdAt: now,
     expiresAt: now + ttlMs,
-    data: structuredClone(session.data ?? {}),
+    data: jsonCopy(session.data ?? {}),
   };
   if (options.untilUsedMs !== undefined && options.untilUsedMs < ttlMs) {
     record.expiresAt = now + options.untilUsedMs;
