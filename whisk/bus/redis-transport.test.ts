@@ -340,6 +340,36 @@ describe("RedisTransport targeted delivery", () => {
     expect(transport.stats().channels).toBe(2);
   });
 
+  it("sends one SUBSCRIBE per channel, however many follow it: 2,000 follows of 16 slots are 16 SUBSCRIBEs", async () => {
+    test = await connectTestRedis();
+    const subscribed: string[] = [];
+    // The transport's subscriber connection is the one it duplicates: count what goes on it.
+    const redis = test.redis.duplicate();
+    const duplicate = redis.duplicate.bind(redis);
+    redis.duplicate = () => {
+      const subscriber = duplicate();
+      const subscribe = subscriber.subscribe.bind(subscriber);
+      subscriber.subscribe = ((...channels: string[]) => {
+        subscribed.push(...channels);
+        return subscribe(...channels);
+      }) as typeof subscriber.subscribe;
+      return subscriber;
+    };
+    const transport = new RedisTransport({ redis, prefix: test.prefix, consumerName: "many", slots: 16 });
+    transports.push(transport);
+    transport.subscribe(() => {});
+    await transport.ready();
+    const own = subscribed.length;
+    const first = await Promise.all(Array.from({ length: 1_000 }, (_, n) => transport.follow(toUser(`u${n}`))));
+    const later = await Promise.all(Array.from({ length: 1_000 }, (_, n) => transport.follow(toRoom(`r${n}`))));
+    expect(subscribed.length - own).toBe(16);
+    for (const unfollow of [...first, ...later]) unfollow();
+    // Followed again after every follower left: subscribed again, once per channel.
+    await transport.follow(toUser("u1"));
+    expect(subscribed.length - own).toBe(17);
+    redis.disconnect();
+  });
+
   it("counts a follow that Redis refused as no follow: the channel is not held", async () => {
     test = await connectTestRedis(); // this block's afterEach cleans up each test's own connection
     const unreachable = new Redis("redis://127.0.0.1:1", { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });

@@ -51,8 +51,8 @@ export class RedisTransport implements BusTransport {
   private readonly slots: number;
   /** Always listened to: envelopes for everyone and for this node. */
   private readonly ownChannels: string[];
-  /** Followed slot channels, with how many followers each has here. */
-  private readonly followers = new Map<string, number>();
+  /** Followed slot channels: how many followers each has here, and the SUBSCRIBE that made it live. */
+  private readonly followers = new Map<string, { count: number; live: Promise<unknown> }>();
   private readonly recentIds = new RecentIds(4_096);
   /** What this process published and delivered to itself, by its text: how many copies Redis will echo back. */
   private readonly echoes = new AwaitedEchoes();
@@ -104,18 +104,26 @@ export class RedisTransport implements BusTransport {
     const channel = channelOf(address, this.keys, this.slots);
     if (this.ownChannels.includes(channel)) return () => {};
     const subscriber = this.listenHere();
-    const followers = this.followers.get(channel) ?? 0;
-    this.followers.set(channel, followers + 1);
-    // ioredis sends commands in order and resubscribes after a reconnect: a second follower of a
-    // channel being subscribed waits for the same SUBSCRIBE, queued behind it.
+    // A channel already followed here waits for its SUBSCRIBE, sent once: a gateway taking
+    // thousands of sockets sends one per slot, not one per socket. While the connection is down, a
+    // SUBSCRIBE is queued behind ioredis's own resubscription, so it resolves once that is live.
+    const state = this.followers.get(channel);
+    let subscribing: Promise<unknown>;
+    if (state) {
+      state.count += 1;
+      subscribing = subscriber.status === "ready" ? state.live : this.subscribeTo(subscriber, [channel]);
+    } else {
+      subscribing = this.subscribeTo(subscriber, [channel]);
+      this.followers.set(channel, { count: 1, live: subscribing });
+    }
     const unfollow = () => {
-      const left = (this.followers.get(channel) ?? 1) - 1;
-      if (left > 0) return void this.followers.set(channel, left);
+      const following = this.followers.get(channel);
+      if (following && --following.count > 0) return;
       this.followers.delete(channel);
       if (this.subscriber) this.unsubscribeFrom(this.subscriber, channel).catch(() => {});
     };
     try {
-      await this.subscribeTo(subscriber, [channel]);
+      await subscribing;
     } catch (error) {
       // Not followed after all: the count goes back, or the channel would be held for ever.
       unfollow();
