@@ -44,6 +44,10 @@ test("the terminal client and a browser user talk in one room", async ({ users, 
 
     await ann.say("Hello, terminal");
     await expect.poll(terminal.printed).toContain("Ann: Hello, terminal");
+    // A whisper to the terminal, from its inbox (kept, so a reconnect would not lose it), once.
+    await ann.say("@Tex: just for you");
+    await expect.poll(terminal.printed).toContain("(private) Ann to Tex: just for you");
+    expect(terminal.printed().split("just for you")).toHaveLength(2);
     // An empty line leaves.
     terminal.child.stdin.write("\n");
     expect(await terminal.exited).toBe(0);

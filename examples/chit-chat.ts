@@ -2,7 +2,7 @@
  * chit-chat: the chat from a terminal, a client outside the browser (the original Whisk's
  * "chit-chat" example, with `whisk/client`). It signs in through the HTTP API as a browser's form
  * does (POST /api/session), fetches a one-time ws_token before every (re)connect (POST
- * /api/chat-token), enters a room, prints what is said there, and says each line you type. After
+ * /api/chat-token), enters a room, prints what is said there (and whispers to it), and says each line you type. After
  * a reconnect it enters again from the last message it printed, so it misses nothing and repeats
  * nothing. An empty line or end of input (Ctrl-D) leaves.
  *
@@ -19,6 +19,7 @@ import type { WhiskApp } from "../server/app";
 import { roomTitle } from "../server/rooms";
 
 type ChatLine = ClientRooms<WhiskApp>["room"]["message"];
+type Whisper = ClientRooms<WhiskApp>["inbox"]["message"];
 
 const { values: options } = parseArgs({
   options: {
@@ -60,13 +61,17 @@ async function main() {
     socketOptions: { extraHeaders: { origin: url } },
   });
   const room = options.room as ClientRooms<WhiskApp>["room"]["id"];
-  connection.on("inbox.message", (whisper) => {
-    if (whisper.chatRoom === room) print(`(private) ${whisper.from.name} to ${whisper.to.name}: ${whisper.text}`);
-  });
-
   // Held for as long as this runs: joined on every new socket, first with the room's history,
-  // then with exactly what was missed. Each message is printed once.
+  // then with exactly what was missed. Each message is printed once. The user's inbox likewise,
+  // from the first welcome on (it is the user's own): no whisper is lost across a reconnect.
   connection.rooms.hold("room", room);
+  let inbox: string | null = null;
+  connection.subscribe(() => {
+    const state = connection.getState();
+    if (state.status !== "connected" || inbox) return;
+    inbox = state.user.id;
+    connection.rooms.hold("inbox", inbox);
+  });
   const printed = new Set<string>();
   let lastStatus = "";
   let headed = false;
@@ -86,6 +91,12 @@ async function main() {
       if (printed.has(key)) continue;
       printed.add(key);
       print(message.notice === "entered" ? `* ${message.author.name} entered the room` : `${message.author.name}: ${message.text}`);
+    }
+    for (const whisper of inbox ? connection.rooms.view<Whisper>("inbox", inbox).messages : []) {
+      const key = `inbox:${whisper.position.epoch}:${whisper.position.offset}`;
+      if (printed.has(key) || whisper.chatRoom !== room) continue;
+      printed.add(key);
+      print(`(private) ${whisper.from.name} to ${whisper.to.name}: ${whisper.text}`);
     }
   });
   connection.open();
