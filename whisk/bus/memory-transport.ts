@@ -5,9 +5,10 @@ import type { BusTransport, StopConsuming, Unsubscribe } from "./transport";
 type Consumer = (envelope: Envelope) => Promise<void>;
 
 /**
- * The bus inside one process. Deliveries are asynchronous (a microtask later), as over a network,
- * so code that works here does not depend on synchronous delivery. Queued envelopes wait while
- * a queue has no consumer, and consumers of one queue take turns.
+ * The bus inside one process. Deliveries come a turn of the event loop later, as from a network:
+ * code that works here does not depend on synchronous delivery, and a publisher's own next steps
+ * (a route's answer) go first, as they do over Redis. Queued envelopes wait while a queue has no
+ * consumer, and consumers of one queue take turns.
  */
 export class MemoryTransport implements BusTransport {
   private readonly listeners = new Set<(envelope: Envelope) => void>();
@@ -22,7 +23,10 @@ export class MemoryTransport implements BusTransport {
   async publish(envelope: Envelope): Promise<void> {
     // Written once and read by each listener, as over Redis: each gets a copy of its own.
     const text = JSON.stringify(envelope);
-    for (const listener of [...this.listeners]) queueMicrotask(() => listener(JSON.parse(text) as Envelope));
+    const listeners = [...this.listeners];
+    setImmediate(() => {
+      for (const listener of listeners) listener(JSON.parse(text) as Envelope);
+    });
   }
 
   subscribe(listener: (envelope: Envelope) => void): Unsubscribe {
