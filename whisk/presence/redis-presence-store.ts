@@ -1,20 +1,21 @@
 import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
 import type { RedisConnection } from "../core/redis-connection";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
+import { redisScript } from "../core/redis-script";
 import type { PresenceEntry, PresenceStore } from "./presence-store";
 
 /**
  * Removes a room's expired entries; returns how many it removed (one caller wins each entry) and
  * how many are left. Both keys share the room's hash tag, so this runs on a Redis Cluster too.
  */
-const SWEEP_ROOM = `
+const sweepRoom = redisScript(`
 local removed = redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", ARGV[1])
 if removed > 0 then
   for _, socketId in ipairs(redis.call("HKEYS", KEYS[2])) do
     if redis.call("ZSCORE", KEYS[1], socketId) == false then redis.call("HDEL", KEYS[2], socketId) end
   end
 end
-return {removed, redis.call("ZCARD", KEYS[1])}`;
+return {removed, redis.call("ZCARD", KEYS[1])}`);
 
 /**
  * Presence in Redis: per room, a sorted set of socket ids scored by expiry and a hash of their
@@ -63,7 +64,7 @@ export class RedisPresenceStore implements PresenceStore {
     const rooms = await this.redis.smembers(this.roomsKey());
     const changed: string[] = [];
     for (const room of rooms) {
-      const [removed, left] = (await this.redis.eval(SWEEP_ROOM, 2, this.expiries(room), this.entries(room), Date.now())) as [
+      const [removed, left] = (await sweepRoom(this.redis, [this.expiries(room), this.entries(room)], [String(Date.now())])) as [
         number,
         number,
       ];

@@ -1,18 +1,19 @@
 import { DEFAULT_REDIS_PREFIX } from "../core/defaults";
 import type { RedisConnection } from "../core/redis-connection";
 import { type RedisKeys, redisKeys } from "../core/redis-keys";
+import { redisScript } from "../core/redis-script";
 import { type CreateOptions, type NewSession, newSessionRecord, type SessionRecord, type SessionStore } from "./session-store";
 
 const DATA_FIELD = "data:";
 
 /** Writes the given fields only if the session still exists, then returns the whole hash. */
-const UPDATE_IF_EXISTS = `
+const updateIfExists = redisScript(`
 if redis.call("EXISTS", KEYS[1]) == 0 then return nil end
 redis.call("HSET", KEYS[1], unpack(ARGV))
-return redis.call("HGETALL", KEYS[1])`;
+return redis.call("HGETALL", KEYS[1])`);
 
 /** A provisional session gets its full TTL (ARGV[1] is now, in ms); returns the whole hash. */
-const CONFIRM = `
+const confirmScript = redisScript(`
 if redis.call("EXISTS", KEYS[1]) == 0 then return nil end
 local pending = redis.call("HGET", KEYS[1], "pendingTtlMs")
 if pending then
@@ -21,7 +22,7 @@ if pending then
   redis.call("HDEL", KEYS[1], "pendingTtlMs")
   redis.call("PEXPIRE", KEYS[1], ttl)
 end
-return redis.call("HGETALL", KEYS[1])`;
+return redis.call("HGETALL", KEYS[1])`);
 
 /**
  * Sessions in Redis, one hash per session with a TTL. Each key of `data` is its own hash field,
@@ -64,12 +65,12 @@ export class RedisSessionStore implements SessionStore {
   async update(sessionId: string, patch: Record<string, unknown>): Promise<SessionRecord | null> {
     const fields = Object.entries(dataFields(patch)).flat();
     if (fields.length === 0) return this.get(sessionId);
-    const flat = (await this.redis.eval(UPDATE_IF_EXISTS, 1, this.key(sessionId), ...fields)) as string[] | null;
+    const flat = (await updateIfExists(this.redis, [this.key(sessionId)], fields)) as string[] | null;
     return flat ? toRecord(sessionId, toHash(flat)) : null;
   }
 
   async confirm(sessionId: string): Promise<SessionRecord | null> {
-    const flat = (await this.redis.eval(CONFIRM, 1, this.key(sessionId), String(Date.now()))) as string[] | null;
+    const flat = (await confirmScript(this.redis, [this.key(sessionId)], [String(Date.now())])) as string[] | null;
     return flat ? toRecord(sessionId, toHash(flat)) : null;
   }
 
