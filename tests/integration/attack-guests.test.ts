@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "whisk/testing";
-import { type Connected, connect, nextEvent, request, requestToken, signIn } from "./clients";
+import { type Connected, connect, nextEventWhere, request, requestToken, signIn } from "./clients";
 
 let server: ServerProcess;
 const open: Connected[] = [];
@@ -135,7 +135,8 @@ describe("names users can trust", () => {
     const watcher = await connectWith(await signIn(server.url, "Watcher"));
     await request(watcher.socket, "room.join", { room: "orbit" });
     const forger = await connectWith(await signIn(server.url, "Bob entered Orbit. Eve"));
-    const notice = nextEvent(watcher.socket, "room.message");
+    // The watcher's own "entered" line may still be on its way: wait for the forger's.
+    const notice = nextEventWhere(watcher.socket, "room.message", (line) => line.author.id === forger.welcome.user.id);
     await request(forger.socket, "room.join", { room: "orbit" });
     expect(await notice).toMatchObject({ room: "orbit", notice: "entered", author: forger.welcome.user, text: "" });
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "whisk/testing";
 import WebSocket from "ws";
 import type { WorldSaid } from "@/server/observers/world";
-import { type Connected, connect, nextEvent, request, requestRaw, requestToken, signIn } from "./clients";
+import { type Connected, connect, nextEvent, nextEventWhere, request, requestRaw, requestToken, signIn } from "./clients";
 
 let server: ServerProcess;
 let alice: Connected;
@@ -12,12 +12,22 @@ async function newClient(): Promise<Connected> {
   return connect(server.url, { token: (await requestToken(server.url)).token });
 }
 
+/**
+ * The next `world.said` on `socket` carrying `message`. Each socket gets its copy in its own time,
+ * so a test waits for its own line, never for "the next one", which may be the last test's.
+ */
+function heardSaying(client: Connected, message: string) {
+  return nextEventWhere(client.socket, "world.said", (said) => said.message === message);
+}
+
 /** Bob can still talk to everyone: the server and his socket are fine. */
 async function expectStillServing() {
-  const heard = nextEvent(alice.socket, "world.said");
+  const aliceHeard = heardSaying(alice, "still here");
+  const bobHeard = heardSaying(bob, "still here");
   const ack = await request(bob.socket, "world.say", { message: "still here" });
   expect(ack.status).toBe("ok");
-  expect(await heard).toMatchObject({ user: { id: bob.welcome.user.id, name: bob.welcome.user.name }, message: "still here" });
+  expect(await aliceHeard).toMatchObject({ user: { id: bob.welcome.user.id, name: bob.welcome.user.name } });
+  await bobHeard;
 }
 
 beforeAll(async () => {
@@ -48,7 +58,7 @@ describe("routes on the real server process", () => {
     const received: string[] = [];
     const onSaid = (said: WorldSaid) => received.push(said.id);
     alice.socket.on("world.said", onSaid);
-    const bobHeard = nextEvent(bob.socket, "world.said");
+    const bobHeard = heardSaying(bob, "Hello, Bob");
     const ack = await request(alice.socket, "world.say", { message: "Hello, Bob" });
     expect(ack).toEqual({ status: "ok", data: { id: expect.any(String) } });
     const id = ack.status === "ok" ? ack.data.id : "";
@@ -65,7 +75,7 @@ describe("routes on the real server process", () => {
   });
 
   it("takes identity from the session, not from the payload", async () => {
-    const heard = nextEvent(bob.socket, "world.said");
+    const heard = heardSaying(bob, "hi");
     const ack = await requestRaw(alice.socket, "world.say", {
       message: "hi",
       userId: bob.welcome.user.id,
@@ -77,7 +87,7 @@ describe("routes on the real server process", () => {
 
   it("sends what was said as data, so a name that reads like a sentence stays a name", async () => {
     const forger = await connect(server.url, { token: (await requestToken(server.url, await signIn(server.url, 'Bob" said "hi'))).token });
-    const heard = nextEvent(bob.socket, "world.said");
+    const heard = heardSaying(bob, "there");
     expect(await request(forger.socket, "world.say", { message: "there" })).toMatchObject({ status: "ok" });
     expect(await heard).toEqual({
       id: expect.any(String),
