@@ -53,6 +53,29 @@ describe("PresenceTracker.recentUsersIn", () => {
   });
 });
 
+describe("PresenceTracker.usersIn", () => {
+  it("reads a room once for every caller of one turn (a crowd entering at once), each answer including what was written before it asked", async () => {
+    const { tracker, reads } = setUp();
+    await sleep(20);
+    const before = reads();
+    // 1,000 people enter at once, each asking who is there after writing its own entry, as
+    // room.join's authorize and snapshot do: without sharing, 1,000 reads of a growing room.
+    const answers = await Promise.all(
+      Array.from({ length: 1_000 }, async (_, i) => {
+        await tracker.join(entry(i), "orbit");
+        return tracker.usersIn("orbit");
+      }),
+    );
+    expect(reads() - before).toBeLessThanOrEqual(2); // a join's own announcement may read once more
+    expect(answers.every((users) => users.length === 1_000)).toBe(true);
+
+    // A later caller reads afresh, and sees who came since.
+    await tracker.join(entry(1_000), "orbit");
+    expect(await tracker.usersIn("orbit")).toHaveLength(1_001);
+    await tracker.close({ leave: true });
+  });
+});
+
 /** A tracker over a memory store whose heartbeat writes (`renew`) call `beforeRenew` first. */
 function heartbeatTracker(options: { ttlMs?: number; refreshMs: number; beforeRenew: (entries: readonly PresenceEntry[]) => unknown }) {
   const { store } = countingPresenceStore();

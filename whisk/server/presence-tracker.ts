@@ -43,6 +43,8 @@ export class PresenceTracker {
   private readonly pending = new Map<string, PendingAnnouncement>();
   /** Rooms' people as last read, for callers that accept an answer of some age (`recentUsersIn`). */
   private readonly recent = new Map<string, { at: number; users: Promise<PresentUser[]> }>();
+  /** Reads of rooms' people that callers of this turn share (`usersIn`). */
+  private readonly reads = new Map<string, Promise<PresentUser[]>>();
   /** Sends joiners the room's people: one read and one emit for joiners that land together. */
   readonly snapshots = new SnapshotSender((room) => this.usersIn(room));
   private readonly timer: NodeJS.Timeout;
@@ -114,8 +116,25 @@ export class PresenceTracker {
     }
   }
 
-  async usersIn(room: string): Promise<PresentUser[]> {
-    return groupPresence(await this.options.store.list(room));
+  /**
+   * The room's people, read from the store. Callers within one turn of the event loop share one
+   * read, started after that turn: it includes what each of them wrote before asking, as a read
+   * of its own would, and a crowd entering a room of thousands (each `authorize` asking who is
+   * there) costs one read a turn, not one per person. The answer is shared: read it, do not change it.
+   */
+  usersIn(room: string): Promise<PresentUser[]> {
+    let read = this.reads.get(room);
+    if (!read) {
+      read = new Promise((resolve) => setImmediate(resolve))
+        .then(() => {
+          // From here on a caller gets a read of its own, which may see more than this one.
+          this.reads.delete(room);
+          return this.options.store.list(room);
+        })
+        .then(groupPresence);
+      this.reads.set(room, read);
+    }
+    return read;
   }
 
   /**
