@@ -1,4 +1,4 @@
-import type { Server } from "socket.io";
+import type { Server, Socket } from "socket.io";
 import { localRoomsFor } from "../core/address";
 import type { Envelope } from "../core/envelope";
 import type { HistoryStore } from "../history/history-store";
@@ -10,7 +10,7 @@ import type { Logger } from "./logger";
 import type { WhiskMetrics } from "./metrics";
 import { deliverEnvelope } from "./observer-delivery";
 import type { MeasuredConnection, OutboundBytes } from "./outbound-bytes";
-import { SlowClientQueues } from "./slow-client-queues";
+import { SlowClientQueues, type SlowClientSocket } from "./slow-client-queues";
 import { inSpan } from "./spans";
 
 /**
@@ -37,10 +37,21 @@ export function startBusDelivery<AppContext>(
   },
 ): { slowClients: SlowClientQueues; stop(): void } {
   const { ctx, metrics, log } = options;
+  // Each engine.io connection's socket.io socket: outbound-bytes.ts knows which connections lag.
+  const socketOf = new WeakMap<object, SlowClientSocket>();
+  // (engine.io's types keep `writeBuffer` private; slow-client-queues.ts reads it all the same.)
+  const remember = (socket: Socket) => socketOf.set(socket.conn, socket as unknown as SlowClientSocket);
+  io.on("connection", remember);
   const slowClients = new SlowClientQueues({
     slowAfterPackets: options.limits.slowClientAfterPackets,
     slowAfterBytes: options.limits.slowClientAfterBytes,
     bytesHeld: (connection) => options.outbound.held(connection as unknown as MeasuredConnection),
+    *candidates() {
+      for (const connection of options.outbound.holding()) {
+        const socket = socketOf.get(connection);
+        if (socket) yield socket;
+      }
+    },
     events: {
       dropped: (topic) => metrics.slowClientDropped.inc({ topic }),
       replaced: (topic) => metrics.slowClientReplaced.inc({ topic }),
@@ -107,6 +118,7 @@ export function startBusDelivery<AppContext>(
     stop() {
       stopListening();
       stopFilling();
+      io.off("connection", remember);
       adapter.off("create-room", noteHeld);
       adapter.off("delete-room", forget);
       slowClients.close();

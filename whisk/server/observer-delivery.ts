@@ -5,7 +5,7 @@ import type { Envelope } from "../core/envelope";
 import { DISCONNECT_TOPIC, PRESENCE_TOPIC } from "../core/protocol";
 import type { AnyObserver, HandlerContext } from "./definitions";
 import type { AnyObserverGroup } from "./groups";
-import type { SlowClientQueues } from "./slow-client-queues";
+import type { SlowClientQueues, SlowClientSocket, SlowClientTarget } from "./slow-client-queues";
 
 export function createObserverTable(groups: readonly AnyObserverGroup[]): ReadonlyMap<string, AnyObserver> {
   const table = new Map<string, AnyObserver>();
@@ -58,6 +58,21 @@ export async function deliverEnvelope<AppContext>(
   }
   const output = await observer.handler(parsed.data, { ...ctx, from: envelope.from });
   if (output === undefined) return;
-  if (observer.slowClients && slowClients) await slowClients.deliver(target, envelope.topic, output, observer.slowClients);
-  else target.emit(envelope.topic, output);
+  if (observer.slowClients && slowClients) {
+    await slowClients.deliver(reaching(target, rooms, envelope.except), envelope.topic, output, observer.slowClients);
+  } else target.emit(envelope.topic, output);
+}
+
+/**
+ * The broadcast, able to say whether it reaches a local socket from the rooms that socket is in,
+ * so the slow-client check looks only at the sockets that lag, not at everyone addressed.
+ */
+function reaching(target: SlowClientTarget, rooms: "all" | string[], except: readonly string[]): SlowClientTarget {
+  const isIn = (socket: SlowClientSocket, names: readonly string[]) => names.some((name) => socket.rooms?.has(name));
+  return {
+    fetchSockets: () => target.fetchSockets(),
+    emit: (event, payload) => target.emit(event, payload),
+    except: (ids) => target.except(ids),
+    addresses: (socket) => (rooms === "all" || isIn(socket, rooms)) && !isIn(socket, except),
+  };
 }

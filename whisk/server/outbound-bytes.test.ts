@@ -42,6 +42,28 @@ describe("OutboundBytes", () => {
     expect(outbound.held(connection)).toBe(0);
   });
 
+  it("lists as holding only the connections that could not send a packet at once, until they catch up or close", () => {
+    const outbound = new OutboundBytes({ budgetBytes: 1024 * 1024, onCut: () => {} });
+    const [keepsUp, stalls, closes] = [new FakeConnection(), new FakeConnection(), new FakeConnection()];
+    for (const connection of [keepsUp, stalls, closes]) outbound.watch(connection);
+    // The kernel takes each packet before the next.
+    for (let i = 0; i < 1_000; i++) {
+      keepsUp.send("x");
+      keepsUp.transport.socket.bufferedAmount = 0;
+    }
+    expect([...outbound.holding()]).toEqual([]);
+    // The kernel has not taken their first packet: the second waits.
+    for (const connection of [stalls, closes]) {
+      connection.send("y");
+      connection.send("y");
+    }
+    expect([...outbound.holding()]).toEqual([stalls, closes]);
+    closes.emit("close");
+    expect([...outbound.holding()]).toEqual([stalls]);
+    stalls.transport.socket.bufferedAmount = 0;
+    expect([...outbound.holding()]).toEqual([]);
+  });
+
   it("cuts a connection once it holds more than its budget, once, whatever the packet count", async () => {
     const onCut = vi.fn();
     const outbound = new OutboundBytes({ budgetBytes: 100_000, onCut });

@@ -21,6 +21,7 @@ export interface MeasuredConnection extends CuttableConnection {
     readonly socket?: { readonly bufferedAmount?: number; terminate?(): void };
   };
   on(event: "packetCreate", listener: (this: MeasuredConnection, packet: { data?: unknown }) => void): unknown;
+  on(event: "close", listener: (this: MeasuredConnection) => void): unknown;
 }
 
 /** What a lagging connection has queued: `bytes` in `buffer`, engine.io's write buffer then. */
@@ -37,9 +38,16 @@ export class OutboundBytes {
    * O(n)). Made at the first packet a connection could not send at once: most never have one.
    */
   private readonly queued = new WeakMap<object, Queued>();
+  /**
+   * Connections that could not send a packet at once since they were last looked at
+   * (`holding`): the only ones that may be holding anything. A room's broadcast checks these for
+   * slowness, not every socket in the room.
+   */
+  private readonly lagging = new Set<MeasuredConnection>();
   // One listener for every connection (engine.io calls it with `this` = the connection), rather
   // than closures per connection: thousands of sockets share it.
   private readonly onPacketCreate: (this: MeasuredConnection, packet: { data?: unknown }) => void;
+  private readonly onClose: (this: MeasuredConnection) => void;
 
   constructor(options: {
     budgetBytes: number;
@@ -50,11 +58,15 @@ export class OutboundBytes {
       throw new Error(`maxBufferedBytes must be a whole number of bytes, at least 1024 (got ${options.budgetBytes}).`);
     }
     const outbound = this;
+    this.onClose = function () {
+      outbound.lagging.delete(this);
+    };
     this.onPacketCreate = function (packet) {
       // A transport that can take the packet now gets it at once (engine.io flushes right after),
       // and its earlier writes have all reached the kernel: nothing waits. The path of every
       // packet to a reader that keeps up, so it costs nothing more than this test.
       if (this.transport?.writable) return;
+      outbound.lagging.add(this);
       const state = outbound.queuedIn(this) ?? outbound.startQueue(this);
       if (state.cut) return;
       state.bytes += sizeOf(packet.data);
@@ -70,6 +82,7 @@ export class OutboundBytes {
   /** Starts counting a new connection's outbound bytes; it is cut as soon as it goes over budget. */
   watch(connection: MeasuredConnection): void {
     connection.on("packetCreate", this.onPacketCreate);
+    connection.on("close", this.onClose);
   }
 
   /** Bytes `connection` holds for its client now. */
@@ -79,6 +92,17 @@ export class OutboundBytes {
     if (transport?.writable) return 0;
     const inSocket = transport?.name === "websocket" ? (transport.socket?.bufferedAmount ?? 0) : 0;
     return (this.queuedIn(connection)?.bytes ?? 0) + inSocket;
+  }
+
+  /**
+   * The connections that may hold bytes for their clients now: those that could not send a packet
+   * at once, less those that have caught up (or closed) since, which are forgotten here.
+   */
+  *holding(): IterableIterator<MeasuredConnection> {
+    for (const connection of this.lagging) {
+      if (connection.transport?.writable) this.lagging.delete(connection);
+      else yield connection;
+    }
   }
 
   /** What `connection` has queued since its last flush (none counted: undefined). */

@@ -154,6 +154,38 @@ describe("SlowClientQueues", () => {
     expect(slow.readAll("t")).toEqual(range(0, 7));
   });
 
+  it("with candidates, checks only the lagging and held sockets the broadcast reaches, never every socket in it", async () => {
+    const counts = { dropped: 0 };
+    const fast = Array.from({ length: 1_000 }, (_, i) => Object.assign(new FakeSocket(`fast-${i}`, true), { rooms: new Set(["beach"]) }));
+    const slow = Object.assign(new FakeSocket("slow"), { rooms: new Set(["beach"]) });
+    // Lagging too, but in another room: not this broadcast's to judge.
+    const elsewhere = Object.assign(new FakeSocket("elsewhere"), { rooms: new Set(["orbit"]) });
+    elsewhere.conn.writeBuffer.push(["t", "old"], ["t", "old"], ["t", "old"], ["t", "old"]);
+    let candidateReads = 0;
+    const q = new SlowClientQueues({
+      slowAfterPackets: 3,
+      candidates: () => {
+        candidateReads++;
+        return [slow, elsewhere];
+      },
+      events: { dropped: () => counts.dropped++, replaced: () => {}, disconnected: () => {} },
+    });
+    const { target: beach } = room([...fast, slow]);
+    const target: SlowClientTarget = {
+      ...beach,
+      fetchSockets: () => Promise.reject(new Error("every socket fetched")),
+      addresses: (socket) => socket.rooms?.has("beach") ?? false,
+    };
+    await publish(q, target, "t", 0, 10, { policy: "drop-oldest", maxQueued: 5 });
+    expect(candidateReads).toBe(10);
+    expect(fast.every((socket) => socket.readAll("t").length === 10)).toBe(true);
+    expect(counts.dropped).toBe(1);
+    expect(slow.readAll("t")).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9]);
+    // The other room's lagging socket got nothing and holds no queue.
+    expect(elsewhere.conn.writeBuffer).toHaveLength(4);
+    expect(q.socketsHeld).toBe(0);
+  });
+
   it("forgets a socket's queue when its connection closes", async () => {
     const { q } = queues(1);
     const slow = new FakeSocket("slow");
