@@ -7,6 +7,7 @@ import { OutboundBytes } from "./outbound-bytes";
  * WebSocket that can take a packet only while the kernel has taken all it was given before.
  */
 class FakeConnection extends EventEmitter {
+  readyState = "open";
   writeBuffer: { data?: unknown }[] = [];
   transport = {
     name: "websocket",
@@ -58,10 +59,28 @@ describe("OutboundBytes", () => {
       connection.send("y");
     }
     expect([...outbound.holding()]).toEqual([stalls, closes]);
-    closes.emit("close");
+    closes.readyState = "closed";
     expect([...outbound.holding()]).toEqual([stalls]);
     stalls.transport.socket.bufferedAmount = 0;
     expect([...outbound.holding()]).toEqual([]);
+  });
+
+  it("forgets closed connections even when nobody asks which are holding: 10,000 that lagged once, then closed", () => {
+    const outbound = new OutboundBytes({ budgetBytes: 1024 * 1024, onCut: () => {} });
+    const stalled = new FakeConnection();
+    outbound.watch(stalled);
+    stalled.send("y");
+    stalled.send("y");
+    for (let i = 0; i < 10_000; i++) {
+      const connection = new FakeConnection();
+      outbound.watch(connection);
+      connection.send("y");
+      connection.send("y");
+      connection.readyState = "closed";
+    }
+    const held = [...(outbound as unknown as { lagging: Set<FakeConnection> }).lagging];
+    expect(held.length).toBeLessThanOrEqual(1_024);
+    expect(held).toContain(stalled);
   });
 
   it("cuts a connection once it holds more than its budget, once, whatever the packet count", async () => {

@@ -21,7 +21,7 @@ export interface MeasuredConnection extends CuttableConnection {
     readonly socket?: { readonly bufferedAmount?: number; terminate?(): void };
   };
   on(event: "packetCreate", listener: (this: MeasuredConnection, packet: { data?: unknown }) => void): unknown;
-  on(event: "close", listener: (this: MeasuredConnection) => void): unknown;
+  readonly readyState?: string;
 }
 
 /** What a lagging connection has queued: `bytes` in `buffer`, engine.io's write buffer then. */
@@ -44,10 +44,10 @@ export class OutboundBytes {
    * slowness, not every socket in the room.
    */
   private readonly lagging = new Set<MeasuredConnection>();
+  private sweepAt = MIN_SWEEP_AT;
   // One listener for every connection (engine.io calls it with `this` = the connection), rather
   // than closures per connection: thousands of sockets share it.
   private readonly onPacketCreate: (this: MeasuredConnection, packet: { data?: unknown }) => void;
-  private readonly onClose: (this: MeasuredConnection) => void;
 
   constructor(options: {
     budgetBytes: number;
@@ -58,15 +58,12 @@ export class OutboundBytes {
       throw new Error(`maxBufferedBytes must be a whole number of bytes, at least 1024 (got ${options.budgetBytes}).`);
     }
     const outbound = this;
-    this.onClose = function () {
-      outbound.lagging.delete(this);
-    };
     this.onPacketCreate = function (packet) {
       // A transport that can take the packet now gets it at once (engine.io flushes right after),
       // and its earlier writes have all reached the kernel: nothing waits. The path of every
       // packet to a reader that keeps up, so it costs nothing more than this test.
       if (this.transport?.writable) return;
-      outbound.lagging.add(this);
+      outbound.noteLagging(this);
       const state = outbound.queuedIn(this) ?? outbound.startQueue(this);
       if (state.cut) return;
       state.bytes += sizeOf(packet.data);
@@ -82,7 +79,6 @@ export class OutboundBytes {
   /** Starts counting a new connection's outbound bytes; it is cut as soon as it goes over budget. */
   watch(connection: MeasuredConnection): void {
     connection.on("packetCreate", this.onPacketCreate);
-    connection.on("close", this.onClose);
   }
 
   /** Bytes `connection` holds for its client now. */
@@ -96,13 +92,26 @@ export class OutboundBytes {
 
   /**
    * The connections that may hold bytes for their clients now: those that could not send a packet
-   * at once, less those that have caught up (or closed) since, which are forgotten here.
+   * at once, less those that have caught up or closed since, which are forgotten here.
    */
   *holding(): IterableIterator<MeasuredConnection> {
     for (const connection of this.lagging) {
-      if (connection.transport?.writable) this.lagging.delete(connection);
+      if (hasCaughtUp(connection)) this.lagging.delete(connection);
       else yield connection;
     }
+  }
+
+  /**
+   * Without a listener per connection (thousands of them) to say when one closes, the set is
+   * swept when it has doubled since the last sweep: it never holds more than twice the
+   * connections lagging now, whether anyone asks (`holding`) or not.
+   */
+  private noteLagging(connection: MeasuredConnection): void {
+    if (this.lagging.has(connection)) return;
+    this.lagging.add(connection);
+    if (this.lagging.size < this.sweepAt) return;
+    for (const each of this.lagging) if (hasCaughtUp(each)) this.lagging.delete(each);
+    this.sweepAt = Math.max(MIN_SWEEP_AT, 2 * this.lagging.size);
   }
 
   /** What `connection` has queued since its last flush (none counted: undefined). */
@@ -121,6 +130,14 @@ export class OutboundBytes {
     this.queued.set(connection, state);
     return state;
   }
+}
+
+/** The lagging connections are swept once there are this many, at the least. */
+const MIN_SWEEP_AT = 1_024;
+
+/** Caught up (its transport can take a packet now) or gone: nothing waits in it. */
+function hasCaughtUp(connection: MeasuredConnection): boolean {
+  return connection.transport?.writable === true || connection.readyState === "closed";
 }
 
 function sizeOf(data: unknown): number {
