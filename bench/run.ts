@@ -311,6 +311,9 @@ async function measureBurst(target: Target, listeners: LoadProcess[], speakers: 
   const started = Date.now();
   first.send({ say: speakers });
   const parts = await reports;
+  // The monitor samples the loop every 10 ms (loop-monitor.mjs): a window shorter than that,
+  // as a small burst's can be, may hold no sample at all and read as a stall of 0.
+  await sleep(30);
   const stallMs = await longestStallMs([target.pid]);
   return {
     speakers,
