@@ -67,10 +67,9 @@ export async function deliverEnvelope<AppContext>(
  * The broadcast, able to say whether it reaches a local socket from the rooms that socket is in,
  * so the slow-client check looks only at the sockets that lag, not at everyone addressed.
  */
-function reaching(target: SlowClientTarget, rooms: "all" | string[], except: readonly string[]): SlowClientTarget {
+function reaching(target: Omit<SlowClientTarget, "addresses">, rooms: "all" | string[], except: readonly string[]): SlowClientTarget {
   const isIn = (socket: SlowClientSocket, names: readonly string[]) => names.some((name) => socket.rooms?.has(name));
   return {
-    fetchSockets: () => target.fetchSockets(),
     emit: (event, payload) => target.emit(event, payload),
     except: (ids) => target.except(ids),
     addresses: (socket) => (rooms === "all" || isIn(socket, rooms)) && !isIn(socket, except),

@@ -61,11 +61,10 @@ export interface SlowClientSocket {
 
 /** A socket.io broadcast operator (`io.local.to(rooms)`), as far as delivery needs it. */
 export interface SlowClientTarget {
-  fetchSockets(): Promise<readonly unknown[]>;
   emit(event: string, payload: unknown): unknown;
   except(ids: string[]): { emit(event: string, payload: unknown): unknown };
-  /** Whether the broadcast reaches `socket`: with it (and the queues' `candidates`), only those are checked. */
-  addresses?(socket: SlowClientSocket): boolean;
+  /** Whether the broadcast reaches this local socket. */
+  addresses(socket: SlowClientSocket): boolean;
 }
 
 /** Called for each message a policy did not deliver as published (for metrics). */
@@ -99,10 +98,10 @@ export class SlowClientQueues {
       bytesHeld?: (connection: SlowClientSocket["conn"]) => number;
       /**
        * The local sockets that may be at their limit now (those whose transport could not take a
-       * packet at once). With it, a broadcast checks these and the ones holding queues, not every
-       * socket it reaches: in a room of 8,000 that keep up, none.
+       * packet at once, outbound-bytes.ts). A broadcast checks these and the ones holding queues,
+       * not every socket it reaches: in a room of 8,000 that keep up, none.
        */
-      candidates?: () => Iterable<SlowClientSocket>;
+      candidates: () => Iterable<SlowClientSocket>;
       events: SlowClientEvents;
     },
   ) {
@@ -117,13 +116,9 @@ export class SlowClientQueues {
    */
   async deliver(target: SlowClientTarget, topic: string, payload: unknown, policy: SlowClientPolicy): Promise<void> {
     const slow: SlowClientSocket[] = [];
-    for (const found of await this.mayBeSlow(target)) {
-      // Remote sockets (another node's, with a cluster adapter) have no `conn`: not ours to serve.
-      const socket = found as Partial<SlowClientSocket>;
-      if (socket.conn && this.isSlow(socket as SlowClientSocket)) slow.push(socket as SlowClientSocket);
-    }
-    // Every socket holding a queue is left out, even one that joined the target since the fetch:
-    // a broadcast would reach it ahead of the messages it is still owed.
+    for (const socket of this.mayBeSlow(target)) if (this.isSlow(socket)) slow.push(socket);
+    // Every socket holding a queue is left out, even one the target does not address: a
+    // broadcast would reach it ahead of the messages it is still owed.
     const except = new Set([...slow.map((socket) => socket.id), ...this.held.keys()]);
     if (except.size === 0) target.emit(topic, payload);
     else target.except([...except]).emit(topic, payload);
@@ -131,15 +126,12 @@ export class SlowClientQueues {
   }
 
   /**
-   * The sockets of the target that may be slow: every one of them, or, where the caller knows
-   * which sockets lag, those of them the target reaches and those holding queues (a socket
-   * holding one gets each message queued, whatever its transport is doing now).
+   * The sockets of the target that may be slow: the candidates it reaches, and those holding
+   * queues (a socket holding one gets each message queued, whatever its transport does now).
    */
-  private async mayBeSlow(target: SlowClientTarget): Promise<Iterable<unknown>> {
-    const { candidates } = this.options;
-    if (!candidates || !target.addresses) return target.fetchSockets();
+  private mayBeSlow(target: SlowClientTarget): Iterable<SlowClientSocket> {
     const found = new Map<string, SlowClientSocket>();
-    for (const socket of candidates()) if (target.addresses(socket)) found.set(socket.id, socket);
+    for (const socket of this.options.candidates()) if (target.addresses(socket)) found.set(socket.id, socket);
     for (const { socket } of this.held.values()) if (target.addresses(socket)) found.set(socket.id, socket);
     return found.values();
   }
